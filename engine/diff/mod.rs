@@ -1,0 +1,6 @@
+//! [`ConfigTree`](crate::config::ConfigTree) × `ConfigTree` → [`Change`]s,
+//! and the inventory-wide parallel diff of two snapshots.
+
+mod change;
+
+pub use change::{Change, ChangeCategory, DeviceDiff, DeviceStatus, Op};

@@ -1,0 +1,125 @@
+//! One inventory entry.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a device is.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceKind {
+    /// A firewall (FortiGate, Palo Alto, ASA).
+    Firewall,
+    /// A router.
+    Router,
+    /// A switch.
+    Switch,
+    /// A load balancer (A10).
+    Loadbalancer,
+    /// A physical or virtual server OS (RHEL, Windows).
+    Server,
+    /// A virtual machine spec.
+    Vm,
+    /// A storage array.
+    Storage,
+    /// A hypervisor host (ESXi).
+    Hypervisor,
+    /// A logical service or anything else (NSX, vCenter, parameter sheets).
+    #[default]
+    Service,
+}
+
+impl DeviceKind {
+    /// Every kind's name, as written in `inventory.yaml`.
+    pub const NAMES: &'static [&'static str] = &[
+        "firewall",
+        "router",
+        "switch",
+        "loadbalancer",
+        "server",
+        "vm",
+        "storage",
+        "hypervisor",
+        "service",
+    ];
+
+    /// Returns the kind's name as written in `inventory.yaml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceKind::Firewall => "firewall",
+            DeviceKind::Router => "router",
+            DeviceKind::Switch => "switch",
+            DeviceKind::Loadbalancer => "loadbalancer",
+            DeviceKind::Server => "server",
+            DeviceKind::Vm => "vm",
+            DeviceKind::Storage => "storage",
+            DeviceKind::Hypervisor => "hypervisor",
+            DeviceKind::Service => "service",
+        }
+    }
+}
+
+/// The environment a device serves; it decides the change waves.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Env {
+    /// Development: changed first.
+    Dev,
+    /// Verification: changed first.
+    Verify,
+    /// Standby / DR site: changed before production.
+    Standby,
+    /// Production: changed last.
+    #[default]
+    Prod,
+}
+
+impl Env {
+    /// Every env's name, as written in `inventory.yaml`.
+    pub const NAMES: &'static [&'static str] = &["dev", "verify", "standby", "prod"];
+
+    /// Returns the env's name as written in `inventory.yaml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Env::Dev => "dev",
+            Env::Verify => "verify",
+            Env::Standby => "standby",
+            Env::Prod => "prod",
+        }
+    }
+}
+
+/// One device (or VM, sheet, service) of the inventory, defaults applied.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Device {
+    /// Unique name.
+    pub name: String,
+    /// What it is.
+    pub kind: DeviceKind,
+    /// Platform name; selects the configuration dialect.
+    pub platform: String,
+    /// Site (data centre), e.g. `west` or `east`.
+    pub site: String,
+    /// Environment; decides the change wave.
+    pub env: Env,
+    /// Free-form role (`core`, `edge`, `uplink`, `web`…).
+    pub role: String,
+    /// Free-form tags.
+    pub tags: Vec<String>,
+    /// Devices this one needs (its providers).
+    pub depends_on: Vec<String>,
+    /// The HA/DR twin, if any.
+    pub pair: Option<String>,
+    /// Path of the configuration file inside the snapshot.
+    pub config: String,
+    /// For parameter sheets: the key column (defaults to the first column).
+    pub key: Option<String>,
+    /// Free-form variables (site-specific values, drift substitutions…).
+    pub vars: BTreeMap<String, serde_json::Value>,
+    /// Line of the entry in `inventory.yaml`, for diagnostics (0 when unknown).
+    #[serde(skip)]
+    pub line: u32,
+}

@@ -1,0 +1,166 @@
+//! The inventory as a whole: lookups, the dependency graph, blast radius.
+
+use super::Device;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+/// A device reached through the dependency graph, and how.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DependencyPath {
+    /// The device reached.
+    pub device: String,
+    /// The chain from the starting device to `device`, both included.
+    pub path: Vec<String>,
+}
+
+/// Every device of a snapshot, indexed by name.
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    devices: Vec<Device>,
+    by_name: HashMap<String, usize>,
+    /// name → devices that list it in `depends_on`.
+    dependents: HashMap<String, Vec<String>>,
+}
+
+impl Inventory {
+    /// Builds an inventory from devices (already validated: unique names).
+    pub fn new(mut devices: Vec<Device>) -> Self {
+        devices.sort_by(|a, b| a.name.cmp(&b.name));
+        let by_name = devices
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.name.clone(), i))
+            .collect();
+        let mut dependents: HashMap<String, Vec<String>> = HashMap::new();
+        for device in &devices {
+            for provider in &device.depends_on {
+                dependents
+                    .entry(provider.clone())
+                    .or_default()
+                    .push(device.name.clone());
+            }
+        }
+        Inventory {
+            devices,
+            by_name,
+            dependents,
+        }
+    }
+
+    /// Returns every device, sorted by name.
+    pub fn devices(&self) -> &[Device] {
+        &self.devices
+    }
+
+    /// Returns the device called `name`.
+    pub fn get(&self, name: &str) -> Option<&Device> {
+        self.by_name.get(name).map(|&i| &self.devices[i])
+    }
+
+    /// Returns the HA/DR twin of `name`, whichever side declared the pair.
+    pub fn pair(&self, name: &str) -> Option<&Device> {
+        if let Some(twin) = self.get(name).and_then(|d| d.pair.as_deref()) {
+            return self.get(twin);
+        }
+        self.devices
+            .iter()
+            .find(|d| d.pair.as_deref() == Some(name))
+    }
+
+    /// Returns every device that depends on `name`, transitively, each with
+    /// the shortest chain that explains why (breadth-first, name order).
+    pub fn dependents(&self, name: &str) -> Vec<DependencyPath> {
+        self.walk(name, |n| {
+            self.dependents.get(n).cloned().unwrap_or_default()
+        })
+    }
+
+    /// Returns every device `name` depends on, transitively, each with the
+    /// shortest chain that explains why.
+    pub fn dependencies(&self, name: &str) -> Vec<DependencyPath> {
+        self.walk(name, |n| {
+            self.get(n)
+                .map(|d| d.depends_on.clone())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Returns the blast radius of a set of changed devices: every device
+    /// that depends on one of them, with the shortest explaining chain.
+    pub fn blast_radius<'a>(
+        &self,
+        changed: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<DependencyPath> {
+        let mut best: BTreeMap<String, DependencyPath> = BTreeMap::new();
+        for start in changed {
+            for hit in self.dependents(start) {
+                let keep = best
+                    .get(&hit.device)
+                    .is_none_or(|old| hit.path.len() < old.path.len());
+                if keep {
+                    best.insert(hit.device.clone(), hit);
+                }
+            }
+        }
+        best.into_values().collect()
+    }
+
+    fn walk(&self, start: &str, next: impl Fn(&str) -> Vec<String>) -> Vec<DependencyPath> {
+        let mut seen: HashMap<String, Vec<String>> = HashMap::new();
+        let mut queue = VecDeque::from([vec![start.to_string()]]);
+        let mut found = Vec::new();
+        while let Some(chain) = queue.pop_front() {
+            let last = chain.last().cloned().unwrap_or_default();
+            let mut neighbours = next(&last);
+            neighbours.sort();
+            for neighbour in neighbours {
+                if neighbour == start || seen.contains_key(&neighbour) {
+                    continue;
+                }
+                let mut path = chain.clone();
+                path.push(neighbour.clone());
+                seen.insert(neighbour.clone(), path.clone());
+                found.push(DependencyPath {
+                    device: neighbour,
+                    path: path.clone(),
+                });
+                queue.push_back(path);
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device(name: &str, depends_on: &[&str]) -> Device {
+        Device {
+            name: name.into(),
+            depends_on: depends_on.iter().map(|s| s.to_string()).collect(),
+            ..Device::default()
+        }
+    }
+
+    #[test]
+    fn dependents_are_transitive_with_paths() {
+        let inventory = Inventory::new(vec![
+            device("core", &[]),
+            device("leaf", &["core"]),
+            device("esx", &["leaf"]),
+            device("vm", &["esx"]),
+        ]);
+        let hits = inventory.dependents("core");
+        assert_eq!(hits.len(), 3);
+        assert_eq!(hits[2].device, "vm");
+        assert_eq!(hits[2].path, ["core", "leaf", "esx", "vm"]);
+        assert_eq!(inventory.dependencies("vm").len(), 3);
+    }
+
+    #[test]
+    fn cycles_terminate() {
+        let inventory = Inventory::new(vec![device("a", &["b"]), device("b", &["a"])]);
+        assert_eq!(inventory.dependents("a").len(), 1);
+    }
+}

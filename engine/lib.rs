@@ -1,0 +1,17 @@
+//! henko (変更, "change"): a configuration diff and change-planning engine.
+//!
+//! The modules follow the data's path through the program:
+//! [`source`] → [`inventory`] → [`config`] → [`diff`] → [`script`] → [`plan`]
+//! → [`report`], with [`cli`] on top. A later stage depends only on earlier
+//! ones; no stage prints (only `cli` and `report` talk to the user).
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod diff;
+pub mod inventory;
+pub mod plan;
+pub mod report;
+pub mod script;
+pub mod source;

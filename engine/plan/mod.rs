@@ -1,0 +1,2 @@
+//! Changes + findings → plans: remediation and rollback commands,
+//! simulation, safe ordering, the content hash and approvals.

@@ -1,0 +1,141 @@
+//! What scripts emit: risks, impacts, approvals, checks, steps and notes.
+
+use serde::Serialize;
+
+/// Risk levels, lowest first (so `max()` gives the overall risk).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Nothing to worry about; recorded for the reviewer.
+    #[default]
+    Info,
+    /// Low risk.
+    Low,
+    /// Medium risk.
+    Medium,
+    /// High risk.
+    High,
+    /// Critical: stop unless approved.
+    Critical,
+}
+
+impl Level {
+    /// Every level's name, lowest first.
+    pub const NAMES: &'static [&'static str] = &["info", "low", "medium", "high", "critical"];
+
+    /// Returns the level's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+            Level::Critical => "critical",
+        }
+    }
+
+    /// Parses a level name (case-insensitive).
+    pub fn parse(name: &str) -> Option<Level> {
+        match name.to_ascii_lowercase().as_str() {
+            "info" => Some(Level::Info),
+            "low" => Some(Level::Low),
+            "medium" => Some(Level::Medium),
+            "high" => Some(Level::High),
+            "critical" => Some(Level::Critical),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a finding came from: the script file and the line of the call.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Origin {
+    /// Script name (file path relative to its scripts folder, or `builtin:NAME`).
+    pub script: String,
+    /// Line of the emitting call in the script, when known.
+    pub line: Option<u32>,
+}
+
+/// The payload of a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FindingKind {
+    /// `ctx.risk(level, rule, message)`.
+    Risk {
+        /// How risky.
+        level: Level,
+        /// Short rule id, e.g. `routing.bgp-neighbor-removed`.
+        rule: String,
+        /// What the reviewer should know.
+        message: String,
+    },
+    /// `ctx.impact(device, reason)`: another device is hit by this change.
+    Impact {
+        /// The device that is hit.
+        target: String,
+        /// Why.
+        reason: String,
+        /// Dependency path from the changed device to `target`.
+        path: Vec<String>,
+    },
+    /// `ctx.require_approval(role, reason)`.
+    Approval {
+        /// Role whose approval is needed (e.g. `network-lead`).
+        role: String,
+        /// Why.
+        reason: String,
+    },
+    /// `ctx.precheck(cmd)`: run before applying.
+    Precheck {
+        /// Command to run.
+        command: String,
+    },
+    /// `ctx.verify(cmd)`: run after applying.
+    Verify {
+        /// Command to run.
+        command: String,
+    },
+    /// `ctx.apply(cmd)`: an apply step a dialect cannot derive.
+    Apply {
+        /// Command to run.
+        command: String,
+    },
+    /// `ctx.rollback(cmd)`: the matching rollback step.
+    Rollback {
+        /// Command to run.
+        command: String,
+    },
+    /// `ctx.note(text)`.
+    Note {
+        /// The note.
+        text: String,
+    },
+}
+
+/// One finding, with the device it concerns and the script that made it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Finding {
+    /// Device the finding is about (`None` for plan-wide findings).
+    pub device: Option<String>,
+    /// What was found.
+    #[serde(flatten)]
+    pub kind: FindingKind,
+    /// The script (and line) that emitted it.
+    pub origin: Origin,
+}
+
+impl Finding {
+    /// Returns the risk level when this finding is a risk.
+    pub fn level(&self) -> Option<Level> {
+        match &self.kind {
+            FindingKind::Risk { level, .. } => Some(*level),
+            _ => None,
+        }
+    }
+}
