@@ -2,15 +2,17 @@
 //! the store's behaviour under hostile conditions (concurrent writers,
 //! killed writers, locks, corrupt objects, shallow clones).
 
+mod concurrency;
+
 use crate::common::TestEnv;
 use henko::source::{Snapshot, SourceError};
 use std::process::Output;
 
-fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -29,7 +31,7 @@ fn store_with_snapshot(env: &TestEnv) -> String {
 }
 
 /// Asserts `git fsck` finds nothing wrong with the store.
-fn assert_fsck_clean(env: &TestEnv) {
+pub(crate) fn assert_fsck_clean(env: &TestEnv) {
     let out = env.git(&["-C", "store", "fsck", "--strict"]);
     assert!(
         out.status.success(),
