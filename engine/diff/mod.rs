@@ -2,6 +2,7 @@
 //! and the inventory-wide parallel diff of two snapshots.
 
 mod change;
+pub mod drift;
 mod glob;
 mod hash;
 mod key;
