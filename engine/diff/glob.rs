@@ -14,7 +14,10 @@ enum Token {
     Char(char),
     Any,
     Star,
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
 }
 
 /// A glob that cannot be compiled.
@@ -97,7 +100,9 @@ impl Glob {
                 Some(Token::Any) => true,
                 Some(Token::Char(c)) => *c == name[n],
                 Some(Token::Class { negated, ranges }) => {
-                    let inside = ranges.iter().any(|&(lo, hi)| lo <= name[n] && name[n] <= hi);
+                    let inside = ranges
+                        .iter()
+                        .any(|&(lo, hi)| lo <= name[n] && name[n] <= hi);
                     inside != *negated
                 }
                 None => false,

@@ -172,12 +172,7 @@ pub fn setting_key(dialect: Dialect, text: &str) -> Option<String> {
     }
 }
 
-fn token_key(
-    rules: &[&str],
-    negations: &[&str],
-    dialect: Dialect,
-    text: &str,
-) -> Option<String> {
+fn token_key(rules: &[&str], negations: &[&str], dialect: Dialect, text: &str) -> Option<String> {
     let mut tokens: Vec<&str> = tokens(text).collect();
     if tokens.len() > 1 && negations.contains(&tokens[0]) {
         tokens.remove(0);
@@ -274,7 +269,10 @@ mod tests {
             key(Dialect::Ios, "ip address 10.0.0.1 255.255.255.0").as_deref(),
             Some("ip address")
         );
-        assert_eq!(key(Dialect::Ios, "hostname r1").as_deref(), Some("hostname"));
+        assert_eq!(
+            key(Dialect::Ios, "hostname r1").as_deref(),
+            Some("hostname")
+        );
         assert_eq!(
             key(Dialect::Ios, "switchport access vlan 20").as_deref(),
             Some("switchport access vlan")
@@ -291,7 +289,10 @@ mod tests {
 
     #[test]
     fn ios_negation_pairs_with_the_setting() {
-        assert_eq!(key(Dialect::Ios, "no shutdown"), key(Dialect::Ios, "shutdown"));
+        assert_eq!(
+            key(Dialect::Ios, "no shutdown"),
+            key(Dialect::Ios, "shutdown")
+        );
         assert!(key(Dialect::Ios, "shutdown").is_some());
     }
 
@@ -308,10 +309,7 @@ mod tests {
             key(Dialect::Fortios, "set ip 10.0.0.1 255.255.255.0").as_deref(),
             Some("set ip")
         );
-        assert_eq!(
-            key(Dialect::Fortios, "unset ip").as_deref(),
-            Some("set ip")
-        );
+        assert_eq!(key(Dialect::Fortios, "unset ip").as_deref(), Some("set ip"));
         assert_eq!(
             key(Dialect::Fortios, "set alias \"uplink to core\"").as_deref(),
             Some("set alias")
@@ -320,7 +318,10 @@ mod tests {
 
     #[test]
     fn junos_statements_and_set_lines() {
-        assert_eq!(key(Dialect::Junos, "host-name r1").as_deref(), Some("host-name"));
+        assert_eq!(
+            key(Dialect::Junos, "host-name r1").as_deref(),
+            Some("host-name")
+        );
         assert_eq!(
             key(Dialect::Junos, "set system host-name r1").as_deref(),
             Some("set system host-name")
@@ -330,8 +331,14 @@ mod tests {
 
     #[test]
     fn structured_dialects_key_before_the_separator() {
-        assert_eq!(key(Dialect::Yaml, "vlan_id: 120").as_deref(), Some("vlan_id"));
-        assert_eq!(key(Dialect::Csv, "mgmt_ip: 10.1.1.1").as_deref(), Some("mgmt_ip"));
+        assert_eq!(
+            key(Dialect::Yaml, "vlan_id: 120").as_deref(),
+            Some("vlan_id")
+        );
+        assert_eq!(
+            key(Dialect::Csv, "mgmt_ip: 10.1.1.1").as_deref(),
+            Some("mgmt_ip")
+        );
         assert_eq!(key(Dialect::Ini, "MTU = 9000").as_deref(), Some("MTU"));
         assert_eq!(
             key(Dialect::Ini, "PermitRootLogin no").as_deref(),

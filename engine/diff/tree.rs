@@ -109,8 +109,7 @@ impl<'a> Walk<'a> {
         let old: Vec<&str> = from.iter().map(|n| n.text.as_str()).collect();
         let new: Vec<&str> = to.iter().map(|n| n.text.as_str()).collect();
         let deadline = Instant::now().checked_add(self.opts.deadline);
-        for op in similar::capture_diff_slices_deadline(Algorithm::Patience, &old, &new, deadline)
-        {
+        for op in similar::capture_diff_slices_deadline(Algorithm::Patience, &old, &new, deadline) {
             let (tag, old_range, new_range) = op.as_tag_tuple();
             if tag == DiffTag::Equal {
                 for (i, j) in old_range.zip(new_range) {

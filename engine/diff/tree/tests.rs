@@ -49,7 +49,11 @@ fn tree(dialect: Dialect, text: &str) -> ConfigTree {
 }
 
 fn diff(dialect: Dialect, a: &str, b: &str) -> Vec<Change> {
-    diff_trees(&tree(dialect, a), &tree(dialect, b), &DiffOptions::default())
+    diff_trees(
+        &tree(dialect, a),
+        &tree(dialect, b),
+        &DiffOptions::default(),
+    )
 }
 
 fn summary(changes: &[Change]) -> Vec<String> {
@@ -69,7 +73,8 @@ fn summary(changes: &[Change]) -> Vec<String> {
 
 #[test]
 fn identical_trees_have_no_changes() {
-    let text = "hostname r1\ninterface Gi0/1\n description up\n ip address 10.0.0.1 255.255.255.0\n";
+    let text =
+        "hostname r1\ninterface Gi0/1\n description up\n ip address 10.0.0.1 255.255.255.0\n";
     assert!(diff(Dialect::Ios, text, text).is_empty());
 }
 
@@ -100,11 +105,7 @@ fn same_setting_with_a_new_value_is_a_modify() {
 
 #[test]
 fn multi_valued_lines_are_remove_and_add() {
-    let changes = diff(
-        Dialect::Ios,
-        "ntp server 1.1.1.1\n",
-        "ntp server 3.3.3.3\n",
-    );
+    let changes = diff(Dialect::Ios, "ntp server 1.1.1.1\n", "ntp server 3.3.3.3\n");
     assert_eq!(
         summary(&changes),
         [
@@ -123,7 +124,11 @@ fn fortios_set_is_keyed_by_its_name() {
     assert!(changes.iter().all(|c| c.op == Op::Modify));
     assert_eq!(
         changes[0].path,
-        ["config system interface", "edit \"port1\"", "set ip 10.0.0.9 255.255.255.0"]
+        [
+            "config system interface",
+            "edit \"port1\"",
+            "set ip 10.0.0.9 255.255.255.0"
+        ]
     );
 }
 
@@ -214,7 +219,10 @@ fn secrets_are_masked_and_categorised() {
     assert_eq!(change.op, Op::Modify);
     assert_eq!(change.category, ChangeCategory::Secret);
     let shown = format!("{change:?}");
-    assert!(!shown.contains("OLDOLDOLD") && !shown.contains("NEWNEWNEW"), "{shown}");
+    assert!(
+        !shown.contains("OLDOLDOLD") && !shown.contains("NEWNEWNEW"),
+        "{shown}"
+    );
     assert_ne!(change.before, change.after, "fingerprints differ");
 
     let opts = DiffOptions {
@@ -243,15 +251,26 @@ fn secret_churn_can_be_ignored() {
         ignore_secret_churn: true,
         ..DiffOptions::default()
     };
-    let changes = diff_trees(&tree(Dialect::Fortios, a), &tree(Dialect::Fortios, b), &opts);
+    let changes = diff_trees(
+        &tree(Dialect::Fortios, a),
+        &tree(Dialect::Fortios, b),
+        &opts,
+    );
     assert_eq!(changes.len(), 1);
-    assert_eq!(changes[0].after.as_deref(), Some("set accprofile prof_admin"));
+    assert_eq!(
+        changes[0].after.as_deref(),
+        Some("set accprofile prof_admin")
+    );
     assert_eq!(diff(Dialect::Fortios, a, b).len(), 2);
 }
 
 #[test]
 fn negation_pairs_with_the_setting() {
-    let changes = diff(Dialect::Ios, "interface Gi0/1\n shutdown\n", "interface Gi0/1\n no shutdown\n");
+    let changes = diff(
+        Dialect::Ios,
+        "interface Gi0/1\n shutdown\n",
+        "interface Gi0/1\n no shutdown\n",
+    );
     assert_eq!(
         summary(&changes),
         ["modify interface Gi0/1 / no shutdown [shutdown] -> [no shutdown]"]
