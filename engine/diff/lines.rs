@@ -59,7 +59,8 @@ mod tests {
         let b = "hostname r1\nsnmp-server community N3wC0mm RO\nntp server 2.2.2.2\n";
         let text = unified_diff("r1.cfg", "r1.cfg", a, b, &DiffOptions::default());
         assert!(text.starts_with("--- a/r1.cfg\n+++ b/r1.cfg\n@@"), "{text}");
-        assert!(text.contains("-ntp server 1.1.1.1\n+ntp server 2.2.2.2\n"));
+        assert!(text.contains("\n-ntp server 1.1.1.1\n"), "{text}");
+        assert!(text.contains("\n+ntp server 2.2.2.2\n"), "{text}");
         assert!(
             !text.contains("Pub1icRO") && !text.contains("N3wC0mm"),
             "{text}"
