@@ -3,8 +3,29 @@
 //! `scripts/` folder (a unit test compares them).
 
 /// Shipped rules: (file name, source).
-pub(crate) const RULES: &[(&str, &str)] =
-    &[("routing.rhai", include_str!("../../scripts/routing.rhai"))];
+pub(crate) const RULES: &[(&str, &str)] = &[
+    ("firewall.rhai", include_str!("../../scripts/firewall.rhai")),
+    ("ha.rhai", include_str!("../../scripts/ha.rhai")),
+    ("impact.rhai", include_str!("../../scripts/impact.rhai")),
+    (
+        "interfaces.rhai",
+        include_str!("../../scripts/interfaces.rhai"),
+    ),
+    (
+        "loadbalancer.rhai",
+        include_str!("../../scripts/loadbalancer.rhai"),
+    ),
+    (
+        "management.rhai",
+        include_str!("../../scripts/management.rhai"),
+    ),
+    ("plan.rhai", include_str!("../../scripts/plan.rhai")),
+    ("routing.rhai", include_str!("../../scripts/routing.rhai")),
+    ("secrets.rhai", include_str!("../../scripts/secrets.rhai")),
+    ("sshd.rhai", include_str!("../../scripts/sshd.rhai")),
+    ("storage.rhai", include_str!("../../scripts/storage.rhai")),
+    ("vm.rhai", include_str!("../../scripts/vm.rhai")),
+];
 
 /// Shipped modules rules import: (path under `scripts/`, source).
 pub(crate) const MODULES: &[(&str, &str)] = &[(

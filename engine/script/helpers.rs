@@ -182,6 +182,16 @@ pub(crate) fn register(engine: &mut Engine) {
         words(line).into_iter().map(Dynamic::from).collect()
     });
     engine.register_fn("words", |_: ()| Array::new());
+    engine.register_fn("join", |items: Array, separator: &str| -> String {
+        items
+            .iter()
+            .map(|item| item.to_string())
+            .collect::<Vec<_>>()
+            .join(separator)
+    });
+    engine.register_fn("contains_any", |text: &str, chars: &str| {
+        text.chars().any(|c| chars.contains(c))
+    });
     engine.register_fn("size_mb", |text: &str| {
         size_mb(text).map_or(Dynamic::UNIT, Dynamic::from)
     });
