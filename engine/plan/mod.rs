@@ -1,2 +1,21 @@
 //! Changes + findings → plans: remediation and rollback commands,
 //! simulation, safe ordering, the content hash and approvals.
+
+pub mod approval;
+mod build;
+mod error;
+pub mod gate;
+mod hash;
+mod model;
+mod order;
+mod shard;
+
+pub use build::{assemble, at_or_above, build, DeviceRemediation, PlanInput, HENKO_ORIGIN};
+pub use error::PlanError;
+pub use hash::{body_hash, plan_hash};
+pub use model::{
+    ApprovalRequired, Impact, ManualStep, OrderFacts, Plan, PlanChange, PlanDevice, PlanFinding,
+    PlanFindingKind, PlanMeta, RevRef, Risk, ScriptFailure, Steps, Wave, SCHEMA,
+};
+pub use order::order;
+pub use shard::{check_parts, merge, shard_of, Part, Shard};
