@@ -41,10 +41,9 @@ pub struct PlanInput<'a> {
     pub inventory: &'a Inventory,
     /// The FROM inventory (for removed devices).
     pub inventory_from: &'a Inventory,
-    /// Findings of the per-device (`on_device`) scripts.
-    pub device_findings: &'a [Finding],
-    /// Findings of the plan-wide (`on_plan`) scripts.
-    pub plan_findings: &'a [Finding],
+    /// Every finding of the scripts (per device and plan-wide), in the
+    /// order the script stage returns them.
+    pub findings: &'a [Finding],
     /// Scripts that failed.
     pub failures: &'a [ScriptFailure],
     /// Dialect-derived commands, by device name.
@@ -56,13 +55,7 @@ pub const HENKO_ORIGIN: &str = "henko:plan";
 
 /// Builds a plan from one run's inputs.
 pub fn build(input: &PlanInput<'_>, meta: PlanMeta) -> Plan {
-    let mut by_device: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for finding in input.device_findings {
-        if let Some(device) = finding.device.as_deref() {
-            by_device.entry(device).or_default().push(finding);
-        }
-    }
-    let devices: Vec<PlanDevice> = input
+    let bases = input
         .devices
         .iter()
         .map(|diff| {
@@ -70,20 +63,33 @@ pub fn build(input: &PlanInput<'_>, meta: PlanMeta) -> Plan {
                 DeviceStatus::Removed => input.inventory_from,
                 _ => input.inventory,
             };
-            let findings = by_device.remove(diff.name.as_str()).unwrap_or_default();
-            device_entry(
-                diff,
-                inventory,
-                &findings,
-                input.remediations.get(&diff.name),
-            )
+            base_device(diff, inventory, input.remediations.get(&diff.name))
         })
         .collect();
+    let impacts = graph_impacts(input.devices, input.inventory, input.inventory_from);
+    finish(
+        input.from.clone(),
+        input.to.clone(),
+        bases,
+        impacts,
+        input.findings,
+        input.failures,
+        meta,
+    )
+}
+
+/// Returns the blast radius the inventory graph gives: every device that
+/// depends, transitively, on a changed one (FROM's graph for removed devices).
+pub fn graph_impacts(
+    devices: &[DeviceDiff],
+    inventory: &Inventory,
+    inventory_from: &Inventory,
+) -> Vec<Impact> {
     let mut impacts = Vec::new();
-    for diff in input.devices {
+    for diff in devices {
         let inventory = match diff.status {
-            DeviceStatus::Removed => input.inventory_from,
-            _ => input.inventory,
+            DeviceStatus::Removed => inventory_from,
+            _ => inventory,
         };
         for hit in inventory.dependents(&diff.name) {
             let start = hit.path.first().cloned().unwrap_or_default();
@@ -94,21 +100,47 @@ pub fn build(input: &PlanInput<'_>, meta: PlanMeta) -> Plan {
             });
         }
     }
-    // Findings about devices that did not change (from scripts that look
-    // at neighbours) stay plan-wide rather than being lost.
-    let orphans: Vec<&Finding> = by_device.into_values().flatten().collect();
-    let plan_findings: Vec<PlanFinding> = orphans
-        .into_iter()
-        .chain(input.plan_findings.iter())
-        .map(PlanFinding::from)
+    impacts
+}
+
+/// Files the script findings under their devices (adding their steps),
+/// keeps the rest plan-wide, and assembles the plan. `bases` come from
+/// [`base_device`] (or [`strip_to_base`] when merging).
+pub fn finish(
+    from: RevRef,
+    to: RevRef,
+    mut bases: Vec<PlanDevice>,
+    impacts: Vec<Impact>,
+    findings: &[Finding],
+    failures: &[ScriptFailure],
+    meta: PlanMeta,
+) -> Plan {
+    bases.sort_by(|a, b| a.name.cmp(&b.name));
+    let index: BTreeMap<String, usize> = bases
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.name.clone(), i))
         .collect();
+    let mut plan_findings = Vec::new();
+    for finding in findings {
+        let finding = PlanFinding::from(finding);
+        match finding.device.as_ref().and_then(|d| index.get(d)) {
+            Some(&i) => add_device_finding(&mut bases[i], finding),
+            // Plan-wide, or about a device that did not change: kept
+            // plan-wide rather than lost.
+            None => plan_findings.push(finding),
+        }
+    }
+    for device in &mut bases {
+        add_missing_commands_note(device);
+    }
     assemble(
-        input.from.clone(),
-        input.to.clone(),
-        devices,
+        from,
+        to,
+        bases,
         impacts,
         plan_findings,
-        input.failures.to_vec(),
+        failures.to_vec(),
         meta,
     )
 }
@@ -235,11 +267,11 @@ fn add_device_finding(device: &mut PlanDevice, finding: PlanFinding) {
     device.findings.push(finding);
 }
 
-/// Builds one device's entry, before ordering.
-fn device_entry(
+/// Builds one device's entry from its diff and the commands its dialect
+/// derived, before script findings and ordering.
+pub fn base_device(
     diff: &DeviceDiff,
     inventory: &Inventory,
-    findings: &[&Finding],
     remediation: Option<&DeviceRemediation>,
 ) -> PlanDevice {
     let known = inventory.get(&diff.name);
@@ -304,23 +336,80 @@ fn device_entry(
             });
         }
     }
-    for finding in findings {
-        add_device_finding(&mut device, PlanFinding::from(*finding));
-    }
-    let has_commands = !device.steps.apply.is_empty() || !device.manual.is_empty();
-    let has_config_changes = diff
-        .changes
-        .iter()
-        .any(|c| c.category != crate::diff::ChangeCategory::Inventory);
-    if !has_commands && has_config_changes {
-        device.manual.push(format!(
-            "no apply commands could be derived for {} ({}); apply the change to {} by hand",
-            diff.name,
-            diff.dialect.name(),
-            diff.config
-        ));
-    }
     device
+}
+
+/// The manual step henko adds when nothing says how to apply a change.
+fn missing_commands_note(device: &PlanDevice) -> String {
+    format!(
+        "no apply commands could be derived for {} ({}); apply the change to {} by hand",
+        device.name, device.dialect, device.config
+    )
+}
+
+/// Adds [`missing_commands_note`] to a device whose configuration changed
+/// but that has neither apply commands nor manual steps.
+fn add_missing_commands_note(device: &mut PlanDevice) {
+    let has_commands = !device.steps.apply.is_empty() || !device.manual.is_empty();
+    let has_config_changes = device.changes.iter().any(|c| c.category != "inventory");
+    if !has_commands && has_config_changes {
+        let note = missing_commands_note(device);
+        device.manual.push(note);
+    }
+}
+
+/// Returns a device of a finished plan as [`base_device`] made it: script
+/// findings and the steps they added are taken out again, so a merge can
+/// re-run the scripts over the whole change set.
+pub fn strip_to_base(device: &PlanDevice) -> PlanDevice {
+    let mut base = device.clone();
+    let count = |kind: &str| {
+        device
+            .findings
+            .iter()
+            .filter(|f| f.script != HENKO_ORIGIN && f.kind_name() == kind)
+            .count()
+    };
+    let keep = |steps: &[String], added: usize| steps[..steps.len().saturating_sub(added)].to_vec();
+    base.steps = Steps {
+        precheck: Vec::new(),
+        apply: keep(&device.steps.apply, count("apply")),
+        verify: Vec::new(),
+        rollback: keep(&device.steps.rollback, count("rollback")),
+    };
+    base.findings.retain(|f| f.script == HENKO_ORIGIN);
+    let note = missing_commands_note(device);
+    base.manual.retain(|m| *m != note);
+    base.wave = 0;
+    base
+}
+
+/// Returns the [`DeviceDiff`] a plan device was made from (without the
+/// optional line diff and warnings, which plans do not keep).
+pub fn device_diff(device: &PlanDevice) -> DeviceDiff {
+    let dialect = crate::config::Dialect::ALL
+        .into_iter()
+        .find(|d| d.name() == device.dialect)
+        .unwrap_or_default();
+    let status = match device.status.as_str() {
+        "added" => DeviceStatus::Added,
+        "removed" => DeviceStatus::Removed,
+        _ => DeviceStatus::Modified,
+    };
+    DeviceDiff {
+        name: device.name.clone(),
+        platform: device.platform.clone(),
+        dialect,
+        status,
+        config: device.config.clone(),
+        changes: device
+            .changes
+            .iter()
+            .filter_map(PlanChange::to_change)
+            .collect(),
+        lines: None,
+        warnings: Vec::new(),
+    }
 }
 
 /// Returns true when `me` goes before its HA twin: a standby member goes

@@ -22,4 +22,4 @@ pub use model::{
     PlanFindingKind, PlanMeta, RevRef, Risk, ScriptFailure, Steps, Wave, SCHEMA,
 };
 pub use order::order;
-pub use shard::{check_parts, merge, shard_of, Part, Shard};
+pub use shard::{check_parts, merge, shard_of, Merged, Part, Shard};

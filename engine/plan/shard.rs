@@ -6,7 +6,9 @@
 //! final step an unsharded run takes, so the merged hash equals the
 //! unsharded one.
 
-use super::{assemble, Plan, PlanError, PlanFinding, PlanMeta, ScriptFailure};
+use super::build::{device_diff, strip_to_base};
+use super::{Plan, PlanDevice, PlanError, RevRef};
+use crate::diff::DeviceDiff;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -117,41 +119,39 @@ pub fn check_parts(parts: &[Part]) -> Result<BTreeSet<String>, PlanError> {
     Ok(names)
 }
 
-/// Merges partial plans. `plan_findings` and `failures` are the results of
-/// the plan-wide scripts run over the merged change set.
-pub fn merge(
-    parts: Vec<Part>,
-    plan_findings: Vec<PlanFinding>,
-    failures: Vec<ScriptFailure>,
-    mut meta: PlanMeta,
-) -> Result<Plan, PlanError> {
-    check_parts(&parts)?;
-    meta.shard = None;
+/// The parts of a sharded run, joined: FROM/TO and every device as
+/// [`strip_to_base`] returns it, ready for the scripts to run over the whole
+/// change set and for [`finish`](super::finish) to assemble the plan.
+#[derive(Clone, Debug)]
+pub struct Merged {
+    /// The running side.
+    pub from: RevRef,
+    /// The intended side.
+    pub to: RevRef,
+    /// Every device of every part, without script findings, by name.
+    pub devices: Vec<PlanDevice>,
+}
+
+impl Merged {
+    /// Returns the diffs of the merged devices, for the scripts.
+    pub fn diffs(&self) -> Vec<DeviceDiff> {
+        self.devices.iter().map(device_diff).collect()
+    }
+}
+
+/// Joins partial plans after checking they belong to one run.
+pub fn merge(parts: &[Part]) -> Result<Merged, PlanError> {
+    check_parts(parts)?;
     let (from, to) = match parts.first() {
         Some(p) => (p.plan.from.clone(), p.plan.to.clone()),
         None => Default::default(),
     };
-    let mut devices = Vec::new();
-    let mut impacts = Vec::new();
-    let mut findings = Vec::new();
-    let mut all_failures = failures;
-    for part in parts {
-        let plan = part.plan;
-        devices.extend(plan.devices);
-        impacts.extend(plan.impact);
-        findings.extend(plan.findings);
-        all_failures.extend(plan.script_failures);
-    }
-    findings.extend(plan_findings);
-    Ok(assemble(
-        from,
-        to,
-        devices,
-        impacts,
-        findings,
-        all_failures,
-        meta,
-    ))
+    let mut devices: Vec<PlanDevice> = parts
+        .iter()
+        .flat_map(|p| p.plan.devices.iter().map(strip_to_base))
+        .collect();
+    devices.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Merged { from, to, devices })
 }
 
 #[cfg(test)]

@@ -155,14 +155,18 @@ impl Fixture {
     }
 
     pub fn plan(&self, diffs: &[DeviceDiff], plan_findings: &[Finding]) -> Plan {
+        let findings: Vec<Finding> = plan_findings
+            .iter()
+            .chain(&self.findings)
+            .cloned()
+            .collect();
         let input = PlanInput {
             from: &self.from,
             to: &self.to,
             devices: diffs,
             inventory: &self.inventory,
             inventory_from: &self.inventory,
-            device_findings: &self.findings,
-            plan_findings,
+            findings: &findings,
             failures: &[],
             remediations: &self.remediations,
         };

@@ -64,6 +64,7 @@ fn merged_shards_hash_like_the_whole() {
     let fx = Fixture::new();
     let whole = fx.plan(&fx.diffs, &fx.plan_findings);
     let count = 3;
+    let mut sizes = Vec::new();
     let parts: Vec<crate::plan::Part> = (1..=count)
         .map(|index| {
             let shard = crate::plan::Shard { index, count };
@@ -73,6 +74,8 @@ fn merged_shards_hash_like_the_whole() {
                 .filter(|d| shard.contains(&d.name))
                 .cloned()
                 .collect();
+            sizes.push(diffs.len());
+            // A shard's scripts see only its devices.
             let findings: Vec<Finding> = fx
                 .findings
                 .iter()
@@ -85,8 +88,7 @@ fn merged_shards_hash_like_the_whole() {
                 devices: &diffs,
                 inventory: &fx.inventory,
                 inventory_from: &fx.inventory,
-                device_findings: &findings,
-                plan_findings: &[],
+                findings: &findings,
                 failures: &[],
                 remediations: &fx.remediations,
             };
@@ -98,9 +100,40 @@ fn merged_shards_hash_like_the_whole() {
             }
         })
         .collect();
-    let plan_findings: Vec<PlanFinding> = fx.plan_findings.iter().map(PlanFinding::from).collect();
-    let merged = crate::plan::merge(parts, plan_findings, vec![], PlanMeta::default()).unwrap();
-    assert_eq!(merged.devices, whole.devices);
-    assert_eq!(merged.impact, whole.impact);
-    assert_eq!(merged.hash, whole.hash);
+    assert!(sizes.iter().filter(|&&n| n > 0).count() > 1, "{sizes:?}");
+    let merged = crate::plan::merge(&parts).unwrap();
+    let diffs = merged.diffs();
+    // What the scripts see again equals what they saw the first time.
+    let mut original = fx.diffs.clone();
+    original.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(diffs, original);
+    let findings: Vec<Finding> = fx
+        .plan_findings
+        .iter()
+        .chain(&fx.findings)
+        .cloned()
+        .collect();
+    let plan = finish(
+        merged.from.clone(),
+        merged.to.clone(),
+        merged.devices,
+        graph_impacts(&diffs, &fx.inventory, &fx.inventory),
+        &findings,
+        &[],
+        PlanMeta::default(),
+    );
+    assert_eq!(plan.devices, whole.devices);
+    assert_eq!(plan.impact, whole.impact);
+    assert_eq!(plan.hash, whole.hash);
+}
+
+#[test]
+fn strip_to_base_undoes_script_steps() {
+    let fx = Fixture::new();
+    let plan = fx.plan(&fx.diffs, &fx.plan_findings);
+    let vm = strip_to_base(plan.device("vm1").unwrap());
+    assert!(vm.steps.apply.is_empty() && vm.findings.is_empty());
+    let fw = strip_to_base(plan.device("fw1").unwrap());
+    assert_eq!(fw.steps.apply.len(), 2);
+    assert!(fw.steps.precheck.is_empty());
 }
