@@ -4,6 +4,7 @@
 //! scripts and the plan never need to know where a configuration came from.
 
 mod dialect;
+pub mod sheet;
 mod tree;
 
 pub use dialect::Dialect;
