@@ -104,7 +104,7 @@ def core_router(s, n, flags):
         w("!")
     w("interface GigabitEthernet0")
     w(" vrf forwarding Mgmt-intf")
-    w(f" ip address {p}.10.{n + 1} 255.255.255.0")
+    w(f" ip address {p}.100.{n + 1} 255.255.255.0")
     w(" negotiation auto")
     w("!")
     w("router ospf 1")
@@ -150,7 +150,7 @@ def core_router(s, n, flags):
     w("no ip http server")
     w("no ip http secure-server")
     w(f"ip route {p}.0.0 255.255.0.0 Null0 254 name SITE-AGGREGATE")
-    w(f"ip route vrf Mgmt-intf 0.0.0.0 0.0.0.0 {p}.10.1")
+    w(f"ip route vrf Mgmt-intf 0.0.0.0 0.0.0.0 {p}.100.1")
     w("ip tacacs source-interface GigabitEthernet0")
     w("ip ssh version 2")
     w("ip ssh time-out 60")
@@ -233,8 +233,8 @@ def _last_change(s, n, flags):
 
 def _acls(w, s, flags, n):
     p = s["p"]
-    deny_old_jump = f" deny   tcp host {p}.10.99 any eq 22 log"
-    permit_mgmt = f" permit tcp {p}.10.0 0.0.0.255 any eq 22"
+    deny_old_jump = f" deny   tcp host {p}.100.99 any eq 22 log"
+    permit_mgmt = f" permit tcp {p}.100.0 0.0.0.255 any eq 22"
     w("ip access-list standard ACL-SNMP")
     w(f" permit {p}.20.51")
     w(f" permit {p}.20.0 0.0.0.255")
@@ -309,7 +309,7 @@ def l3_switch(s, flags):
         w(f"  name {vname}")
     w("")
     w("vrf context management")
-    w(f"  ip route 0.0.0.0/0 {p}.10.1")
+    w(f"  ip route 0.0.0.0/0 {p}.100.1")
     w("")
     w("interface Vlan1")
     w("")
@@ -355,7 +355,7 @@ def l3_switch(s, flags):
         w("")
     w("interface mgmt0")
     w("  vrf member management")
-    w(f"  ip address {p}.10.5/24")
+    w(f"  ip address {p}.100.5/24")
     w("line console")
     w("  exec-timeout 10")
     w("line vty")
@@ -367,7 +367,7 @@ def l3_switch(s, flags):
     w("  log-adjacency-changes detail")
     w("  passive-interface default")
     w("ip access-list ACL-VTY")
-    w(f"  10 permit tcp {p}.10.0/24 any eq 22")
+    w(f"  10 permit tcp {p}.100.0/24 any eq 22")
     w("  20 permit tcp 10.0.10.0/24 any eq 22")
     w("  30 deny ip any any log")
     w(f"logging server {p}.20.50 6 use-vrf management")

@@ -34,12 +34,12 @@ array:
 network:
   interfaces:
     - name: ct0.eth0
-      address: {p}.10.51/24
-      gateway: {p}.10.1
+      address: {p}.100.51/24
+      gateway: {p}.100.1
       services: [management]
     - name: ct1.eth0
-      address: {p}.10.52/24
-      gateway: {p}.10.1
+      address: {p}.100.52/24
+      gateway: {p}.100.1
       services: [management]
     - name: ct0.eth8
       address: {p}.210.51/24
@@ -166,7 +166,7 @@ portgroups:
     out += f"""vmkernel:
   - name: vmk0
     portgroup: PG-MGMT
-    address: {p}.10.6{n}/24
+    address: {p}.100.6{n}/24
     services: [management]
   - name: vmk1
     portgroup: PG-VMOTION

@@ -14,7 +14,7 @@ def fortigate(s, member, flags):
     gen = secret_generation(flags)
     name = f"{s['code']}-fw0{member}"
     priority = 200 if member == 1 else 100
-    mgmt = f"{p}.10.1{member}"
+    mgmt = f"{p}.100.1{member}"
     out = []
     w = out.append
     w("#config-version=FG1K0F-7.0.12-FW-build0523-230411:opmode=0:vdom=0:user=netops")
@@ -81,7 +81,7 @@ def fortigate(s, member, flags):
     w("    config ha-mgmt-interfaces")
     w("        edit 1")
     w('            set interface "mgmt"')
-    w(f"            set gateway {p}.10.1")
+    w(f"            set gateway {p}.100.1")
     w("        next")
     w("    end")
     w("    set override disable")
@@ -121,13 +121,13 @@ def fortigate(s, member, flags):
     w('    edit "admin"')
     w('        set accprofile "super_admin"')
     w('        set vdom "root"')
-    w(f"        set trusthost1 {p}.10.0 255.255.255.0")
+    w(f"        set trusthost1 {p}.100.0 255.255.255.0")
     w(f"        set password ENC {fortios_admin_enc('admin/' + gen)}")
     w("    next")
     w('    edit "netops"')
     w('        set accprofile "readonly_ops"')
     w('        set vdom "root"')
-    w(f"        set trusthost1 {p}.10.0 255.255.255.0")
+    w(f"        set trusthost1 {p}.100.0 255.255.255.0")
     w(f"        set password ENC {fortios_admin_enc('netops/2022Q4')}")
     w("    next")
     w("end")
@@ -143,7 +143,7 @@ def fortigate(s, member, flags):
 
 
 ADDRESSES = [
-    ("NET-MGMT", "10", "0", "255.255.255.0"),
+    ("NET-MGMT", "100", "0", "255.255.255.0"),
     ("NET-MON", "20", "0", "255.255.255.0"),
     ("NET-WEB", "110", "0", "255.255.255.0"),
     ("NET-APP", "120", "0", "255.255.255.0"),

@@ -40,8 +40,8 @@ def devices():
         def base(name):
             return {
                 "hostname": name,
-                "site_prefix": s["p"] + ".",
-                "peer_prefix": s["peer_p"] + ".",
+                "site_prefix": s["p"],
+                "peer_prefix": s["peer_p"],
                 "location": s["location"],
             }
 
@@ -52,7 +52,7 @@ def devices():
 
         # Internet edge and internal firewalls.
         v = base(f"{c}-pafw01")
-        v["untrust_prefix"] = s["untrust"]
+        v["untrust_prefix"] = s["untrust"].rstrip(".")
         dev(f"{c}-pafw01", "firewall", "panos", s, "internet-edge", ["paloalto", "pa-3220"],
             pair=f"{o}-pafw01", vars=v)
         for m in (1, 2):

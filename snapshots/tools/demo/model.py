@@ -54,7 +54,7 @@ TACACS = ["172.16.0.21", "172.16.0.22"]
 #: VLANs of the server segments, in sheet order: id, name, third octet,
 #: purpose (Japanese, as in the customer's sheets), category.
 VLANS = [
-    (10, "MGMT", 10, "機器管理 (OOB)", "管理"),
+    (10, "MGMT", 100, "機器管理 (OOB)", "管理"),
     (20, "MON", 20, "監視 (Zabbix/Splunk/JP1)", "管理"),
     (110, "WEB", 110, "Webサーバ", "業務"),
     (120, "APP", 120, "APサーバ", "業務"),

@@ -110,9 +110,9 @@ def edge_xml(s, flags):
         <system>
           <hostname>{name}</hostname>
           <timezone>Asia/Tokyo</timezone>
-          <ip-address>{p}.10.31</ip-address>
+          <ip-address>{p}.100.31</ip-address>
           <netmask>255.255.255.0</netmask>
-          <default-gateway>{p}.10.1</default-gateway>
+          <default-gateway>{p}.100.1</default-gateway>
           <dns-setting>
             <servers>
               <primary>{p}.20.53</primary>
@@ -301,9 +301,9 @@ def verify_set(s, flags):
     lines = [
         "set deviceconfig system hostname e-vpa01",
         "set deviceconfig system timezone Asia/Tokyo",
-        f"set deviceconfig system ip-address {p}.10.39",
+        f"set deviceconfig system ip-address {p}.100.39",
         "set deviceconfig system netmask 255.255.255.0",
-        f"set deviceconfig system default-gateway {p}.10.1",
+        f"set deviceconfig system default-gateway {p}.100.1",
         f"set deviceconfig system dns-setting servers primary {p}.20.53",
         f"set deviceconfig system ntp-servers primary-ntp-server ntp-server-address {NTP_OLD[0]}",
         f"set deviceconfig system ntp-servers secondary-ntp-server ntp-server-address {NTP_OLD[1]}",
@@ -322,7 +322,7 @@ def verify_set(s, flags):
         "set zone verify-core network layer3 ethernet1/1",
         "set zone verify-web network layer3 ethernet1/2",
         f"set address NET-VERIFY-WEB ip-netmask {p}.110.0/24",
-        "set address NET-MGMT ip-netmask " + f"{p}.10.0/24",
+        "set address NET-MGMT ip-netmask " + f"{p}.100.0/24",
         "set rulebase security rules ALLOW-MGMT-SSH from verify-core",
         "set rulebase security rules ALLOW-MGMT-SSH to verify-web",
         "set rulebase security rules ALLOW-MGMT-SSH source NET-MGMT",

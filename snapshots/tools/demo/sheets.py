@@ -39,7 +39,7 @@ def ipam_rows(flags):
         c, p, site = s["code"], s["p"], s["site"]
 
         def add(host, iface, vlan, addr, purpose, gw=True):
-            octet = {10: 10, 20: 20, 110: 110, 120: 120, 130: 130, 140: 140, 200: 200, 210: 210}[vlan]
+            octet = {10: 100, 20: 20, 110: 110, 120: 120, 130: 130, 140: 140, 200: 200, 210: 210}[vlan]
             gateway = f"{p}.{octet}.1" if gw else ""
             rows.append([f"{host}/{iface}", site, host, iface, vlan, addr, 24, gateway, purpose])
 
@@ -47,27 +47,27 @@ def ipam_rows(flags):
             if vid in (200, 210):
                 continue
             add(f"{c}-l3sw01", f"Vlan{vid}", vid, f"{p}.{octet}.1", f"SVI {name}", gw=False)
-        add(f"{c}-core-rt01", "GigabitEthernet0", 10, f"{p}.10.2", "mgmt")
-        add(f"{c}-core-rt02", "GigabitEthernet0", 10, f"{p}.10.3", "mgmt")
-        add(f"{c}-l3sw01", "mgmt0", 10, f"{p}.10.5", "mgmt")
-        add(f"{c}-fw01", "mgmt", 10, f"{p}.10.11", "mgmt (HA reserved)")
-        add(f"{c}-fw02", "mgmt", 10, f"{p}.10.12", "mgmt (HA reserved)")
-        add(f"{c}-leaf01", "Management1", 10, f"{p}.10.21", "mgmt")
-        add(f"{c}-leaf02", "Management1", 10, f"{p}.10.22", "mgmt")
+        add(f"{c}-core-rt01", "GigabitEthernet0", 10, f"{p}.100.2", "mgmt")
+        add(f"{c}-core-rt02", "GigabitEthernet0", 10, f"{p}.100.3", "mgmt")
+        add(f"{c}-l3sw01", "mgmt0", 10, f"{p}.100.5", "mgmt")
+        add(f"{c}-fw01", "mgmt", 10, f"{p}.100.11", "mgmt (HA reserved)")
+        add(f"{c}-fw02", "mgmt", 10, f"{p}.100.12", "mgmt (HA reserved)")
+        add(f"{c}-leaf01", "Management1", 10, f"{p}.100.21", "mgmt")
+        add(f"{c}-leaf02", "Management1", 10, f"{p}.100.22", "mgmt")
         if site == "east":
-            add("e-vleaf01", "Management1", 10, f"{p}.10.29", "mgmt (verify)")
-        add(f"{c}-pafw01", "mgmt", 10, f"{p}.10.31", "mgmt")
+            add("e-vleaf01", "Management1", 10, f"{p}.100.29", "mgmt (verify)")
+        add(f"{c}-pafw01", "mgmt", 10, f"{p}.100.31", "mgmt")
         if site == "east":
-            add("e-vpa01", "mgmt", 10, f"{p}.10.39", "mgmt (verify)")
-        add(f"{c}-slb01", "management", 10, f"{p}.10.41", "mgmt")
+            add("e-vpa01", "mgmt", 10, f"{p}.100.39", "mgmt (verify)")
+        add(f"{c}-slb01", "management", 10, f"{p}.100.41", "mgmt")
         add(f"{c}-slb01", "ve110", 110, f"{p}.110.5", "SLB self IP")
         add(f"{c}-slb01", "VS-WEB", 110, f"{p}.110.100", "VIP www")
-        add(f"{c}-pure01", "ct0.eth0", 10, f"{p}.10.51", "mgmt")
-        add(f"{c}-pure01", "ct1.eth0", 10, f"{p}.10.52", "mgmt")
+        add(f"{c}-pure01", "ct0.eth0", 10, f"{p}.100.51", "mgmt")
+        add(f"{c}-pure01", "ct1.eth0", 10, f"{p}.100.52", "mgmt")
         for i, iface in enumerate(["ct0.eth8", "ct1.eth8", "ct0.eth9", "ct1.eth9"], 51):
             add(f"{c}-pure01", iface, 210, f"{p}.210.{i}", "iSCSI target", gw=False)
         for n in (1, 2):
-            add(f"{c}-esx0{n}", "vmk0", 10, f"{p}.10.6{n}", "ESXi mgmt")
+            add(f"{c}-esx0{n}", "vmk0", 10, f"{p}.100.6{n}", "ESXi mgmt")
             add(f"{c}-esx0{n}", "vmk1", 200, f"{p}.200.6{n}", "vMotion", gw=False)
             add(f"{c}-esx0{n}", "vmk2", 210, f"{p}.210.6{n}", "iSCSI initiator", gw=False)
         for name, _, _, vlan, host, *_ in VMS:
@@ -88,85 +88,77 @@ def ipam_csv(flags):
     return buf.getvalue()
 
 
-VLAN_SCHEMA = """# henko sheet schema for sheets/vlans.xlsx — applies to every worksheet
-# (西センター = West, 東センター = East). Violations are reported with the
-# worksheet and the cell in A1 notation, e.g. 東センター!D6.
-sheet: vlans.xlsx
-key: VLAN ID
-header_row: 1
-columns:
-  - name: VLAN ID
-    type: integer
-    required: true
-    min: 1
-    max: 4094
-    unique: true
-  - name: 名前
-    type: string
-    required: true
-    pattern: "^[A-Z][A-Z0-9-]{0,31}$"
-    unique: true
-  - name: サブネット
-    type: ipv4_prefix
-    required: true
-    unique: true
-  - name: ゲートウェイ
-    type: ipv4_address
-    required: true
-    inside: サブネット
-    unique: true
-  - name: 用途
-    type: string
-    required: true
-  - name: 区分
-    type: enum
-    required: true
-    values: [業務, 管理, 基盤]
+VLAN_SCHEMA = """# henko sheet schema for sheets/vlans.xlsx: one table per worksheet
+# (西センター = West, 東センター = East), both with the same rules.
+# Violations name the worksheet and the cell in A1 notation.
+sheets:
+  西センター: &vlan-sheet
+    key: VLAN ID
+    columns:
+      VLAN ID:
+        type: integer
+        required: true
+        unique: true
+        min: 1
+        max: 4094
+      名前:
+        type: string
+        required: true
+        unique: true
+      サブネット:
+        type: ipv4-prefix
+        required: true
+        unique: true
+      ゲートウェイ:
+        type: ipv4
+        required: true
+        unique: true
+        within: サブネット
+      用途:
+        type: string
+        required: true
+      区分:
+        type: string
+        required: true
+        enum: [業務, 管理, 基盤]
+  東センター: *vlan-sheet
 """
 
-IPAM_SCHEMA = """# henko sheet schema for sheets/ipam.csv (one row per assigned address).
-sheet: ipam.csv
+IPAM_SCHEMA = """# henko sheet schema for sheets/ipam.csv: one row per assigned address.
 key: key
-header_row: 1
 columns:
-  - name: key
+  key:
     type: string
     required: true
     unique: true
-    pattern: "^[a-z0-9-]+/[A-Za-z0-9./-]+$"
-  - name: site
-    type: enum
-    required: true
-    values: [west, east]
-  - name: hostname
+  site:
     type: string
     required: true
-    references:
-      inventory: device
-  - name: interface
+    enum: [west, east]
+  hostname:
     type: string
     required: true
-  - name: vlan
+    ref: device
+  interface:
+    type: string
+    required: true
+  vlan:
     type: integer
     required: true
     min: 1
     max: 4094
-    references:
-      sheet: vlans.xlsx
-      column: VLAN ID
-  - name: address
-    type: ipv4_address
+    ref: sheets/vlans.xlsx
+  address:
+    type: ipv4
     required: true
     unique: true
-  - name: prefix_len
+  prefix_len:
     type: integer
     required: true
     min: 8
     max: 32
-  - name: gateway
-    type: ipv4_address
-    required: false
-  - name: purpose
+  gateway:
+    type: ipv4
+  purpose:
     type: string
-    required: false
 """
