@@ -6,6 +6,10 @@ use std::borrow::Cow;
 /// Decodes `bytes` as UTF-8: a leading BOM is dropped, invalid sequences are
 /// replaced by U+FFFD and NUL bytes by U+FFFD too; each repair adds a warning.
 pub(crate) fn decode<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Cow<'a, str> {
+    if let Some(text) = decode_utf16(bytes) {
+        warnings.push("UTF-16 text decoded".to_string());
+        return Cow::Owned(text);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut text = match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
@@ -22,6 +26,51 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], warnings: &mut Vec<String>) -> Cow<'a,
         text = Cow::Owned(text.replace('\0', "\u{FFFD}"));
     }
     text
+}
+
+/// Decodes UTF-16 text: with a byte-order mark, or without one when the
+/// sample looks like UTF-16 ASCII (Windows exports).
+fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let (little, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => {
+            // No mark: ASCII text in UTF-16 has a NUL in every other byte.
+            let sample = &bytes[..bytes.len().min(512) & !1];
+            if sample.len() < 4 {
+                return None;
+            }
+            let zero_at = |parity: usize| {
+                sample
+                    .iter()
+                    .skip(parity)
+                    .step_by(2)
+                    .filter(|&&b| b == 0)
+                    .count()
+                    * 10
+            };
+            let half = sample.len() / 2;
+            if zero_at(1) >= half * 9 && zero_at(0) == 0 {
+                (true, bytes)
+            } else if zero_at(0) >= half * 9 && zero_at(1) == 0 {
+                (false, bytes)
+            } else {
+                return None;
+            }
+        }
+    };
+    let units = body.chunks_exact(2).map(|pair| {
+        if little {
+            u16::from_le_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_be_bytes([pair[0], pair[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or('\u{FFFD}'))
+            .collect(),
+    )
 }
 
 /// Splits `text` into `(line number, line)` pairs; `\r\n`, `\n` and a lone
@@ -105,6 +154,16 @@ mod tests {
         let text = decode(b"a\xFFb\0c", &mut warnings);
         assert_eq!(text, "a\u{FFFD}b\u{FFFD}c");
         assert_eq!(warnings.len(), 2);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("!\nhostname é".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(&utf16, &mut warnings), "!\nhostname é");
+        let bare: Vec<u8> = "!\nhostname r"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(&bare, &mut warnings), "!\nhostname r");
     }
 
     #[test]

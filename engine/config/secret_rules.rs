@@ -143,10 +143,11 @@ pub(crate) fn ios(text: &str) -> Vec<Range<usize>> {
                 .iter()
                 .any(|w| next.is(w))
             }),
+            "pre-shared-key" => !tokens
+                .get(at + 1)
+                .is_some_and(|next| ["address", "hostname", "key"].iter().any(|w| next.is(w))),
             "secret" | "passwd" | "key-string" | "authentication-key" | "message-digest-key"
-            | "pre-shared-key" | "password-encrypt" | "wpa-psk" | "pass-phrase" | "passphrase" => {
-                true
-            }
+            | "server-key" | "password-encrypt" | "wpa-psk" | "pass-phrase" | "passphrase" => true,
             "key" => {
                 let benign_next = tokens.get(at + 1).is_some_and(|next| {
                     [
@@ -180,13 +181,21 @@ pub(crate) fn ios(text: &str) -> Vec<Range<usize>> {
                         )
                         || (first == "crypto" && (second == "isakmp" || second == "keyring")))
             }
-            "community" => snmp,
+            "community" | "community-map" => snmp,
             "text" => at > 0 && tokens[at - 1].is("authentication"),
             "auth" | "priv" => snmp && second == "user",
             _ => false,
         };
         if keyword {
-            if let Some(value) = value_after(&tokens, at) {
+            let mut from = at;
+            // A key id of any length precedes the algorithm here.
+            if matches!(word.as_str(), "authentication-key" | "message-digest-key")
+                && tokens.get(at + 2).is_some()
+                && tokens[at + 1].text.bytes().all(|b| b.is_ascii_digit())
+            {
+                from += 1;
+            }
+            if let Some(value) = value_after(&tokens, from) {
                 found.push(value.value_range());
             }
         }
@@ -203,7 +212,10 @@ pub(crate) fn ios(text: &str) -> Vec<Range<usize>> {
             }
         }
         if let Some(token) = tokens.get(at) {
-            if !token.text.starts_with("<secret:") {
+            let keyword = ["source-interface", "use-vrf", "filter-vrf", "enable"]
+                .iter()
+                .any(|w| token.is(w));
+            if !keyword && !token.text.starts_with("<secret:") {
                 found.push(token.value_range());
             }
         }
@@ -516,6 +528,16 @@ mod tests {
             ),
             ("passwd 2KFQnbNIdI.2KYOU encrypted", &["2KFQnbNIdI.2KYOU"]),
             ("key-string 7 110A1016141D", &["110A1016141D"]),
+            (
+                "ntp authentication-key 4294967295 md5 aBigKey",
+                &["aBigKey"],
+            ),
+            ("pre-shared-key address 1.2.3.4 key abcdefgh", &["abcdefgh"]),
+            (" client 12.5.1.61 server-key 7 KKKKAAA", &["KKKKAAA"]),
+            (
+                "snmp-server community-map dummycommunity context ospf1",
+                &["dummycommunity"],
+            ),
         ];
         for (line, want) in cases {
             assert_eq!(values(line, &ios(line)), *want, "{line}");
@@ -530,6 +552,7 @@ mod tests {
             "tunnel key 1234",
             "no password",
             "snmp-server group G v3 auth read V",
+            "snmp-server host 192.0.2.1 source-interface loopback 0",
             "  56789ABC 56789ABC 56789ABC",
         ] {
             assert!(ios(line).is_empty(), "{line}");
