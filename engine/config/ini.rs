@@ -29,7 +29,10 @@ enum Section {
 }
 
 fn is_match(text: &str) -> bool {
-    text.len() > 6 && text[..6].eq_ignore_ascii_case("match ")
+    text.len() > 6
+        && text
+            .get(..6)
+            .is_some_and(|head| head.eq_ignore_ascii_case("match "))
 }
 
 fn is_bracket(text: &str) -> bool {

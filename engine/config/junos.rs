@@ -165,6 +165,9 @@ impl Arena {
         };
         let mut anchor = parent;
         if self.nodes[anchor].depth >= MAX_DEPTH {
+            if let Some((_, line)) = words.first() {
+                self.cap_warning(*line);
+            }
             anchor = self.nodes[anchor].parent;
         }
         let mut current = anchor;

@@ -34,6 +34,11 @@ pub mod sniff;
 pub mod structured;
 mod tree;
 
+#[cfg(test)]
+mod hostile_tests;
+#[cfg(test)]
+mod roundtrip_tests;
+
 pub use dialect::Dialect;
 pub use error::{ConfigError, InvalidPattern};
 pub use noise::parse_ignore_file;

@@ -69,14 +69,19 @@ pub(crate) fn is_volatile_key(key: &str) -> bool {
 /// Returns true for a CLI prompt pasted into a backup: a first word ending
 /// in `#` or `>` with no space before it (`core1#`, `fw/act/pri# show run`).
 fn is_prompt(text: &str) -> bool {
-    let Some(at) = text.find(['#', '>']) else {
+    // Only the first word matters; stop at the first space so a huge line
+    // costs nothing.
+    let Some(at) = text.bytes().position(|b| matches!(b, b' ' | b'#' | b'>')) else {
         return false;
     };
+    if text.as_bytes()[at] == b' ' {
+        return false;
+    }
     let name = &text[..at];
     !name.is_empty()
         && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:()".contains(c))
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:()".contains(&b))
 }
 
 /// Reads an ignore file: one regular expression per line; blank lines and

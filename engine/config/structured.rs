@@ -73,6 +73,7 @@ pub(crate) fn parse_json(text: &str) -> Parsed {
         return (Vec::new(), Vec::new(), false);
     }
     match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Null) => (Vec::new(), Vec::new(), false),
         Ok(value) => {
             let (roots, ordered) = document_nodes(from_json(value));
             (roots, Vec::new(), ordered)
@@ -130,7 +131,7 @@ fn document_nodes(data: Data) -> (Vec<Node>, bool) {
     match data {
         Data::Map(entries) => (map_nodes(entries, 1), false),
         Data::List(items) => list_nodes(items, 1),
-        Data::Scalar(s) => (vec![Node::leaf(s, 0)], false),
+        Data::Scalar(s) => (vec![Node::leaf(key_text(&s), 0)], false),
     }
 }
 
@@ -350,6 +351,19 @@ fn scalar_data(text: &str) -> Data {
 /// Rebuilds data from sibling nodes; `ordered` tells an unkeyed list from
 /// a keyed one.
 fn nodes_data(nodes: &[Node], ordered: bool) -> Data {
+    if let [single] = nodes {
+        let text = single.text.as_str();
+        // A document that is a bare scalar: the only leaf that is neither
+        // `key: value` nor a list item (ambiguous scalars are JSON-quoted).
+        let scalar = single.children.is_empty()
+            && !text.contains(": ")
+            && !text.starts_with("- ")
+            && text != "-";
+        if scalar {
+            let (unquoted, _) = split_entry(text);
+            return Data::Scalar(unquoted);
+        }
+    }
     let is_list = !nodes.is_empty()
         && nodes
             .iter()
