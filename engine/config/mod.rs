@@ -32,6 +32,7 @@ pub mod secrets;
 pub mod serialize;
 pub mod sniff;
 pub mod structured;
+mod structured_lines;
 mod tree;
 
 #[cfg(test)]

@@ -18,12 +18,14 @@
 //! - Several YAML documents become sections `---`, in order
 //!   (`ConfigTree::ordered`); a single document is not wrapped.
 //! - NSX volatile metadata (`_revision`, `_last_modified_time` …) is noise.
+//! - Line spans are recovered by the `structured_lines` module.
 //! - Input the YAML/JSON parser rejects (tabs, duplicate keys, alias bombs,
 //!   nesting beyond 128) falls back to the lines dialect with a warning.
 
 use serde::Deserialize;
 
 use super::noise::is_volatile_key;
+use super::structured_lines::locate;
 use super::tree::{ConfigTree, Node};
 use super::{Dialect, MAX_DEPTH};
 
@@ -51,10 +53,11 @@ pub(crate) fn parse_yaml(text: &str) -> Parsed {
         let Some(data) = documents.pop() else {
             return (Vec::new(), Vec::new(), false);
         };
-        let (roots, ordered) = document_nodes(data);
+        let (mut roots, ordered) = document_nodes(data);
+        locate(&mut roots, text);
         return (roots, Vec::new(), ordered);
     }
-    let roots = documents
+    let mut roots: Vec<Node> = documents
         .into_iter()
         .map(|data| {
             let (children, ordered) = document_nodes(data);
@@ -64,6 +67,7 @@ pub(crate) fn parse_yaml(text: &str) -> Parsed {
             node
         })
         .collect();
+    locate(&mut roots, text);
     (roots, Vec::new(), true)
 }
 
@@ -75,7 +79,8 @@ pub(crate) fn parse_json(text: &str) -> Parsed {
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(serde_json::Value::Null) => (Vec::new(), Vec::new(), false),
         Ok(value) => {
-            let (roots, ordered) = document_nodes(from_json(value));
+            let (mut roots, ordered) = document_nodes(from_json(value));
+            locate(&mut roots, text);
             (roots, Vec::new(), ordered)
         }
         Err(error) => fallback(text, "JSON", &error.to_string()),
