@@ -14,3 +14,6 @@ pub use diff_markdown::{render_diff_markdown, MARKDOWN_LIMIT};
 pub use diff_summary::{Counts, Summary};
 pub use diff_text::{render_diff_text, DiffReportOptions};
 pub use fleet::{group as fleet_groups, FleetGroup, FleetView, DEFAULT_FLEET_MIN};
+
+#[cfg(test)]
+mod diff_tests;
