@@ -230,6 +230,7 @@ impl PlanChange {
             category,
             line_before: self.line_before,
             line_after: self.line_after,
+            body: Vec::new(),
         })
     }
 }

@@ -348,15 +348,19 @@ fn change_from_spec(spec: &ChangeSpec) -> Result<Change, String> {
     if spec.path.is_empty() {
         return Err("a change needs a non-empty `path`".into());
     }
-    Ok(Change {
+    let mut change = Change::new(
         op,
-        path: spec.path.clone(),
-        before: spec.before.clone(),
-        after: spec.after.clone(),
+        spec.path.clone(),
+        spec.before.clone(),
+        spec.after.clone(),
         category,
-        line_before: None,
-        line_after: None,
-    })
+    );
+    change.body = spec
+        .body
+        .iter()
+        .map(|line| crate::config::Node::leaf(line.as_str(), 0))
+        .collect();
+    Ok(change)
 }
 
 #[cfg(test)]
@@ -396,6 +400,29 @@ mod tests {
             }
         }
         assert!(ran > 40, "only {ran} cases ran");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// The diff stage, as `henko scripts test` runs it.
+    fn real_diff(from: &ConfigTree, to: &ConfigTree) -> Vec<Change> {
+        crate::diff::diff_trees(from, to, &crate::diff::DiffOptions::default())
+    }
+
+    #[test]
+    #[ignore = "needs the real dialect parsers (config branch) on main"]
+    fn every_shipped_case_passes() {
+        let set = shipped_set();
+        let mut failures = Vec::new();
+        for file in shipped_tests().expect("shipped tests parse") {
+            for result in run_file(&set, &file, &real_diff).expect("valid test file") {
+                if !result.passed() {
+                    failures.push(format!(
+                        "{}/{}: {:?}",
+                        result.file, result.name, result.problems
+                    ));
+                }
+            }
+        }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 

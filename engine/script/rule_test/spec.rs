@@ -153,6 +153,9 @@ pub struct ChangeSpec {
     /// config (default), secret or inventory.
     #[serde(default)]
     pub category: Option<String>,
+    /// For a section added or removed whole: the lines under it.
+    #[serde(default)]
+    pub body: Vec<String>,
 }
 
 /// What one device looks like before and after, in a test.
