@@ -45,6 +45,13 @@ pub fn shipped_tests() -> Result<Vec<LoadedFile>, RuleTestError> {
         .collect()
 }
 
+/// Returns true when `text` is the shipped test file called `file_name`.
+pub fn is_shipped(file_name: &str, text: &str) -> bool {
+    super::builtin::TESTS
+        .iter()
+        .any(|(name, shipped)| *name == file_name && *shipped == text)
+}
+
 /// Runs every test of `file` against `set`.
 pub fn run_file(
     set: &ScriptSet,
