@@ -95,6 +95,7 @@ impl Engine<'_> {
             .collect();
 
         let mut blocks: Vec<Block> = Vec::new();
+        let mut emitted: HashSet<String> = HashSet::new();
         for f in from {
             if to_idx.contains_key(f.text.as_str())
                 || overwritten.contains(f.text.as_str())
@@ -112,9 +113,26 @@ impl Engine<'_> {
             }
             let command = match (f.children.is_empty(), rules.reset(&f.text, parent)) {
                 (false, Some(reset)) => reset,
-                _ => rules.negate(&f.text, parent),
+                _ => {
+                    let command = rules.negate(&f.text, parent);
+                    // A short negation (`no bgp router-id`) would also remove
+                    // a line that stays: name the line in full instead.
+                    let hits_kept = from.iter().any(|k| {
+                        k.text != f.text
+                            && (to_idx.contains_key(k.text.as_str())
+                                || overwritten.contains(k.text.as_str()))
+                            && rules.negate(&k.text, parent) == command
+                    });
+                    if hits_kept && !f.text.starts_with("no ") {
+                        format!("no {}", f.text)
+                    } else {
+                        command
+                    }
+                }
             };
-            blocks.push(vec![self.line(depth, &command)]);
+            if emitted.insert(command.clone()) {
+                blocks.push(vec![self.line(depth, &command)]);
+            }
         }
         blocks.extend(self.groups(from, to, parent, depth));
         for t in to {

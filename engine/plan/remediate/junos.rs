@@ -153,6 +153,9 @@ fn build(items: &[Item], rules: &PlatformRules) -> Trie {
                 continue;
             }
             for path in line_paths(&item.text, prefix.is_empty()) {
+                if path.is_empty() {
+                    continue;
+                }
                 let full: Vec<String> = prefix.iter().cloned().chain(path).collect();
                 if full.is_empty() || rules.is_ignored(&full.join(" "), None) {
                     continue;
@@ -276,6 +279,24 @@ impl Diff<'_> {
             }
             prefix.pop();
         }
+    }
+}
+
+/// Adds a note for each single-valued leaf that holds several values (only
+/// a parser that flattens nested statements produces one).
+pub(crate) fn repeated_settings(items: &[Item], rules: &PlatformRules, out: &mut Vec<String>) {
+    let mut all = Vec::new();
+    build(items, rules).statements(&mut Vec::new(), &mut all);
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for s in &all {
+        if let Some(key) = rules.idempotent_key(s, None) {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    for (key, n) in counts.into_iter().filter(|(_, n)| *n > 1) {
+        out.push(format!(
+            "single-valued setting `{key}` is set {n} times; the device keeps one value"
+        ));
     }
 }
 

@@ -178,7 +178,8 @@ fn apply_line(level: &mut Vec<Item>, text: &str, parent: Option<&str>, rules: &P
     let before = level.len();
     level.retain(|c| {
         let candidate = first_word(&c.text) == core || c.text.starts_with("no ");
-        !(candidate && rules.negate(&c.text, parent) == text)
+        let full = text.strip_prefix("no ") == Some(c.text.as_str());
+        !(full || (candidate && rules.negate(&c.text, parent) == text))
     });
     if level.len() != before {
         return;
