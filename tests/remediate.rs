@@ -389,9 +389,14 @@ fn ios_tree() -> impl Strategy<Value = ConfigTree> {
             ]),
         )),
         proptest::collection::btree_set(1u32..8, 0..4),
+        proptest::option::of(proptest::collection::btree_map(
+            1u32..6,
+            proptest::bool::ANY,
+            0..5,
+        )),
     )
         .prop_map(
-            |(host, lookup, ntp, location, interfaces, acl, numbered, bgp, vlans)| {
+            |(host, lookup, ntp, location, interfaces, acl, numbered, bgp, vlans, sequenced)| {
                 let mut roots: Vec<Node> = [host, lookup, location]
                     .into_iter()
                     .flatten()
@@ -417,6 +422,22 @@ fn ios_tree() -> impl Strategy<Value = ConfigTree> {
                     ));
                 }
                 roots.extend(numbered.into_iter().map(|t| node(t, vec![])));
+                if let Some(entries) = sequenced {
+                    let children = entries
+                        .into_iter()
+                        .map(|(n, permit)| {
+                            node(
+                                format!(
+                                    "{} {} ip host 10.0.0.{n} any",
+                                    n * 10,
+                                    if permit { "permit" } else { "deny" }
+                                ),
+                                vec![],
+                            )
+                        })
+                        .collect();
+                    roots.push(node("ip access-list extended SEQ".into(), children));
+                }
                 if let Some((neighbor, networks)) = bgp {
                     let mut children: Vec<Node> =
                         neighbor.into_iter().map(|t| node(t, vec![])).collect();

@@ -9,6 +9,11 @@ use super::lists;
 use super::normalize::Item;
 use super::rules::PlatformRules;
 
+/// Returns the sequence number an ordered entry starts with (`10 permit …`).
+pub(crate) fn sequence(text: &str) -> Option<u64> {
+    text.split_whitespace().next()?.parse().ok()
+}
+
 /// Lines of one top-level command and everything it enters.
 type Block = Vec<String>;
 
@@ -24,8 +29,6 @@ pub(crate) fn remediate(
         manual: &mut manual,
     }
     .level(from, to, None, 0);
-    // Stable: equal weights keep the negations-then-additions order.
-    blocks.sort_by_key(|block| rules.weight(block[0].trim_start()));
     (blocks.into_iter().flatten().collect(), manual)
 }
 
@@ -164,6 +167,8 @@ impl Engine<'_> {
                 }
             }
         }
+        // Stable: equal weights keep the negations-then-additions order.
+        blocks.sort_by_key(|block| rules.weight(block[0].trim_start(), parent));
         blocks
     }
 
@@ -217,6 +222,9 @@ impl Engine<'_> {
         if from == to {
             return Some(Vec::new());
         }
+        if let Some(lines) = self.sequenced(from, to, header, depth) {
+            return Some(lines);
+        }
         let unique = |items: &[Item]| {
             items.iter().map(|i| &i.text).collect::<HashSet<_>>().len() == items.len()
         };
@@ -237,6 +245,37 @@ impl Engine<'_> {
         }
         for t in &to[kept.len()..] {
             self.full(t, depth, &mut out);
+        }
+        Some(out)
+    }
+
+    /// Returns the commands for a list whose entries all carry sequence
+    /// numbers (`10 permit …`): entries are removed and added by number.
+    fn sequenced(
+        &self,
+        from: &[Item],
+        to: &[Item],
+        header: &str,
+        depth: usize,
+    ) -> Option<Vec<String>> {
+        fn numbers(items: &[Item]) -> Option<HashMap<u64, &Item>> {
+            let map: HashMap<u64, &Item> = items
+                .iter()
+                .map(|i| Some((sequence(&i.text)?, i)).filter(|_| i.children.is_empty()))
+                .collect::<Option<_>>()?;
+            (map.len() == items.len()).then_some(map)
+        }
+        let (fs, ts) = (numbers(from)?, numbers(to)?);
+        let mut out = Vec::new();
+        for f in from {
+            if ts.get(&sequence(&f.text)?) != Some(&f) {
+                out.push(self.line(depth, &self.rules.negate(&f.text, Some(header))));
+            }
+        }
+        for t in to {
+            if fs.get(&sequence(&t.text)?) != Some(&t) {
+                out.push(self.line(depth, &t.text));
+            }
         }
         Some(out)
     }

@@ -108,11 +108,11 @@ impl PlatformRules {
         })
     }
 
-    /// Returns the ordering weight of a top-level command (default 500).
-    pub(crate) fn weight(&self, text: &str) -> i32 {
+    /// Returns the ordering weight of a command among its siblings (default 500).
+    pub(crate) fn weight(&self, text: &str, parent: Option<&str>) -> i32 {
         self.order
             .iter()
-            .find(|w| w.matcher.captures(text, None).is_some())
+            .find(|w| w.matcher.captures(text, parent).is_some())
             .map_or(500, |w| w.weight)
     }
 }

@@ -71,6 +71,10 @@ pub(crate) fn normalize_items(
         // A device refuses a duplicate entry in an ordered list.
         let mut seen = std::collections::HashSet::new();
         out.retain(|i| !i.children.is_empty() || seen.insert(i.text.clone()));
+        // Numbered entries are kept in number order by the device.
+        if out.iter().all(|i| super::ios::sequence(&i.text).is_some()) {
+            out.sort_by_key(|i| super::ios::sequence(&i.text));
+        }
         return out;
     }
     merge_repeats(out)

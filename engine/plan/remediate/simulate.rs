@@ -6,6 +6,7 @@
 //! section resets, list `add`/`remove`, overwrite of single-valued settings
 //! by key, and appending; FortiOS and Junos live in their engines' modules.
 
+use super::ios::sequence;
 use super::lists;
 use super::normalize::{self, Item};
 use super::rules::{Engine, PlatformRules};
@@ -133,7 +134,7 @@ fn run_ios(
         let opens = commands
             .get(i + 1)
             .is_some_and(|next| depth_of(next, indent).0 > depth);
-        let (level, parent) = level_mut(&mut items, &stack);
+        let (level, parent, ordered) = level_mut(&mut items, &stack);
         if opens {
             let at = match level.iter().position(|c| c.text == text) {
                 Some(at) => at,
@@ -149,19 +150,41 @@ fn run_ios(
             stack.push(at);
         } else {
             apply_line(level, text, parent.as_deref(), rules);
+            if ordered {
+                place_sequenced(level, text);
+            }
         }
     }
     Ok(items)
 }
 
-fn level_mut<'a>(items: &'a mut Vec<Item>, path: &[usize]) -> (&'a mut Vec<Item>, Option<String>) {
+fn level_mut<'a>(
+    items: &'a mut Vec<Item>,
+    path: &[usize],
+) -> (&'a mut Vec<Item>, Option<String>, bool) {
     let mut level = items;
     let mut parent = None;
+    let mut ordered = false;
     for &at in path {
         parent = Some(level[at].text.clone());
+        ordered = level[at].ordered;
         level = &mut level[at].children;
     }
-    (level, parent)
+    (level, parent, ordered)
+}
+
+/// Moves a numbered entry just added to an ordered list to its place by
+/// number, as the device does (`15 permit …` lands between 10 and 20).
+fn place_sequenced(level: &mut Vec<Item>, text: &str) {
+    let Some(number) = sequence(text) else { return };
+    if level.last().is_none_or(|last| last.text != text)
+        || !level.iter().all(|i| sequence(&i.text).is_some())
+    {
+        return;
+    }
+    let item = level.pop().expect("just checked");
+    let at = level.partition_point(|i| sequence(&i.text) < Some(number));
+    level.insert(at, item);
 }
 
 fn first_word(text: &str) -> &str {

@@ -169,6 +169,22 @@ fn acl_append_and_removal_stay_in_place() {
 }
 
 #[test]
+fn sequenced_acl_entries_change_by_number() {
+    let from = "ip access-list extended EDGE\n 10 permit tcp any any eq 22\n 20 permit tcp any any eq 23\n 30 deny ip any any\n";
+    let to = "ip access-list extended EDGE\n 10 permit tcp any any eq 22\n 15 permit tcp any any eq 443\n 20 permit tcp any any eq 8443\n 30 deny ip any any\n";
+    let out = ios(from, to);
+    assert_eq!(
+        out.apply,
+        [
+            "ip access-list extended EDGE",
+            " no 20",
+            " 15 permit tcp any any eq 443",
+            " 20 permit tcp any any eq 8443"
+        ]
+    );
+}
+
+#[test]
 fn numbered_acl_change_rewrites_the_list() {
     let from = "access-list 101 permit ip host 10.0.0.1 any\naccess-list 101 deny ip any any\n";
     let to = "access-list 101 permit ip host 10.0.0.2 any\naccess-list 101 deny ip any any\n";
@@ -206,7 +222,7 @@ fn vlan_lists_expand_and_trunks_use_add_remove() {
     let out = ios(from, to);
     assert_eq!(
         out.apply,
-        // VLANs are created first and removed last (table `order`).
+        // VLANs are removed last (table `order`).
         [
             "vlan 30",
             "interface GigabitEthernet0/3",
