@@ -24,7 +24,7 @@ pub(crate) fn remediate(
     rules: &PlatformRules,
 ) -> (Vec<String>, Vec<String>) {
     let mut manual = Vec::new();
-    let mut blocks = Engine {
+    let blocks = Engine {
         rules,
         manual: &mut manual,
     }
