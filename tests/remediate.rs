@@ -452,6 +452,25 @@ fn ios_tree() -> impl Strategy<Value = ConfigTree> {
         )
 }
 
+fn asa_tree() -> impl Strategy<Value = ConfigTree> {
+    let entries: Vec<String> = [22u32, 80, 443, 8080, 3389]
+        .iter()
+        .map(|p| format!("access-list OUT extended permit tcp any any eq {p}"))
+        .collect();
+    (
+        subset(entries).prop_shuffle(),
+        slot(vec!["hostname fw1".into(), "hostname fw2".into()]),
+    )
+        .prop_map(|(acl, host)| {
+            let roots = host
+                .into_iter()
+                .chain(acl)
+                .map(|t| node(t, vec![]))
+                .collect();
+            tree(Dialect::Ios, roots)
+        })
+}
+
 fn forti_entry(name: String, sets: Vec<String>, nested: Option<Vec<String>>) -> Node {
     let mut children: Vec<Node> = sets.into_iter().map(|t| node(t, vec![])).collect();
     if let Some(widgets) = nested {
@@ -629,6 +648,11 @@ proptest! {
     #[test]
     fn ios_remediation_and_rollback_simulate_exactly(from in ios_tree(), to in ios_tree()) {
         assert_round_trip(&from, &to, "ios")?;
+    }
+
+    #[test]
+    fn asa_access_lists_reorder_by_line_number(from in asa_tree(), to in asa_tree()) {
+        assert_round_trip(&from, &to, "asa")?;
     }
 
     #[test]

@@ -137,7 +137,13 @@ impl Engine<'_> {
                 blocks.push(vec![self.line(depth, &command)]);
             }
         }
-        blocks.extend(self.groups(from, to, parent, depth));
+        blocks.extend(super::groups::blocks(
+            from,
+            to,
+            parent,
+            &self.pad(depth),
+            rules,
+        ));
         for t in to {
             if in_group(t) {
                 continue;
@@ -278,76 +284,6 @@ impl Engine<'_> {
             }
         }
         Some(out)
-    }
-
-    /// Returns the blocks for ordered sibling groups (`access-list NAME …`).
-    fn groups(&self, from: &[Item], to: &[Item], parent: Option<&str>, depth: usize) -> Vec<Block> {
-        let rules = self.rules;
-        let mut names: Vec<String> = Vec::new();
-        let mut members: HashMap<String, (Vec<&Item>, Vec<&Item>)> = HashMap::new();
-        for (side, items) in [(0, from), (1, to)] {
-            for item in items.iter().filter(|i| i.children.is_empty()) {
-                if let Some((name, _)) = rules.group_of(&item.text, parent) {
-                    let entry = members.entry(name.clone()).or_insert_with(|| {
-                        names.push(name);
-                        Default::default()
-                    });
-                    if side == 0 {
-                        &mut entry.0
-                    } else {
-                        &mut entry.1
-                    }
-                    .push(item);
-                }
-            }
-        }
-        let mut blocks = Vec::new();
-        for name in names {
-            let (f, t) = &members[&name];
-            if f == t {
-                continue;
-            }
-            let rule = rules
-                .group_of(&f.first().or(t.first()).unwrap().text, parent)
-                .unwrap()
-                .1;
-            let remove_all = |out: &mut Block| match &rule.remove_group {
-                Some(template) => {
-                    let caps = rule
-                        .matcher
-                        .captures(&f[0].text, parent)
-                        .expect("member matched its group");
-                    let mut command = String::new();
-                    caps.expand(template, &mut command);
-                    out.push(self.line(depth, &command));
-                }
-                None => out.extend(
-                    f.iter()
-                        .map(|i| self.line(depth, &rules.negate(&i.text, parent))),
-                ),
-            };
-            let mut block = Vec::new();
-            let unique = f.iter().map(|i| &i.text).collect::<HashSet<_>>().len() == f.len()
-                && t.iter().map(|i| &i.text).collect::<HashSet<_>>().len() == t.len();
-            let t_set: HashSet<&str> = t.iter().map(|i| i.text.as_str()).collect();
-            let kept: Vec<&&Item> = f
-                .iter()
-                .filter(|i| t_set.contains(i.text.as_str()))
-                .collect();
-            let in_place = unique && kept.iter().zip(t.iter()).all(|(k, t)| **k == *t);
-            if f.is_empty() || (in_place && (rule.remove_group.is_none() || kept.len() == f.len()))
-            {
-                for i in f.iter().filter(|i| !t_set.contains(i.text.as_str())) {
-                    block.push(self.line(depth, &rules.negate(&i.text, parent)));
-                }
-                block.extend(t[kept.len()..].iter().map(|i| self.line(depth, &i.text)));
-            } else {
-                remove_all(&mut block);
-                block.extend(t.iter().map(|i| self.line(depth, &i.text)));
-            }
-            blocks.push(block);
-        }
-        blocks
     }
 
     /// Returns true when `t` is the new value of the add/remove list `f`.

@@ -8,6 +8,7 @@
 //! Junos `set`/`delete` ([`junos`]).
 
 mod fortios;
+mod groups;
 mod ios;
 mod junos;
 mod lists;

@@ -75,6 +75,7 @@ pub(crate) struct ListRule {
 pub(crate) struct GroupRule {
     pub(crate) matcher: Matcher,
     pub(crate) remove_group: Option<String>,
+    pub(crate) line_numbers: bool,
 }
 
 /// The compiled rule table of one platform.
@@ -162,6 +163,8 @@ struct RawRule {
     add_remove: bool,
     #[serde(default)]
     remove_group: Option<String>,
+    #[serde(default)]
+    line_numbers: bool,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -346,6 +349,7 @@ impl PlatformRules {
             groups.push(GroupRule {
                 matcher,
                 remove_group: rule.remove_group,
+                line_numbers: rule.line_numbers,
             });
         }
         prepend(&mut self.ordered_groups, groups);
@@ -397,6 +401,7 @@ fn into_rule(entry: RawMatch) -> RawRule {
             split: false,
             add_remove: false,
             remove_group: None,
+            line_numbers: false,
         },
     }
 }

@@ -210,7 +210,19 @@ fn asa_access_list_lines_are_negated_one_by_one() {
     );
     let reordered = "access-list OUT extended permit tcp any any eq 80\naccess-list OUT extended permit tcp any any eq 443\n";
     let out = run("asa", from, reordered);
-    assert_eq!(out.apply.len(), 4, "{:?}", out.apply);
+    assert_eq!(
+        out.apply,
+        [
+            "no access-list OUT extended permit tcp any any eq 443",
+            "access-list OUT line 2 extended permit tcp any any eq 443"
+        ]
+    );
+    let inserted = "access-list OUT extended permit tcp any any eq 443\naccess-list OUT extended permit tcp any any eq 22\naccess-list OUT extended permit tcp any any eq 80\n";
+    let out = run("asa", from, inserted);
+    assert_eq!(
+        out.apply,
+        ["access-list OUT line 2 extended permit tcp any any eq 22"]
+    );
 }
 
 #[test]
