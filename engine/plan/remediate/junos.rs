@@ -349,15 +349,14 @@ pub(crate) fn simulate(
 }
 
 /// Returns the first statement one side has and the other lacks.
-pub(crate) fn difference(result: &[Item], goal: &[Item]) -> Option<String> {
-    fn set(items: &[Item]) -> BTreeSet<String> {
-        let rules = PlatformRules::builtin("junos");
+pub(crate) fn difference(result: &[Item], goal: &[Item], rules: &PlatformRules) -> Option<String> {
+    let set = |items: &[Item]| -> BTreeSet<String> {
         let mut out = Vec::new();
-        build(items, &rules).statements(&mut Vec::new(), &mut out);
+        build(items, rules).statements(&mut Vec::new(), &mut out);
         out.into_iter()
             .filter(|s| rules.manual_reason(s, None).is_none())
             .collect()
-    }
+    };
     let (a, b) = (set(result), set(goal));
     if let Some(s) = a.difference(&b).next() {
         return Some(format!("unexpected `{s}`"));
@@ -421,10 +420,10 @@ mod tests {
             ]
         );
         let result = simulate(from.clone(), &apply, &rules).unwrap();
-        assert_eq!(difference(&result, &to), None);
+        assert_eq!(difference(&result, &to, &rules), None);
         let (back, _) = remediate(&to, &from, &rules);
         let result = simulate(to, &back, &rules).unwrap();
-        assert_eq!(difference(&result, &from), None);
+        assert_eq!(difference(&result, &from, &rules), None);
     }
 
     #[test]
@@ -432,7 +431,7 @@ mod tests {
         let rules = PlatformRules::builtin("junos");
         let a = vec![Item::leaf("set vlans v10 vlan-id 10")];
         let b = braces("vlans {\nv10 {\nvlan-id 10;\n}\n}\n");
-        assert_eq!(difference(&a, &b), None);
+        assert_eq!(difference(&a, &b, &rules), None);
         let c = braces("interfaces {\nge-0/0/2 {\nunit 0 {\nfamily ethernet-switching {\nvlan {\nmembers [ v10 v20 ];\n}\n}\n}\n}\n}\n");
         let (apply, _) = remediate(&[], &c, &rules);
         assert_eq!(apply.len(), 2);

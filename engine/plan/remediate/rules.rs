@@ -6,6 +6,9 @@
 //! in; operators extend them from the store (`.henko/platforms/ios.yaml`) with
 //! [`PlatformRules::with_overrides`], whose entries take precedence.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use regex::{Captures, Regex};
 use serde::Deserialize;
 
@@ -204,9 +207,19 @@ impl PlatformRules {
     /// name such as `iosxe` or `fortigate`). Unknown platforms get the table
     /// of their dialect family, or a table without CLI remediation.
     pub fn builtin(platform: &str) -> PlatformRules {
-        let name = canonical_platform(platform);
-        let mut rules = Self::load_builtin(name)
-            .unwrap_or_else(|e| panic!("built-in rule table {name} is invalid: {e}"));
+        // Compiled once per process; clones share the compiled patterns.
+        static TABLES: OnceLock<HashMap<&'static str, PlatformRules>> = OnceLock::new();
+        let tables = TABLES.get_or_init(|| {
+            BUILTIN
+                .iter()
+                .map(|(name, _)| {
+                    let rules = Self::load_builtin(name)
+                        .unwrap_or_else(|e| panic!("built-in rule table {name} is invalid: {e}"));
+                    (*name, rules)
+                })
+                .collect()
+        });
+        let mut rules = tables[canonical_platform(platform)].clone();
         rules.platform = platform.to_string();
         rules
     }

@@ -93,7 +93,7 @@ pub(crate) fn run(
 /// Returns how a simulated result differs from the goal, if it does.
 pub(crate) fn difference(result: &[Item], goal: &[Item], rules: &PlatformRules) -> Option<String> {
     match rules.engine {
-        Engine::Junos => super::junos::difference(result, goal),
+        Engine::Junos => super::junos::difference(result, goal, rules),
         _ => normalize::difference(result, goal, None, false, rules),
     }
 }
