@@ -1,3 +1,5 @@
-//! The one integration test binary: each module tests one area end to end.
+//! The one integration-test binary: each stage adds a module here.
 
+mod common;
 mod remediate;
+mod store;
