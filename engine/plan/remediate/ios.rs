@@ -47,10 +47,21 @@ impl Engine<'_> {
     }
 
     /// Returns the whole item (and its children) as commands.
-    fn full(&self, item: &Item, depth: usize, out: &mut Vec<String>) {
+    fn full(&self, item: &Item, parent: Option<&str>, depth: usize, out: &mut Vec<String>) {
         out.push(self.line(depth, &item.text));
         for child in &item.children {
-            self.full(child, depth + 1, out);
+            self.full(child, Some(&item.text), depth + 1, out);
+        }
+        self.exit(item, parent, depth, out);
+    }
+
+    /// Leaves a sub-mode explicitly where the table says pasting needs it
+    /// (`exit-address-family`), so the next line lands in the parent mode.
+    fn exit(&self, item: &Item, parent: Option<&str>, depth: usize, out: &mut Vec<String>) {
+        if depth > 0 && !item.children.is_empty() {
+            if let Some(exit) = self.rules.exit_of(&item.text, parent) {
+                out.push(self.line(depth, &exit));
+            }
         }
     }
 
@@ -161,7 +172,7 @@ impl Engine<'_> {
                     let mut block = Vec::new();
                     match from.iter().find(|f| self.list_pair(f, t, parent)) {
                         Some(f) => self.list_change(f, t, parent, depth, &mut block),
-                        None => self.full(t, depth, &mut block),
+                        None => self.full(t, parent, depth, &mut block),
                     }
                     blocks.push(block);
                 }
@@ -198,7 +209,7 @@ impl Engine<'_> {
                 None => {
                     // Reordered: remove the section and write it again whole.
                     let mut block = vec![self.line(depth, &rules.negate(&t.text, parent))];
-                    self.full(t, depth, &mut block);
+                    self.full(t, parent, depth, &mut block);
                     return Some(block);
                 }
             }
@@ -213,6 +224,7 @@ impl Engine<'_> {
         }
         let mut block = vec![self.line(depth, &t.text)];
         block.extend(inner);
+        self.exit(t, parent, depth, &mut block);
         Some(block)
     }
 
@@ -250,7 +262,7 @@ impl Engine<'_> {
             out.push(self.line(depth, &self.rules.negate(&f.text, Some(header))));
         }
         for t in &to[kept.len()..] {
-            self.full(t, depth, &mut out);
+            self.full(t, Some(header), depth, &mut out);
         }
         Some(out)
     }
@@ -312,10 +324,10 @@ impl Engine<'_> {
             self.rules.list_of(&f.text, parent),
             self.rules.list_of(&t.text, parent),
         ) else {
-            return self.full(t, depth, out);
+            return self.full(t, parent, depth, out);
         };
         let (Some(fs), Some(ts)) = (lists::parse(fl), lists::parse(tl)) else {
-            return self.full(t, depth, out);
+            return self.full(t, parent, depth, out);
         };
         let added: std::collections::BTreeSet<u32> = ts.difference(&fs).copied().collect();
         let removed: std::collections::BTreeSet<u32> = fs.difference(&ts).copied().collect();

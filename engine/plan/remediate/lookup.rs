@@ -75,6 +75,17 @@ impl PlatformRules {
         })
     }
 
+    /// Returns the command that leaves the sub-mode a section opens, where
+    /// pasting needs it explicitly.
+    pub(crate) fn exit_of(&self, header: &str, parent: Option<&str>) -> Option<String> {
+        self.exits.iter().find_map(|rule| {
+            let caps = rule.matcher.captures(header, parent)?;
+            let mut out = String::new();
+            caps.expand(&rule.template, &mut out);
+            Some(out)
+        })
+    }
+
     /// Returns true when the section's children are ordered by the table.
     pub(crate) fn is_ordered_section(&self, header: &str, parent: Option<&str>) -> bool {
         self.ordered_sections

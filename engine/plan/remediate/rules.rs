@@ -96,6 +96,7 @@ pub struct PlatformRules {
     pub(crate) ordered_groups: Vec<GroupRule>,
     pub(crate) reset_sections: Vec<Templated>,
     pub(crate) manual: Vec<Templated>,
+    pub(crate) exits: Vec<Templated>,
     pub(crate) lists: Vec<ListRule>,
     pub(crate) order: Vec<Weighted>,
     pub(crate) secrets: Vec<Matcher>,
@@ -131,6 +132,8 @@ struct RawRules {
     reset_sections: Vec<RawMatch>,
     #[serde(default)]
     manual: Vec<RawMatch>,
+    #[serde(default)]
+    exit: Vec<RawMatch>,
     #[serde(default)]
     lists: Vec<RawMatch>,
     #[serde(default)]
@@ -261,6 +264,7 @@ impl PlatformRules {
             ordered_groups: Vec::new(),
             reset_sections: Vec::new(),
             manual: Vec::new(),
+            exits: Vec::new(),
             lists: Vec::new(),
             order: Vec::new(),
             secrets: Vec::new(),
@@ -349,6 +353,7 @@ impl PlatformRules {
             c.templated("reset_sections", raw.reset_sections, true)?,
         );
         prepend(&mut self.manual, c.templated("manual", raw.manual, false)?);
+        prepend(&mut self.exits, c.templated("exit", raw.exit, true)?);
         prepend(&mut self.secrets, c.matchers("secrets", raw.secrets)?);
         let mut groups = Vec::new();
         for (i, entry) in raw.ordered_groups.into_iter().enumerate() {

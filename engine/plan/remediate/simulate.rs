@@ -193,7 +193,9 @@ fn first_word(text: &str) -> &str {
 
 /// Applies one non-section command at one level.
 fn apply_line(level: &mut Vec<Item>, text: &str, parent: Option<&str>, rules: &PlatformRules) {
-    if level.iter().any(|c| c.text == text)
+    // Mode changes (`exit-address-family`) and noise leave the tree alone.
+    if rules.is_ignored(text, parent)
+        || level.iter().any(|c| c.text == text)
         || super::groups::insert_numbered(level, text, parent, rules)
     {
         return;

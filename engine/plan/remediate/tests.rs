@@ -257,7 +257,8 @@ fn nested_bgp_changes_enter_each_level() {
             " neighbor 10.0.0.1 remote-as 65002",
             " address-family ipv4",
             "  no network 10.1.0.0 mask 255.255.0.0",
-            "  network 10.2.0.0 mask 255.255.0.0"
+            "  network 10.2.0.0 mask 255.255.0.0",
+            " exit-address-family"
         ]
     );
 }
