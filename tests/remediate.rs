@@ -581,8 +581,9 @@ fn junos_tree() -> impl Strategy<Value = ConfigTree> {
             ),
             0..3,
         ),
+        subset(vec!["t1".into(), "t2".into(), "t3".into(), "t4".into()]).prop_shuffle(),
     )
-        .prop_map(|(host, services, interfaces)| {
+        .prop_map(|(host, services, interfaces, terms)| {
             let mut system: Vec<Node> = host.into_iter().map(|t| node(t, vec![])).collect();
             if !services.is_empty() {
                 system.push(node(
@@ -611,6 +612,20 @@ fn junos_tree() -> impl Strategy<Value = ConfigTree> {
                 .collect();
             if !ifaces.is_empty() {
                 roots.push(node("interfaces {".into(), ifaces));
+            }
+            if !terms.is_empty() {
+                let terms = terms
+                    .into_iter()
+                    .map(|t| {
+                        node(
+                            format!("term {t} {{"),
+                            vec![node("then accept;".into(), vec![])],
+                        )
+                    })
+                    .collect();
+                let filter = node("filter EDGE {".into(), terms);
+                let family = node("family inet {".into(), vec![filter]);
+                roots.push(node("firewall {".into(), vec![family]));
             }
             tree(Dialect::Junos, roots)
         })

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::normalize::Item;
+use super::reorder::longest_increasing;
 use super::rules::{GroupRule, PlatformRules};
 
 /// Returns one block of commands per changed group, `pad` giving the
@@ -145,30 +146,6 @@ fn by_line_number(
     out
 }
 
-/// Returns the values of a longest strictly increasing subsequence.
-fn longest_increasing(values: &[usize]) -> Vec<usize> {
-    // tails[k]: index of the smallest tail of an increasing run of length k+1.
-    let mut tails: Vec<usize> = Vec::new();
-    let mut previous: Vec<Option<usize>> = vec![None; values.len()];
-    for (i, &v) in values.iter().enumerate() {
-        let k = tails.partition_point(|&j| values[j] < v);
-        previous[i] = k.checked_sub(1).map(|k| tails[k]);
-        if k == tails.len() {
-            tails.push(i);
-        } else {
-            tails[k] = i;
-        }
-    }
-    let mut out = Vec::new();
-    let mut at = tails.last().copied();
-    while let Some(i) = at {
-        out.push(values[i]);
-        at = previous[i];
-    }
-    out.reverse();
-    out
-}
-
 /// Applies `access-list NAME line N …`: inserts the entry (without its line
 /// number) before the group's N-th member. Returns false when `text` is not
 /// a line-numbered group command.
@@ -228,16 +205,4 @@ pub(crate) fn insert_numbered(
     };
     level.insert(at, Item::leaf(entry));
     true
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn longest_increasing_run_is_found() {
-        assert_eq!(longest_increasing(&[2, 0, 1, 3]), [0, 1, 3]);
-        assert_eq!(longest_increasing(&[]), Vec::<usize>::new());
-        assert_eq!(longest_increasing(&[3, 2, 1]).len(), 1);
-    }
 }

@@ -11,10 +11,12 @@ mod fortios;
 mod groups;
 mod ios;
 mod junos;
+mod junos_trie;
 mod lists;
 mod lookup;
 mod mask;
 mod normalize;
+mod reorder;
 mod rules;
 mod simulate;
 #[cfg(test)]
