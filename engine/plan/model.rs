@@ -515,6 +515,9 @@ pub struct PlanMeta {
     /// False when `--no-default-scripts` was given.
     #[serde(default = "yes")]
     pub default_scripts: bool,
+    /// `--platform` given for two loose files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
 }
 
 fn yes() -> bool {
