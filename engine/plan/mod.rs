@@ -1,5 +1,6 @@
 //! Changes + findings → plans: remediation and rollback commands,
 //! simulation, safe ordering, the content hash and approvals.
+pub mod remediate;
 
 pub mod approval;
 mod build;

@@ -1,0 +1,4 @@
+//! The one integration-test binary: each stage adds a module here.
+
+mod common;
+mod store;
