@@ -17,6 +17,7 @@ fn change(after: &str) -> Change {
         category: ChangeCategory::Config,
         line_before: None,
         line_after: Some(3),
+        body: Vec::new(),
     }
 }
 

@@ -292,6 +292,7 @@ mod tests {
             category: ChangeCategory::Config,
             line_before: before.map(|_| 10),
             line_after: after.map(|_| 11),
+            body: Vec::new(),
         }
     }
 

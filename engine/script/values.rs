@@ -194,6 +194,7 @@ mod tests {
             category: ChangeCategory::Config,
             line_before: Some(12),
             line_after: None,
+            body: Vec::new(),
         };
         let map = change_map(&change);
         for key in ["op", "path", "before", "after", "category", "line", "text"] {
