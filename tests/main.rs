@@ -3,5 +3,6 @@
 mod common;
 mod corpus;
 mod diff;
+mod plan;
 mod remediate;
 mod store;
