@@ -17,13 +17,31 @@ pub const MAX_INVENTORY_BYTES: usize = 16 << 20;
 /// Loads the inventory of a snapshot: `inventory.yaml` at its root, or, when
 /// there is none, one device per file ([`Inventory::infer`]).
 pub fn load(tree: &dyn FileTree) -> Result<Inventory, InventoryError> {
+    load_from(tree, INVENTORY_FILE, INVENTORY_FILE)
+}
+
+/// Loads the inventory at `path` inside a snapshot, naming it `shown` in
+/// diagnostics (a path the user can open, say). When `path` is
+/// `inventory.yaml` and the snapshot has none, infers one device per file.
+pub fn load_from(
+    tree: &dyn FileTree,
+    path: &str,
+    shown: &str,
+) -> Result<Inventory, InventoryError> {
     let files: Vec<String> = tree.files()?.into_iter().map(|e| e.path).collect();
-    if !files.iter().any(|f| f == INVENTORY_FILE) {
-        return Ok(Inventory::infer(&files));
+    if !files.iter().any(|f| f == path) {
+        if path == INVENTORY_FILE {
+            return Ok(Inventory::infer(&files));
+        }
+        return Err(unreadable(Violation::in_file(
+            shown,
+            "henko::inventory::missing",
+            "is not in the snapshot",
+        )));
     }
-    let bytes = tree.read(INVENTORY_FILE)?;
-    let text = decode(&bytes, INVENTORY_FILE)?;
-    parse(text, INVENTORY_FILE, &files)
+    let bytes = tree.read(path)?;
+    let text = decode(&bytes, shown)?;
+    parse(text, shown, &files)
 }
 
 /// Checks that `bytes` can be an inventory (size, not binary, UTF-8) and

@@ -1,2 +1,16 @@
 //! Values → text, JSON, Markdown, HTML, xlsx, JUnit and SARIF for people and
 //! programs. Reports render; they decide nothing.
+
+mod color;
+mod diff_json;
+mod diff_markdown;
+mod diff_summary;
+mod diff_text;
+mod fleet;
+
+pub use color::Palette;
+pub use diff_json::{render_diff_json, DIFF_SCHEMA};
+pub use diff_markdown::{render_diff_markdown, MARKDOWN_LIMIT};
+pub use diff_summary::{Counts, Summary};
+pub use diff_text::{render_diff_text, DiffReportOptions};
+pub use fleet::{group as fleet_groups, FleetGroup, FleetView, DEFAULT_FLEET_MIN};

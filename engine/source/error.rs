@@ -153,7 +153,7 @@ pub enum SourceError {
         repo: PathBuf,
     },
     /// libgit2 reported an error.
-    #[error("git error in {context}: {source}")]
+    #[error("git error while {context}")]
     #[diagnostic(code(henko::source::git))]
     Git {
         /// What henko was doing.

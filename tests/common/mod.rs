@@ -84,6 +84,18 @@ impl TestEnv {
         cmd
     }
 
+    /// Returns the `henko` binary as a plain [`std::process::Command`] with
+    /// the same working directory and environment as [`TestEnv::henko`], for
+    /// tests that spawn several processes at once or kill one.
+    pub fn henko_process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("henko"));
+        cmd.current_dir(self.path()).env_clear();
+        for (key, value) in hermetic_vars() {
+            cmd.env(key, value);
+        }
+        cmd
+    }
+
     /// Runs the `git` binary in the temporary folder with the same
     /// environment as [`TestEnv::henko`] and returns its output.
     pub fn git(&self, args: &[&str]) -> Output {

@@ -90,9 +90,19 @@ impl Store {
         }
         let refname = branch_ref(options.branch.unwrap_or(DEFAULT_BRANCH))?;
         if let Some(tag) = options.tag {
-            self.check_tag_free(tag, None)?;
+            if !Reference::is_valid_name(&format!("refs/tags/{tag}")) {
+                return Err(SourceError::InvalidName {
+                    name: tag.to_string(),
+                    what: "tag",
+                });
+            }
         }
         let tree = write_folder(&self.repo, dir, options.redact)?;
+        if let Some(tag) = options.tag {
+            // Refuse before committing, unless the tag already names the tip
+            // and the folder is unchanged (then tagging again is a no-op).
+            self.check_tag_free(tag, self.unchanged_tip(&refname, tree)?)?;
+        }
         let message = match options.message {
             Some(message) => message.to_string(),
             None => format!("snapshot of {}", dir.display()),
@@ -114,6 +124,18 @@ impl Store {
             self.tag(tag, outcome)?;
         }
         Ok(outcome)
+    }
+
+    /// Returns the tip of `refname` when its tree is `tree`.
+    fn unchanged_tip(&self, refname: &str, tree: Oid) -> Result<Option<Oid>, SourceError> {
+        let Some(tip) = super::commit::current_tip(&self.repo, refname)? else {
+            return Ok(None);
+        };
+        let commit = self
+            .repo
+            .find_commit(tip)
+            .map_err(|e| SourceError::git(format!("reading the tip of {refname}"), e))?;
+        Ok((commit.tree_id() == tree).then_some(tip))
     }
 
     /// Fails when `tag` is invalid or already names a commit other than
