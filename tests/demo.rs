@@ -43,6 +43,12 @@ fn demo_runs_end_to_end_and_names_the_store() {
     }
     // The deliberate schema violation of 2023-06-30 is reported with its cell.
     assert!(stdout.contains("東センター!D6"), "{stdout}");
+    // The diff of the whole period, then the full diff of the last window.
+    assert!(
+        stdout.contains("diff demo-2023-04-01 demo-2023-06-30 (per device):"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("→ PermitRootLogin yes"), "{stdout}");
     assert!(stdout.contains("is removed now"), "{stdout}");
 }
 

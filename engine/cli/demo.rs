@@ -11,13 +11,16 @@ mod data;
 
 use super::Outcome;
 use crate::config::sheet::{validate_snapshot, Violation};
+use crate::diff::{self, DiffOptions};
 use crate::inventory::{self, Inventory};
+use crate::report::{self, DiffReportOptions};
 use crate::source::{
     FileTree, LogEntry, Snapshot, SnapshotOptions, SnapshotOutcome, Store, DEFAULT_BRANCH,
 };
 use miette::{miette, IntoDiagnostic, WrapErr};
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `henko demo`.
@@ -142,6 +145,10 @@ pub fn run(args: DemoArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
              `henko validate` stops in CI before a bad parameter sheet is pushed.\n\n",
         );
     }
+    super::print_out(&out)?;
+
+    out.clear();
+    render_diffs(&mut out, store.path(), &points)?;
     render_next_steps(&mut out, &store_dir, &points, workspace.temp.is_some());
     super::print_out(&out)?;
     drop(workspace);
@@ -231,6 +238,39 @@ fn render_check(out: &mut String, point: &str, inventory: &Inventory, violations
         };
         let _ = writeln!(out, "      {} {place}  [{}] {}", v.file, v.code, v.message);
     }
+}
+
+/// The diff of the whole period as one line per device, then the full diff
+/// of the last change window (the one a reviewer would look at).
+fn render_diffs(out: &mut String, store: &Path, points: &[&str]) -> miette::Result<()> {
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return Ok(());
+    };
+    let previous = points.len().checked_sub(2).map_or(*first, |i| points[i]);
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let snapshot = |point: &str| Snapshot::resolve(&tag_of(point), Some(store));
+    let options = DiffOptions::default();
+
+    let whole = diff::diff_snapshots(&snapshot(first)?, &snapshot(last)?, &options)?;
+    let _ = writeln!(out, "diff {} {} (per device):", tag_of(first), tag_of(last));
+    let stat = DiffReportOptions {
+        color,
+        stat: true,
+        fleet_min: report::DEFAULT_FLEET_MIN,
+    };
+    out.push_str(&report::render_diff_text(&whole, &stat));
+    out.push('\n');
+
+    let window = diff::diff_snapshots(&snapshot(previous)?, &snapshot(last)?, &options)?;
+    let _ = writeln!(out, "diff {} {}:", tag_of(previous), tag_of(last));
+    let full = DiffReportOptions {
+        stat: false,
+        ..stat
+    };
+    out.push_str(&report::render_diff_text(&window, &full));
+    out.push('\n');
+    Ok(())
 }
 
 /// What to try next, and where the store is.
