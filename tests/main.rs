@@ -2,4 +2,5 @@
 
 mod common;
 mod demo;
+mod plan;
 mod store;

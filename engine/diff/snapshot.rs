@@ -12,7 +12,7 @@ use super::lines::unified_diff;
 use super::settings::StoreSettings;
 use super::{diff_trees, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
-use crate::inventory::{Device, Inventory};
+use crate::inventory::{self, Device, Inventory};
 use crate::source::{FileEntry, FileTree, Snapshot, SnapshotRef};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -89,8 +89,8 @@ pub fn diff_snapshots_with_progress(
         ignore: settings.ignore,
         ..ParseOptions::default()
     };
-    let inventory_from = load_inventory(&from_files);
-    let inventory_to = load_inventory(&to_files);
+    let inventory_from = inventory::load(&*from_tree)?;
+    let inventory_to = inventory::load(&*to_tree)?;
     drop((from_tree, to_tree));
 
     let jobs = plan_jobs(
@@ -328,36 +328,6 @@ fn sniff(path: &str, bytes: &[u8]) -> Dialect {
     } else {
         Dialect::Lines
     }
-}
-
-/// One device per file, named by its stem (its path without extension when
-/// stems collide). Interim until the inventory loader lands on main.
-fn load_inventory(files: &[FileEntry]) -> Inventory {
-    let without_ext = |p: &str| p.rsplit_once('.').map_or(p, |(s, _)| s).to_string();
-    let stem = |p: &str| without_ext(p.rsplit('/').next().unwrap_or(p));
-    let paths: Vec<&str> = files
-        .iter()
-        .map(|e| e.path.as_str())
-        .filter(|p| !p.split('/').any(|c| c.starts_with('.')) && !p.ends_with(".rhai"))
-        .collect();
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for path in &paths {
-        *count.entry(stem(path)).or_default() += 1;
-    }
-    Inventory::new(
-        paths
-            .iter()
-            .map(|path| Device {
-                name: if count[&stem(path)] > 1 {
-                    without_ext(path)
-                } else {
-                    stem(path)
-                },
-                config: path.to_string(),
-                ..Device::default()
-            })
-            .collect(),
-    )
 }
 
 /// The two-file form: one device named by the TO file's stem.

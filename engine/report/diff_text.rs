@@ -3,7 +3,7 @@
 //! a summary line.
 
 use super::color::Palette;
-use super::diff_summary::{sign, status_label, Counts, Summary};
+use super::diff_summary::{line_of, sign, status_label, Counts, Summary};
 use super::fleet::{group, name_list};
 use crate::diff::{Change, DeviceDiff, Op, SnapshotDiff};
 use std::fmt::Write;
@@ -151,7 +151,7 @@ fn write_change(out: &mut String, change: &Change, indent: &str, palette: Palett
         Op::Modify => palette.modified(text),
         Op::Move => palette.moved(text),
     };
-    let line = change.path.last().map(String::as_str).unwrap_or_default();
+    let line = line_of(change);
     let mark = sign(change.op);
     match change.op {
         Op::Modify => {
