@@ -2,6 +2,7 @@
 
 mod common;
 mod corpus;
+mod demo;
 mod diff;
 mod plan;
 mod remediate;
