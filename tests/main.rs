@@ -4,6 +4,8 @@ mod common;
 mod corpus;
 mod demo;
 mod diff;
+mod hostile;
 mod plan;
+mod regression;
 mod remediate;
 mod store;

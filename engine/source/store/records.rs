@@ -60,16 +60,7 @@ impl Store {
                 what: "ref (a full name such as refs/henko/approvals)",
             });
         }
-        let components: Vec<&str> = path.split('/').collect();
-        if components
-            .iter()
-            .any(|c| c.is_empty() || *c == "." || *c == ".." || *c == ".git" || c.contains('\0'))
-        {
-            return Err(SourceError::InvalidName {
-                name: path.to_string(),
-                what: "record path",
-            });
-        }
+        let components = record_components(path)?;
         let blob = self
             .repo
             .blob(bytes)
@@ -87,6 +78,54 @@ impl Store {
         })?;
         match update {
             RefUpdate::Committed(id) | RefUpdate::Unchanged(id) => Ok(id),
+        }
+    }
+
+    /// Like [`Store::append_record`], but never replaces a file: writes the
+    /// first of `path_for(1)`, `path_for(2)`, … that is absent from the tip
+    /// the commit lands on, so two writers choosing a name at the same
+    /// moment both keep their record. Returns the commit and the path used.
+    pub fn append_new_record(
+        &self,
+        refname: &str,
+        path_for: &dyn Fn(usize) -> String,
+        bytes: &[u8],
+        message: &str,
+    ) -> Result<(Oid, String), SourceError> {
+        if !refname.starts_with("refs/") || !Reference::is_valid_name(refname) {
+            return Err(SourceError::InvalidName {
+                name: refname.to_string(),
+                what: "ref (a full name such as refs/henko/approvals)",
+            });
+        }
+        let blob = self
+            .repo
+            .blob(bytes)
+            .map_err(|e| SourceError::git(format!("storing record {}", path_for(1)), e))?;
+        let mut chosen = String::new();
+        let update = commit_on_ref(&self.repo, refname, |repo, tip| {
+            let base = tip
+                .map(Commit::tree)
+                .transpose()
+                .map_err(|e| SourceError::git(format!("reading {refname}"), e))?;
+            let taken = |path: &str| {
+                base.as_ref()
+                    .is_some_and(|tree| tree.get_path(std::path::Path::new(path)).is_ok())
+            };
+            let mut n = 1;
+            while taken(&path_for(n)) {
+                n += 1;
+            }
+            chosen = path_for(n);
+            let components = record_components(&chosen)?;
+            let tree = tree_with(repo, base.as_ref(), &components, blob)?;
+            Ok(Proposal::Commit {
+                tree,
+                message: message.to_string(),
+            })
+        })?;
+        match update {
+            RefUpdate::Committed(id) | RefUpdate::Unchanged(id) => Ok((id, chosen)),
         }
     }
 
@@ -167,6 +206,22 @@ fn last_writers(
         found.insert(path, current.id());
     }
     Ok(found)
+}
+
+/// Splits a record path into its components, refusing empty, `.`, `..`,
+/// `.git` and NUL-holding ones.
+fn record_components(path: &str) -> Result<Vec<&str>, SourceError> {
+    let components: Vec<&str> = path.split('/').collect();
+    if components
+        .iter()
+        .any(|c| c.is_empty() || *c == "." || *c == ".." || *c == ".git" || c.contains('\0'))
+    {
+        return Err(SourceError::InvalidName {
+            name: path.to_string(),
+            what: "record path",
+        });
+    }
+    Ok(components)
 }
 
 /// Returns the id of `base` with `blob` at `components`, writing the changed
