@@ -8,4 +8,5 @@ mod hostile;
 mod plan;
 mod regression;
 mod remediate;
+mod secrets;
 mod store;

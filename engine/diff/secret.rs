@@ -41,6 +41,9 @@ pub fn find(text: &str) -> Option<Range<usize>> {
         let start = text.trim_end().rfind(' ')? + 1;
         return Some(start..text.len());
     }
+    if let Some(range) = xml_element_value(text) {
+        return Some(range);
+    }
     let mut words = word_ranges(text).peekable();
     while let Some(range) = words.next() {
         let word = text[range.clone()]
@@ -69,6 +72,26 @@ pub fn find(text: &str) -> Option<Range<usize>> {
         return Some(start..end);
     }
     None
+}
+
+/// The text of an XML element named like a secret (`<phash>V</phash>`,
+/// `<password>V</password>`: PAN-OS) in a line of a `--lines` diff, where
+/// the element is one whitespace-free word the keyword scan never splits.
+fn xml_element_value(text: &str) -> Option<Range<usize>> {
+    let open = text.find('<')?;
+    let close = open + text[open..].find('>')?;
+    let name = text[open + 1..close].split_whitespace().next()?;
+    let name = name.to_ascii_lowercase();
+    let secret = KEYWORDS.contains(&name.as_str())
+        || name.ends_with("password")
+        || name.ends_with("-key")
+        || name.ends_with("secret");
+    if !secret || text[open..close].ends_with('/') {
+        return None;
+    }
+    let start = close + 1;
+    let end = text[start..].find('<').map_or(text.len(), |i| start + i);
+    (end > start).then_some(start..end)
 }
 
 /// Sections whose entries' `set name` is itself a secret: an SNMP
@@ -177,5 +200,15 @@ mod tests {
         assert!(!mask_in(&snmp, "set name \"public-ro\"").contains("public-ro"));
         assert_eq!(mask("set name \"public-ro\""), "set name \"public-ro\"");
         assert_ne!(mask("set password ENC one"), mask("set password ENC two"));
+    }
+
+    #[test]
+    fn an_xml_secret_element_in_a_line_diff_is_found() {
+        let line = "      <phash>$1$GeUGlmLR$qv4fGjoJMcRKEhFYSrBRR.</phash>";
+        let range = find(line).unwrap();
+        assert_eq!(&line[range], "$1$GeUGlmLR$qv4fGjoJMcRKEhFYSrBRR.");
+        assert!(!mask(line).contains("GeUGlmLR"), "{}", mask(line));
+        assert_eq!(find("<hostname>fw1</hostname>"), None);
+        assert_eq!(find("<password/>"), None);
     }
 }

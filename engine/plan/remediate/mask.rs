@@ -9,6 +9,7 @@
 use sha2::{Digest, Sha256};
 
 use super::rules::PlatformRules;
+use crate::config::{find_secrets, Dialect};
 
 /// Returns the lines with secret values masked (unchanged when `show`).
 pub(crate) fn mask_lines(lines: Vec<String>, rules: &PlatformRules, show: bool) -> Vec<String> {
@@ -54,6 +55,22 @@ fn secret_span(text: &str, rules: &PlatformRules) -> Option<(usize, usize)> {
 fn mask_line(line: &str, rules: &PlatformRules) -> String {
     let body = line.trim_start();
     let pad = &line[..line.len() - body.len()];
+    // The config stage's detector first: it knows the value follows a hash
+    // type word (`secret sha512 $6$…`), which the rule table's
+    // last-word-of-the-match reading took for the value itself.
+    let spans = Dialect::for_platform(rules.platform())
+        .map(|dialect| find_secrets(dialect, body))
+        .unwrap_or_default();
+    if !spans.is_empty() {
+        let mut masked = body.to_string();
+        for span in spans.iter().rev() {
+            let value = &body[span.start..span.end];
+            if !value.starts_with("<secret") {
+                masked.replace_range(span.start..span.end, &fingerprint(value));
+            }
+        }
+        return format!("{pad}{masked}");
+    }
     match secret_span(body, rules) {
         Some((begin, end)) if !body[begin..end].starts_with("<secret:") => {
             format!(
@@ -106,5 +123,15 @@ mod tests {
         );
         let shown = mask_lines(vec!["        set password ENC SH2abc==".into()], &fgt, true);
         assert!(shown[0].ends_with("SH2abc=="));
+    }
+
+    #[test]
+    fn a_hash_type_word_is_not_taken_for_the_secret() {
+        let eos = PlatformRules::builtin("eos");
+        let hash = "$6$Enl0WfE32FthwyiJ$yTyGaEJ2uPKLU.F7314YtB7J1jrzrMi7ogXIRTEHQfLdLg";
+        let line = format!("username arista privilege 15 role network-admin secret sha512 {hash}");
+        let masked = mask_lines(vec![line], &eos, false);
+        assert!(!masked[0].contains(hash), "{masked:?}");
+        assert!(masked[0].contains("<secret:"), "{masked:?}");
     }
 }
