@@ -16,10 +16,35 @@ pub(crate) fn mask_lines(lines: Vec<String>, rules: &PlatformRules, show: bool) 
     if show {
         return lines;
     }
+    // FortiOS `config … end` blocks, followed so that `set name` under
+    // `config system snmp community` (the community string) is masked.
+    let mut sections: Vec<String> = Vec::new();
     lines
         .into_iter()
-        .map(|line| mask_line(&line, rules))
+        .map(|line| {
+            let body = line.trim();
+            let masked = match body.strip_prefix("set name ") {
+                Some(value) if in_snmp_community(&sections) && !value.starts_with("<secret") => {
+                    let pad = &line[..line.len() - line.trim_start().len()];
+                    format!("{pad}set name {}", fingerprint(value))
+                }
+                _ => mask_line(&line, rules),
+            };
+            if body.starts_with("config ") {
+                sections.push(body.to_string());
+            } else if body == "end" {
+                sections.pop();
+            }
+            masked
+        })
         .collect()
+}
+
+/// True inside a FortiOS SNMP community, whose name is the community string.
+fn in_snmp_community(sections: &[String]) -> bool {
+    sections
+        .last()
+        .is_some_and(|s| s.starts_with("config system snmp community"))
 }
 
 /// Returns the fingerprint that stands for `value`.
@@ -133,5 +158,31 @@ mod tests {
         let masked = mask_lines(vec![line], &eos, false);
         assert!(!masked[0].contains(hash), "{masked:?}");
         assert!(masked[0].contains("<secret:"), "{masked:?}");
+    }
+
+    #[test]
+    fn a_fortios_snmp_community_name_is_masked() {
+        let fortios = PlatformRules::builtin("fortios");
+        let lines = [
+            "config system snmp community",
+            "    edit 1",
+            "        set name \"newcommunity2\"",
+            "    next",
+            "end",
+            "config firewall address",
+            "    edit \"web\"",
+            "        set name \"visible\"",
+        ];
+        let masked = mask_lines(
+            lines.iter().map(|l| l.to_string()).collect(),
+            &fortios,
+            false,
+        );
+        assert!(!masked.join("\n").contains("newcommunity2"), "{masked:?}");
+        assert!(
+            masked[2].starts_with("        set name <secret:"),
+            "{masked:?}"
+        );
+        assert!(masked[7].contains("visible"), "{masked:?}");
     }
 }
