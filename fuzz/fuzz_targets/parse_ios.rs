@@ -10,5 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let tree = parse(data, Dialect::Ios, &ParseOptions::default());
     let _ = serialize(&tree);
     let changes = diff_trees(&tree, &tree, &DiffOptions::default());
-    assert!(changes.is_empty(), "a tree differs from itself: {changes:?}");
+    assert!(
+        changes.is_empty(),
+        "a tree differs from itself: {changes:?}"
+    );
 });
