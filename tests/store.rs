@@ -39,7 +39,7 @@ pub(crate) fn assert_fsck_clean(env: &TestEnv) {
         stdout(&out),
         stderr(&out)
     );
-    let report = stderr(&out) + &stdout(&out);
+    let report = stderr(&out) + stdout(&out).as_str();
     for problem in ["error", "missing", "broken", "corrupt"] {
         assert!(!report.contains(problem), "fsck: {report}");
     }
