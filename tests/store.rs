@@ -3,6 +3,7 @@
 //! killed writers, locks, corrupt objects, shallow clones).
 
 mod concurrency;
+mod secrets;
 
 use crate::common::TestEnv;
 use henko::source::{Snapshot, SourceError};

@@ -13,11 +13,11 @@
 //! [`structured`] (yaml, json), [`ini`], [`csv`], [`lines`]. [`serialize()`]
 //! writes a tree back so that parsing the output gives the same tree.
 
+pub mod at_rest;
 mod banner;
 mod builder;
 pub mod csv;
 mod dialect;
-pub mod sheet;
 mod error;
 pub mod fortios;
 pub mod ini;
@@ -31,6 +31,7 @@ pub mod panos_xml;
 mod secret_rules;
 pub mod secrets;
 pub mod serialize;
+pub mod sheet;
 pub mod sniff;
 pub mod structured;
 mod structured_lines;
