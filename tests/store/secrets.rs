@@ -132,6 +132,35 @@ fn no_secret_of_the_demo_reaches_an_object_and_rotations_still_show() {
     }
     assert!(contains(&objects, b"<secret:"));
 
+    // `henko diff` between redacted snapshots still reports the rotations.
+    let out = env
+        .henko()
+        .args([
+            "--repo",
+            "store",
+            "diff",
+            &redacted[0],
+            &redacted[1],
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rotations = diff["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|device| device["changes"].as_array().unwrap())
+        .filter(|change| {
+            change["op"] == "modify"
+                && change["before"] != change["after"]
+                && change["before"].as_str().unwrap_or("").contains("<secret")
+        })
+        .count();
+    assert!(rotations >= 2, "no secret rotation reported: {diff}");
+
     // The same history without redaction: the same files change.
     let plain: Vec<String> = folders
         .iter()
