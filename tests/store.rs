@@ -476,3 +476,31 @@ fn revisions_resolve_in_detached_and_shallow_stores() {
     assert!(log.status.success(), "{}", stderr(&log));
     assert_eq!(stdout(&log).lines().count(), 1);
 }
+
+#[test]
+fn an_unreadable_author_date_is_a_clean_error() {
+    let env = TestEnv::new();
+    env.henko().args(["init", "store"]).assert().success();
+    env.write("backup/r1.cfg", "hostname r1\n");
+    let out = env
+        .henko()
+        .env("GIT_AUTHOR_DATE", "yesterday")
+        .args(["--repo", "store", "snapshot", "backup"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("GIT_AUTHOR_DATE=\"yesterday\""),
+        "{}",
+        stderr(&out)
+    );
+    let unix = env
+        .henko()
+        .env("GIT_AUTHOR_DATE", "@1700000000 +0900")
+        .args(["--repo", "store", "snapshot", "backup"])
+        .output()
+        .unwrap();
+    assert!(unix.status.success(), "{}", stderr(&unix));
+    let date = env.git(&["-C", "store", "log", "-1", "--format=%aI", "snapshots"]);
+    assert_eq!(stdout(&date), "2023-11-15T07:13:20+09:00\n");
+}
