@@ -19,16 +19,10 @@ pub(crate) fn stderr(out: &Output) -> String {
 
 /// A store at `store/` with one snapshot of `backup/`; returns its id.
 fn store_with_snapshot(env: &TestEnv) -> String {
-    env.henko().args(["init", "store"]).assert().success();
+    env.init_store();
     env.write("backup/inventory.yaml", "devices: []\n");
     env.write("backup/configs/r1.cfg", "hostname r1\n");
-    let out = env
-        .henko()
-        .args(["--repo", "store", "snapshot", "backup", "-m", "first"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out).trim().to_string()
+    env.snapshot("backup", "first")
 }
 
 /// Asserts `git fsck` finds nothing wrong with the store.
