@@ -13,6 +13,7 @@
 //! [`structured`] (yaml, json), [`ini`], [`csv`], [`lines`]. [`serialize()`]
 //! writes a tree back so that parsing the output gives the same tree.
 
+pub mod at_rest;
 mod banner;
 mod builder;
 pub mod csv;
