@@ -14,6 +14,10 @@ pub const INVENTORY_FILE: &str = "inventory.yaml";
 /// small enough that a hostile file cannot exhaust memory.
 pub const MAX_INVENTORY_BYTES: usize = 16 << 20;
 
+/// Most problems one inventory reports; beyond it a last violation says how
+/// many more there are (a broken generator can produce a million).
+pub const MAX_VIOLATIONS: usize = 1000;
+
 /// Loads the inventory of a snapshot: `inventory.yaml` at its root, or, when
 /// there is none, one device per file ([`Inventory::infer`]).
 pub fn load(tree: &dyn FileTree) -> Result<Inventory, InventoryError> {
@@ -91,6 +95,15 @@ pub fn parse(text: &str, file_name: &str, files: &[String]) -> Result<Inventory,
     let mut violations = walker.violations;
     if !violations.is_empty() {
         violations.sort_by_key(|v| (v.line, v.column));
+        if violations.len() > MAX_VIOLATIONS {
+            let more = violations.len() - MAX_VIOLATIONS;
+            violations.truncate(MAX_VIOLATIONS);
+            violations.push(Violation::in_file(
+                file_name,
+                "henko::inventory::too_many_problems",
+                format!("{more} more problems not shown (the first {MAX_VIOLATIONS} are listed)"),
+            ));
+        }
         return Err(InventoryError::Invalid {
             file: file_name.to_string(),
             violations,
@@ -444,6 +457,21 @@ devices:
             .unwrap_err()
             .to_string()
             .contains("16 MiB"));
+    }
+
+    #[test]
+    fn a_flood_of_problems_is_capped() {
+        let text: String = std::iter::once("devices:\n".to_string())
+            .chain((0..3000).map(|i| format!("  - {{name: d{i}, depends_on: [ghost{i}]}}\n")))
+            .collect();
+        let started = std::time::Instant::now();
+        let v = problems(&text, &[]);
+        assert!(started.elapsed().as_secs() < 10);
+        assert_eq!(v.len(), MAX_VIOLATIONS + 1);
+        assert_eq!(
+            v[MAX_VIOLATIONS].message,
+            "5000 more problems not shown (the first 1000 are listed)"
+        );
     }
 
     #[test]
