@@ -442,3 +442,89 @@ fn hostile_binary_file() {
 fn hostile_invalid_utf8() {
     assert_hostile(b"devices:\n  - name: caf\xe9\n", "not UTF-8");
 }
+
+#[test]
+fn sheets_are_checked_against_their_schema() {
+    let case = Case::with_configs(&["sw1"]);
+    case.inventory(
+        "devices:\n  - name: sw1\n  - {name: ports, kind: service, platform: csv, config: sheets/ports.csv}\n",
+    );
+    case.write(
+        "sheets/ports.schema.yaml",
+        "key: port\ncolumns:\n  vlan: {type: integer, min: 1, max: 4094}\n  switch: {ref: device}\n",
+    );
+    case.write(
+        "sheets/ports.csv",
+        "port,vlan,switch\np1,10,sw1\np2,5000,sw9\n",
+    );
+    let (code, out) = case.validate(&["--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let violations = json["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 2, "{out}");
+    for v in violations {
+        assert_eq!(v["file"], "sheets/ports.csv");
+        assert_eq!(v["line"], 3);
+        assert!(v["code"].as_str().unwrap().starts_with("henko::sheet::"));
+    }
+    // Fixed sheet: clean.
+    case.write("sheets/ports.csv", "port,vlan,switch\np1,10,sw1\n");
+    assert_eq!(case.validate(&[]).0, 0);
+}
+
+/// The crate's demo snapshots, for checks against a real inventory.
+fn demo_inventory() -> (String, Vec<String>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/demo/2023-04-01");
+    let text = std::fs::read_to_string(root.join("inventory.yaml")).unwrap();
+    let snapshot = henko::source::Snapshot::resolve(root.to_str().unwrap(), None).unwrap();
+    let files = snapshot.open().unwrap().files().unwrap();
+    (text, files.into_iter().map(|f| f.path).collect())
+}
+
+#[test]
+fn demo_device_lines_match_their_entries() {
+    let (text, files) = demo_inventory();
+    let inventory = henko::inventory::parse(&text, "inventory.yaml", &files).unwrap();
+    assert!(inventory.devices().len() >= 30);
+    let lines: Vec<&str> = text.lines().collect();
+    for device in inventory.devices() {
+        let line = lines[device.line as usize - 1];
+        assert_eq!(
+            line.trim(),
+            format!("- name: {}", device.name),
+            "{}",
+            device.name
+        );
+    }
+}
+
+#[test]
+fn demo_mistakes_point_at_the_mistaken_line() {
+    let (text, files) = demo_inventory();
+    // Break every `kind:` line in turn; the one violation must name it.
+    let kind_lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("kind: "))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(kind_lines.len() >= 30);
+    for &broken in &kind_lines {
+        let mutated: String = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i == broken {
+                    format!("{}\n", l.replace("kind: ", "kind: x"))
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        let err = henko::inventory::parse(&mutated, "inventory.yaml", &files).unwrap_err();
+        let violations = err.violations();
+        assert_eq!(violations.len(), 1, "{violations:?}");
+        assert_eq!(violations[0].line, broken + 1);
+        assert_eq!(violations[0].code, "henko::inventory::unknown_kind");
+    }
+}

@@ -3,15 +3,18 @@
 //! The command gathers [`Violation`]s into one [`Findings`] value, check by
 //! check, then renders them all: miette diagnostics with the offending line
 //! (text), a list (markdown) or objects with `file`, `line`, `column`,
-//! `code`, `message` (json). A new check (parameter sheets, scripts) is one
-//! more function that takes the snapshot and pushes onto
-//! [`Findings::violations`]; call it from [`run`] after the inventory check.
+//! `code`, `message` (json). Each check is one function that takes the
+//! snapshot and pushes onto [`Findings::violations`]: the inventory first,
+//! then the parameter sheets against their schemas (`NAME.schema.yaml`
+//! beside `NAME.csv`/`NAME.xlsx`). A new check is one more such function,
+//! called from [`run`].
 //!
 //! Exit codes: 0 clean, 1 violations, 2 when the inventory cannot be read at
 //! all (too large, binary, not UTF-8, not YAML) — an input error, like
 //! everywhere else.
 
 use super::{print_out, Format, Outcome};
+use crate::config::sheet;
 use crate::inventory::{self, Inventory, InventoryError, Violation, INVENTORY_FILE};
 use crate::source::{FileTree, Snapshot, SnapshotRef};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
@@ -48,6 +51,7 @@ pub fn run(args: ValidateArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
     let tree = target.snapshot.open()?;
     let mut findings = Findings::default();
     check_inventory(tree.as_ref(), &target, &mut findings)?;
+    check_sheets(tree.as_ref(), &mut findings);
 
     let rendered = match args.format {
         Format::Text => text(&findings, &target),
@@ -148,6 +152,31 @@ fn check_inventory(
         }
     }
     Ok(())
+}
+
+/// Checks every parameter sheet that has a schema, once the inventory (and
+/// so the device names `ref: device` columns point at) is known.
+fn check_sheets(tree: &dyn FileTree, findings: &mut Findings) {
+    let Some(inventory) = &findings.inventory else {
+        return;
+    };
+    let names = inventory.devices().iter().map(|d| d.name.clone()).collect();
+    for v in sheet::validate_snapshot(tree, names) {
+        let place = match (&v.cell, &v.column) {
+            (Some(cell), _) => format!("{}!{cell}", v.sheet),
+            (None, Some(column)) => format!("{} column {column}", v.sheet),
+            (None, None) => v.sheet.clone(),
+        };
+        let message = if place.is_empty() {
+            v.message
+        } else {
+            format!("[{place}] {}", v.message)
+        };
+        let code = format!("henko::sheet::{}", v.code);
+        findings
+            .violations
+            .push(Violation::at_line(v.file, v.row as usize, 0, code, message));
+    }
 }
 
 fn text(findings: &Findings, target: &Target) -> String {

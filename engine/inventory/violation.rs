@@ -127,6 +127,22 @@ impl Violation {
         }
     }
 
+    /// Returns a violation at a known line (and column, 0 when unknown) of
+    /// a file whose text is not at hand (a spreadsheet row, say).
+    pub fn at_line(
+        file: impl Into<String>,
+        line: usize,
+        column: usize,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Violation {
+            line,
+            column,
+            ..Violation::in_file(file, code, message)
+        }
+    }
+
     /// Adds a hint on how to fix the problem.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -139,12 +155,13 @@ impl Violation {
         self
     }
 
-    /// Returns `file:line:column` (or just `file` when not located).
+    /// Returns `file:line:column` (`file:line` when the column is unknown,
+    /// just `file` when not located).
     pub fn location(&self) -> String {
-        if self.line == 0 {
-            self.file.clone()
-        } else {
-            format!("{}:{}:{}", self.file, self.line, self.column)
+        match (self.line, self.column) {
+            (0, _) => self.file.clone(),
+            (line, 0) => format!("{}:{line}", self.file),
+            (line, column) => format!("{}:{line}:{column}", self.file),
         }
     }
 }
@@ -210,6 +227,8 @@ mod tests {
         let v = Violation::in_file("inventory.yaml", "henko::inventory::too_large", "too large");
         assert_eq!(v.to_string(), "inventory.yaml: too large");
         assert!(v.source_code().is_none() && v.labels().is_none());
+        let row = Violation::at_line("sheets/vlans.csv", 12, 0, "henko::sheet::type", "bad");
+        assert_eq!(row.to_string(), "sheets/vlans.csv:12: bad");
     }
 
     #[test]
