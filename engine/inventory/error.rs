@@ -52,7 +52,6 @@ impl InventoryError {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use miette::{GraphicalReportHandler, GraphicalTheme};
 
     #[test]
