@@ -475,6 +475,45 @@ devices:
     }
 
     #[test]
+    fn hostile_yaml_is_refused_quickly_without_overflow() {
+        let started = std::time::Instant::now();
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            bomb.push_str(&format!(
+                "{next}: &{next} [{}]\n",
+                vec![format!("*{prev}"); 9].join(", ")
+            ));
+        }
+        bomb.push_str("devices: *i\n");
+        let deep_flow = format!("devices: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let deep_block = format!("devices:\n  {}x\n", "- ".repeat(10_000));
+        let deep_map = format!("devices: {}1{}", "{a: ".repeat(10_000), "}".repeat(10_000));
+        for text in [bomb, deep_flow, deep_block, deep_map] {
+            let err = parse(&text, "inventory.yaml", &[]).unwrap_err();
+            assert!(err.is_unreadable());
+            let v = &err.violations()[0];
+            assert_eq!(v.file, "inventory.yaml");
+            assert_eq!(v.code, "henko::inventory::syntax");
+            assert!(v.help.is_some(), "{v:?}");
+        }
+        assert!(started.elapsed().as_secs() < 10);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let inv = parse(
+            "\u{feff}devices:\n  - name: a\n",
+            "inventory.yaml",
+            &files(&["configs/a.cfg"]),
+        )
+        .unwrap();
+        assert_eq!(inv.get("a").unwrap().line, 2);
+    }
+
+    #[test]
     fn empty_devices_list_is_valid() {
         let inv = parse("devices: []\n", "inventory.yaml", &[]).unwrap();
         assert!(inv.devices().is_empty());

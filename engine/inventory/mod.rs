@@ -11,6 +11,8 @@ mod error;
 mod filter;
 mod graph;
 mod infer;
+#[cfg(test)]
+mod layout_tests;
 mod load;
 mod locate;
 mod schema;
