@@ -1,20 +1,21 @@
 //! `henko validate` end to end: every inventory error, its exit code and the
 //! file:line it points at; revisions of a store; hostile YAML.
 
+use crate::common::TestEnv;
 use assert_cmd::Command;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// A snapshot folder `snap/` inside a temporary directory.
+/// A snapshot folder `snap/` inside a test's temporary folder.
 struct Case {
-    dir: tempfile::TempDir,
+    env: TestEnv,
 }
 
 impl Case {
     /// A snapshot with config files for `devices` (`configs/NAME.cfg`).
     fn with_configs(devices: &[&str]) -> Case {
         let case = Case {
-            dir: tempfile::tempdir().expect("temp dir"),
+            env: TestEnv::new(),
         };
         for name in devices {
             case.write(&format!("configs/{name}.cfg"), format!("hostname {name}\n"));
@@ -23,9 +24,7 @@ impl Case {
     }
 
     fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
-        let path = self.dir.path().join("snap").join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, contents).unwrap();
+        self.env.write(format!("snap/{rel}"), contents);
     }
 
     fn inventory(&self, text: &str) -> &Case {
@@ -34,12 +33,7 @@ impl Case {
     }
 
     fn henko(&self) -> Command {
-        let mut cmd = Command::cargo_bin("henko").unwrap();
-        cmd.current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_SYSTEM", "/dev/null");
-        cmd
+        self.env.henko()
     }
 
     /// Runs `henko validate snap [extra…]`; returns (exit code, stdout + stderr).
@@ -306,45 +300,13 @@ fn an_inventory_file_can_be_named_directly() {
     assert!(text.contains("did you mean `firewall`?"), "{text}");
 }
 
-/// Commits `snap/` to branch `snapshots` of a new store `store/`.
+/// Commits `snap/` as the first snapshot of a new store `store/`.
 fn commit_store(case: &Case) {
-    let repo = git2::Repository::init_bare(case.dir.path().join("store")).unwrap();
-    let root = case.dir.path().join("snap");
-    let tree = write_tree(&repo, &root);
-    let sig = git2::Signature::new(
-        "henko test",
-        "test@example.com",
-        &git2::Time::new(1_700_000_000, 0),
-    )
-    .unwrap();
-    let tree = repo.find_tree(tree).unwrap();
-    repo.commit(
-        Some("refs/heads/snapshots"),
-        &sig,
-        &sig,
-        "snapshot",
-        &tree,
-        &[],
-    )
-    .unwrap();
-}
-
-fn write_tree(repo: &git2::Repository, dir: &Path) -> git2::Oid {
-    let mut builder = repo.treebuilder(None).unwrap();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        let path = entry.path();
-        if path.is_dir() {
-            builder
-                .insert(&name, write_tree(repo, &path), 0o040000)
-                .unwrap();
-        } else {
-            let blob = repo.blob(&std::fs::read(&path).unwrap()).unwrap();
-            builder.insert(&name, blob, 0o100644).unwrap();
-        }
-    }
-    builder.write().unwrap()
+    case.henko().args(["init", "store"]).assert().success();
+    case.henko()
+        .args(["--repo", "store", "snapshot", "snap", "-m", "first"])
+        .assert()
+        .success();
 }
 
 #[test]
