@@ -490,3 +490,45 @@ fn demo_mistakes_point_at_the_mistaken_line() {
         assert_eq!(violations[0].code, "henko::inventory::unknown_kind");
     }
 }
+
+#[test]
+fn unreadable_inventory_still_gives_json_and_exit_2() {
+    let case = Case::with_configs(&["a"]);
+    case.write("inventory.yaml", b"devices:\n\t- name: a\n");
+    let out = case
+        .henko()
+        .args(["validate", "snap", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["violations"][0]["code"], "henko::inventory::syntax");
+    assert_eq!(json["violations"][0]["line"], 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("snap/inventory.yaml: cannot be read"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn markdown_lists_problems_for_a_pull_request() {
+    let case = Case::with_configs(&["a"]);
+    case.inventory("devices:\n  - name: a\n    env: prd\n");
+    let out = case
+        .henko()
+        .args(["validate", "snap", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("### henko validate: 1 problem found in snap"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- `snap/inventory.yaml:3:10` unknown env `prd` (`henko::inventory::unknown_env`) — did you mean `prod`?"),
+        "{text}"
+    );
+}
