@@ -3,18 +3,15 @@
 //! The command gathers [`Violation`]s into one [`Findings`] value, check by
 //! check, then renders them all: miette diagnostics with the offending line
 //! (text), a list (markdown) or objects with `file`, `line`, `column`,
-//! `code`, `message` (json). Each check is one function that takes the
-//! snapshot and pushes onto [`Findings::violations`]: the inventory first,
-//! then the parameter sheets against their schemas (`NAME.schema.yaml`
-//! beside `NAME.csv`/`NAME.xlsx`). A new check is one more such function,
-//! called from [`run`].
+//! `code`, `message` (json). A new check (parameter sheets, scripts) is one
+//! more function that takes the snapshot and pushes onto
+//! [`Findings::violations`]; call it from [`run`] after the inventory check.
 //!
 //! Exit codes: 0 clean, 1 violations, 2 when the inventory cannot be read at
 //! all (too large, binary, not UTF-8, not YAML) — an input error, like
 //! everywhere else.
 
 use super::{print_out, Format, Outcome};
-use crate::config::sheet;
 use crate::inventory::{self, Inventory, InventoryError, Violation, INVENTORY_FILE};
 use crate::source::{FileTree, Snapshot, SnapshotRef};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
@@ -154,28 +151,42 @@ fn check_inventory(
     Ok(())
 }
 
-/// Checks every parameter sheet that has a schema, once the inventory (and
-/// so the device names `ref: device` columns point at) is known.
+/// Checks every parameter sheet that has a schema beside it; each broken
+/// rule names the sheet, row, column and cell.
 fn check_sheets(tree: &dyn FileTree, findings: &mut Findings) {
-    let Some(inventory) = &findings.inventory else {
-        return;
-    };
-    let names = inventory.devices().iter().map(|d| d.name.clone()).collect();
-    for v in sheet::validate_snapshot(tree, names) {
-        let place = match (&v.cell, &v.column) {
-            (Some(cell), _) => format!("{}!{cell}", v.sheet),
-            (None, Some(column)) => format!("{} column {column}", v.sheet),
-            (None, None) => v.sheet.clone(),
-        };
+    let devices = findings
+        .inventory
+        .as_ref()
+        .map(|inventory| inventory.devices().iter().map(|d| d.name.clone()).collect())
+        .unwrap_or_default();
+    for problem in crate::config::sheet::validate_snapshot(tree, devices) {
+        let mut place = Vec::new();
+        if !problem.sheet.is_empty() {
+            place.push(format!("sheet {}", problem.sheet));
+        }
+        if problem.row > 0 {
+            place.push(format!("row {}", problem.row));
+        }
+        if let Some(column) = &problem.column {
+            place.push(format!("column {column}"));
+        }
+        if let Some(cell) = &problem.cell {
+            place.push(format!("cell {cell}"));
+        }
         let message = if place.is_empty() {
-            v.message
+            problem.message
         } else {
-            format!("[{place}] {}", v.message)
+            format!("{}: {}", place.join(", "), problem.message)
         };
-        let code = format!("henko::sheet::{}", v.code);
-        findings
-            .violations
-            .push(Violation::at_line(v.file, v.row as usize, 0, code, message));
+        let mut violation = Violation::in_file(
+            problem.file.clone(),
+            format!("henko::sheet::{}", problem.code),
+            message,
+        );
+        if problem.file.to_ascii_lowercase().ends_with(".csv") {
+            violation.line = problem.row as usize;
+        }
+        findings.violations.push(violation);
     }
 }
 
