@@ -1,3 +1,5 @@
-//! The integration test binary: one module per area.
+//! The one integration-test binary: each stage adds a module here.
 
+mod common;
 mod corpus;
+mod store;

@@ -11,6 +11,7 @@ mod drift;
 mod init;
 mod log;
 mod plan;
+mod redaction;
 mod scripts;
 mod snapshot;
 mod validate;

@@ -1,15 +1,231 @@
-//! `henko validate`.
+//! `henko validate [REV|DIR]`: checks a snapshot and lists every problem.
+//!
+//! The command gathers [`Violation`]s into one [`Findings`] value, check by
+//! check, then renders them all: miette diagnostics with the offending line
+//! (text), a list (markdown) or objects with `file`, `line`, `column`,
+//! `code`, `message` (json). A new check (parameter sheets, scripts) is one
+//! more function that takes the snapshot and pushes onto
+//! [`Findings::violations`]; call it from [`run`] after the inventory check.
+//!
+//! Exit codes: 0 clean, 1 violations, 2 when the inventory cannot be read at
+//! all (too large, binary, not UTF-8, not YAML) — an input error, like
+//! everywhere else.
 
-use super::Outcome;
-use std::path::Path;
+use super::{print_out, Format, Outcome};
+use crate::inventory::{self, Inventory, InventoryError, Violation, INVENTORY_FILE};
+use crate::source::{FileTree, Snapshot, SnapshotRef};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `henko validate`.
 #[derive(Debug, clap::Args)]
-pub struct ValidateArgs {}
+pub struct ValidateArgs {
+    /// Snapshot to check: a revision of the store, a folder, or an
+    /// inventory file (default: the tip of the `snapshots` branch, else the
+    /// current directory).
+    #[arg(value_name = "REV|DIR")]
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Everything `henko validate` found.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Every problem, check after check.
+    pub violations: Vec<Violation>,
+    /// Set when an input could not be read at all (exit code 2).
+    pub unreadable: bool,
+    /// The inventory, when it loaded.
+    pub inventory: Option<Inventory>,
+}
 
 /// Runs `henko validate`.
-pub fn run(_args: ValidateArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
-    Err(miette::miette!(
-        "`henko validate` is not available in this build yet"
-    ))
+pub fn run(args: ValidateArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
+    let target = Target::resolve(args.target.as_deref(), repo)?;
+    let tree = target.snapshot.open()?;
+    let mut findings = Findings::default();
+    check_inventory(tree.as_ref(), &target, &mut findings)?;
+
+    let rendered = match args.format {
+        Format::Text => text(&findings, &target),
+        Format::Markdown => markdown(&findings, &target),
+        Format::Json => json(&findings, target.snapshot.reference())?,
+    };
+    print_out(&rendered)?;
+    if findings.unreadable {
+        return Err(miette::miette!(
+            code = "henko::validate::unreadable",
+            "{}: cannot be read; nothing else was checked",
+            target.inventory_name
+        ));
+    }
+    Ok(if findings.violations.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::CheckFailed
+    })
+}
+
+/// What to check, and how to name its inventory file in messages.
+struct Target {
+    snapshot: Snapshot,
+    /// Where the inventory is read from, inside the snapshot.
+    inventory_path: String,
+    /// How the inventory file is shown (a real path for folders, so editors
+    /// can jump to `path:line:column`).
+    inventory_name: String,
+}
+
+impl Target {
+    fn resolve(arg: Option<&str>, repo: Option<&Path>) -> miette::Result<Target> {
+        let arg = match arg {
+            Some(arg) => arg.to_string(),
+            None => default_target(repo),
+        };
+        let path = Path::new(&arg);
+        if path.is_file() {
+            // An inventory file: check it against the folder around it.
+            let folder = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| INVENTORY_FILE.to_string());
+            let snapshot = Snapshot::resolve(&folder.to_string_lossy(), repo)?;
+            return Ok(Target {
+                snapshot,
+                inventory_path: name,
+                inventory_name: arg.clone(),
+            });
+        }
+        let snapshot = Snapshot::resolve(&arg, repo)?;
+        let inventory_name = match &snapshot {
+            Snapshot::Folder { root, .. } if root != Path::new(".") => {
+                root.join(INVENTORY_FILE).display().to_string()
+            }
+            _ => INVENTORY_FILE.to_string(),
+        };
+        Ok(Target {
+            snapshot,
+            inventory_path: INVENTORY_FILE.to_string(),
+            inventory_name,
+        })
+    }
+}
+
+/// The tip of the store's `snapshots` branch, else the current directory.
+fn default_target(repo: Option<&Path>) -> String {
+    let store = match repo {
+        Some(repo) => git2::Repository::open(repo),
+        None => git2::Repository::discover("."),
+    };
+    match store {
+        Ok(store) if store.find_reference("refs/heads/snapshots").is_ok() => {
+            "refs/heads/snapshots".to_string()
+        }
+        _ => ".".to_string(),
+    }
+}
+
+/// Loads the inventory and records its problems.
+fn check_inventory(
+    tree: &dyn FileTree,
+    target: &Target,
+    findings: &mut Findings,
+) -> miette::Result<()> {
+    let loaded = inventory::load_from(tree, &target.inventory_path, &target.inventory_name);
+    match loaded {
+        Ok(inventory) => findings.inventory = Some(inventory),
+        Err(InventoryError::Source(e)) => return Err(e.into()),
+        Err(e) => {
+            findings.unreadable |= e.is_unreadable();
+            findings.violations.extend(e.violations());
+        }
+    }
+    Ok(())
+}
+
+fn text(findings: &Findings, target: &Target) -> String {
+    let tty = std::io::stdout().is_terminal();
+    let handler = if tty && std::env::var_os("NO_COLOR").is_none() {
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
+    } else {
+        // Unwrapped, uncoloured: greppable in CI logs.
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(10_000)
+    };
+    let mut out = String::new();
+    for violation in &findings.violations {
+        if handler
+            .render_report(&mut out, violation as &dyn Diagnostic)
+            .is_err()
+        {
+            out.push_str(&violation.to_string());
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary(findings, target));
+    out.push('\n');
+    out
+}
+
+fn markdown(findings: &Findings, target: &Target) -> String {
+    let mut out = format!("### henko validate: {}\n\n", summary(findings, target));
+    for v in &findings.violations {
+        out.push_str(&format!(
+            "- `{}` {} (`{}`)",
+            v.location(),
+            v.message,
+            v.code
+        ));
+        if let Some(help) = &v.help {
+            out.push_str(&format!(" — {help}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn json(findings: &Findings, reference: &SnapshotRef) -> miette::Result<String> {
+    let value = serde_json::json!({
+        "schema": "henko.validate/v1",
+        "target": reference,
+        "valid": findings.violations.is_empty(),
+        "devices": findings.inventory.as_ref().map(|i| i.devices().len()),
+        "inferred": findings.inventory.as_ref().map(Inventory::is_inferred),
+        "violations": findings.violations,
+    });
+    let mut text = serde_json::to_string_pretty(&value)
+        .map_err(|e| miette::miette!("cannot render JSON: {e}"))?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn summary(findings: &Findings, target: &Target) -> String {
+    let count = findings.violations.len();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match (&findings.inventory, count) {
+        (Some(inv), 0) if inv.is_inferred() => format!(
+            "ok: no {INVENTORY_FILE} in {}; {} device{} inferred from its files",
+            target.snapshot.reference().rev,
+            inv.devices().len(),
+            plural(inv.devices().len())
+        ),
+        (Some(inv), 0) => format!(
+            "ok: {} is valid ({} device{})",
+            target.inventory_name,
+            inv.devices().len(),
+            plural(inv.devices().len())
+        ),
+        _ => format!(
+            "{} problem{} found in {}",
+            count,
+            plural(count),
+            target.snapshot.reference().rev
+        ),
+    }
 }

@@ -59,12 +59,12 @@ fn ten_thousand_deep_nesting_is_capped() {
         ios.push_str(&" ".repeat(level));
         ios.push_str("level\n");
     }
-    let fortios = "config a\n".repeat(n) + &"end\n".repeat(n);
-    let junos = "a {\n".repeat(n) + &"}\n".repeat(n);
+    let fortios = format!("{}{}", "config a\n".repeat(n), "end\n".repeat(n));
+    let junos = format!("{}{}", "a {\n".repeat(n), "}\n".repeat(n));
     let set = format!("set {}\n", vec!["a"; n].join(" "));
-    let xml = "<a>".repeat(n) + "x" + &"</a>".repeat(n);
-    let json = "[".repeat(n) + &"]".repeat(n);
-    let yaml = "- ".repeat(n) + "x\n";
+    let xml = format!("{}x{}", "<a>".repeat(n), "</a>".repeat(n));
+    let json = format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let yaml = format!("{}x\n", "- ".repeat(n));
     for (dialect, text) in [
         (Dialect::Ios, ios.as_str()),
         (Dialect::Ini, ios.as_str()),

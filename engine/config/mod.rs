@@ -10,7 +10,7 @@
 //!
 //! Each dialect module documents its conventions (node texts, dropped
 //! lines, ordered sections): [`ios`], [`fortios`], [`junos`], [`panos_xml`],
-//! [`structured`] (yaml, json), [`ini`], [`csv`], [`lines`]. [`serialize()`]
+//! [`structured`] (yaml, json), [`ini`], [`csv`] (csv, xlsx), [`lines`]. [`serialize()`]
 //! writes a tree back so that parsing the output gives the same tree.
 
 mod banner;
@@ -30,6 +30,7 @@ pub mod panos_xml;
 mod secret_rules;
 pub mod secrets;
 pub mod serialize;
+pub mod sheet;
 pub mod sniff;
 pub mod structured;
 mod structured_lines;
@@ -94,15 +95,15 @@ pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTr
         Dialect::Yaml => structured::parse_yaml(&text),
         Dialect::Json => structured::parse_json(&text),
         Dialect::Ini => with_order(ini::parse(&text), false),
-        Dialect::Csv => with_order(csv::parse(&text, options.key_column.as_deref()), false),
-        Dialect::Xlsx => (
-            Vec::new(),
-            vec![
-                "xlsx sheets are read by the sheet reader, not from text; no rows parsed"
-                    .to_string(),
-            ],
-            false,
-        ),
+        Dialect::Csv | Dialect::Xlsx => {
+            let key = options.key_column.as_deref();
+            let sheet = if dialect == Dialect::Csv {
+                csv::parse_csv(text.as_bytes(), key)
+            } else {
+                csv::parse_xlsx(bytes, key)
+            };
+            (sheet.roots, sheet.warnings, sheet.ordered)
+        }
         Dialect::Lines => (lines::parse(&text), Vec::new(), true),
     };
     warnings.extend(more);

@@ -60,6 +60,64 @@ pub struct Change {
     pub line_before: Option<u32>,
     /// Line in the TO file (for add/modify/move), 1-based.
     pub line_after: Option<u32>,
+    /// For a section added or removed as a whole (the path ends with its
+    /// header): the lines under the header, as nodes, secrets masked like
+    /// `before`/`after`. Empty for a single line. Remediation pastes these
+    /// under the header; reports print them indented. Serialised as
+    /// indented lines (one space per level), omitted when empty.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "serialize_body"
+    )]
+    pub body: Vec<crate::config::Node>,
+}
+
+impl Change {
+    /// Returns a change with no line numbers and no body.
+    pub fn new(
+        op: Op,
+        path: Vec<String>,
+        before: Option<String>,
+        after: Option<String>,
+        category: ChangeCategory,
+    ) -> Self {
+        Change {
+            op,
+            path,
+            before,
+            after,
+            category,
+            line_before: None,
+            line_after: None,
+            body: Vec::new(),
+        }
+    }
+
+    /// Returns the lines of [`Change::body`], each indented one space per
+    /// level below the section header.
+    pub fn body_lines(&self) -> Vec<String> {
+        indented_lines(&self.body)
+    }
+}
+
+/// Flattens nodes into lines indented one space per level, starting at one.
+fn indented_lines(nodes: &[crate::config::Node]) -> Vec<String> {
+    fn walk(nodes: &[crate::config::Node], depth: usize, out: &mut Vec<String>) {
+        for node in nodes {
+            out.push(format!("{:depth$}{}", "", node.text));
+            walk(&node.children, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(nodes, 1, &mut out);
+    out
+}
+
+fn serialize_body<S: serde::Serializer>(
+    body: &[crate::config::Node],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(indented_lines(body))
 }
 
 /// Whether a device exists on both sides.

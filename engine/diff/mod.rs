@@ -2,5 +2,26 @@
 //! and the inventory-wide parallel diff of two snapshots.
 
 mod change;
+pub mod drift;
+mod error;
+mod glob;
+mod hash;
+mod inventory;
+mod key;
+mod lines;
+mod options;
+mod secret;
+mod settings;
+mod snapshot;
+mod tree;
 
 pub use change::{Change, ChangeCategory, DeviceDiff, DeviceStatus, Op};
+pub use error::DiffError;
+pub use glob::{Glob, GlobError};
+pub use inventory::inventory_changes;
+pub use key::setting_key;
+pub use lines::unified_diff;
+pub use options::{DeviceFilter, DiffOptions};
+pub use settings::{StoreSettings, IGNORE_FILE, SETTINGS_FILE};
+pub use snapshot::{diff_snapshots, diff_snapshots_with_progress, Progress, SnapshotDiff};
+pub use tree::diff_trees;

@@ -1,5 +1,6 @@
 //! One inventory entry.
 
+use crate::config::Dialect;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -44,6 +45,22 @@ impl DeviceKind {
         "service",
     ];
 
+    /// Returns the kind called `name` (as written in `inventory.yaml`).
+    pub fn from_name(name: &str) -> Option<DeviceKind> {
+        Some(match name {
+            "firewall" => DeviceKind::Firewall,
+            "router" => DeviceKind::Router,
+            "switch" => DeviceKind::Switch,
+            "loadbalancer" => DeviceKind::Loadbalancer,
+            "server" => DeviceKind::Server,
+            "vm" => DeviceKind::Vm,
+            "storage" => DeviceKind::Storage,
+            "hypervisor" => DeviceKind::Hypervisor,
+            "service" => DeviceKind::Service,
+            _ => return None,
+        })
+    }
+
     /// Returns the kind's name as written in `inventory.yaml`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -80,6 +97,17 @@ pub enum Env {
 impl Env {
     /// Every env's name, as written in `inventory.yaml`.
     pub const NAMES: &'static [&'static str] = &["dev", "verify", "standby", "prod"];
+
+    /// Returns the env called `name` (as written in `inventory.yaml`).
+    pub fn from_name(name: &str) -> Option<Env> {
+        Some(match name {
+            "dev" => Env::Dev,
+            "verify" => Env::Verify,
+            "standby" => Env::Standby,
+            "prod" => Env::Prod,
+            _ => return None,
+        })
+    }
 
     /// Returns the env's name as written in `inventory.yaml`.
     pub fn as_str(self) -> &'static str {
@@ -122,4 +150,44 @@ pub struct Device {
     /// Line of the entry in `inventory.yaml`, for diagnostics (0 when unknown).
     #[serde(skip)]
     pub line: u32,
+}
+
+impl Device {
+    /// Returns the dialect of the device's configuration, from its
+    /// `platform`; `None` when the platform is empty (the diff then sniffs
+    /// the dialect from the text) or unknown.
+    pub fn dialect(&self) -> Option<Dialect> {
+        if self.platform.is_empty() {
+            None
+        } else {
+            Dialect::for_platform(&self.platform)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for name in DeviceKind::NAMES {
+            assert_eq!(DeviceKind::from_name(name).unwrap().as_str(), *name);
+        }
+        for name in Env::NAMES {
+            assert_eq!(Env::from_name(name).unwrap().as_str(), *name);
+        }
+        assert_eq!(DeviceKind::from_name("toaster"), None);
+        assert_eq!(Env::from_name("Prod"), None);
+    }
+
+    #[test]
+    fn dialect_follows_platform() {
+        let mut device = Device::default();
+        assert_eq!(device.dialect(), None);
+        device.platform = "FortiOS".into();
+        assert_eq!(device.dialect(), Some(Dialect::Fortios));
+        device.platform = "nxos".into();
+        assert_eq!(device.dialect(), Some(Dialect::Ios));
+    }
 }

@@ -20,6 +20,12 @@ pub struct Inventory {
     by_name: HashMap<String, usize>,
     /// name → devices that list it in `depends_on`.
     dependents: HashMap<String, Vec<String>>,
+    /// True when built from the file list, not from `inventory.yaml`.
+    pub(super) inferred: bool,
+    /// The `drift:` settings, free-form (null when absent).
+    drift: serde_json::Value,
+    /// The `sheets:` settings, free-form (null when absent).
+    sheets: serde_json::Value,
 }
 
 impl Inventory {
@@ -44,7 +50,79 @@ impl Inventory {
             devices,
             by_name,
             dependents,
+            inferred: false,
+            drift: serde_json::Value::Null,
+            sheets: serde_json::Value::Null,
         }
+    }
+
+    /// Returns the inventory with its `drift:` and `sheets:` settings.
+    pub fn with_settings(mut self, drift: serde_json::Value, sheets: serde_json::Value) -> Self {
+        self.drift = drift;
+        self.sheets = sheets;
+        self
+    }
+
+    /// Returns the `drift:` settings of `inventory.yaml` (null when absent).
+    pub fn drift(&self) -> &serde_json::Value {
+        &self.drift
+    }
+
+    /// Returns the `sheets:` settings of `inventory.yaml` (null when absent).
+    pub fn sheets(&self) -> &serde_json::Value {
+        &self.sheets
+    }
+
+    /// True when the snapshot had no `inventory.yaml` and the devices were
+    /// inferred from its files.
+    pub fn is_inferred(&self) -> bool {
+        self.inferred
+    }
+
+    /// Returns every device with its providers before it (a device comes
+    /// after everything in its `depends_on`); among devices free to go, name
+    /// order. Devices caught in a cycle (which validation rejects) come last,
+    /// in name order. To order a subset (the changed devices of a plan),
+    /// keep this order and drop the others.
+    pub fn topological_order(&self) -> Vec<&Device> {
+        let mut waiting: Vec<usize> = self
+            .devices
+            .iter()
+            .map(|d| {
+                d.depends_on
+                    .iter()
+                    .filter(|p| self.by_name.contains_key(*p))
+                    .count()
+            })
+            .collect();
+        let mut ready: std::collections::BTreeSet<usize> = (0..self.devices.len())
+            .filter(|&i| waiting[i] == 0)
+            .collect();
+        let mut order = Vec::with_capacity(self.devices.len());
+        let mut placed = vec![false; self.devices.len()];
+        while let Some(i) = ready.pop_first() {
+            placed[i] = true;
+            order.push(&self.devices[i]);
+            for dependent in self
+                .dependents
+                .get(&self.devices[i].name)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(&j) = self.by_name.get(dependent) {
+                    waiting[j] -= 1;
+                    if waiting[j] == 0 {
+                        ready.insert(j);
+                    }
+                }
+            }
+        }
+        order.extend(
+            (0..self.devices.len())
+                .filter(|&i| !placed[i])
+                .map(|i| &self.devices[i]),
+        );
+        order
     }
 
     /// Returns every device, sorted by name.
@@ -156,6 +234,45 @@ mod tests {
         assert_eq!(hits[2].device, "vm");
         assert_eq!(hits[2].path, ["core", "leaf", "esx", "vm"]);
         assert_eq!(inventory.dependencies("vm").len(), 3);
+    }
+
+    #[test]
+    fn topological_order_puts_providers_first() {
+        let inventory = Inventory::new(vec![
+            device("vm", &["esx"]),
+            device("esx", &["leaf1", "leaf2"]),
+            device("leaf2", &["core"]),
+            device("leaf1", &["core"]),
+            device("core", &[]),
+            device("lone", &["ghost"]),
+        ]);
+        let order: Vec<&str> = inventory
+            .topological_order()
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(order, ["core", "leaf1", "leaf2", "esx", "lone", "vm"]);
+    }
+
+    #[test]
+    fn topological_order_keeps_cycle_members() {
+        let inventory = Inventory::new(vec![
+            device("a", &["b"]),
+            device("b", &["a"]),
+            device("c", &[]),
+        ]);
+        let order: Vec<&str> = inventory
+            .topological_order()
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(order, ["c", "a", "b"]);
+    }
+
+    #[test]
+    fn inventory_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Inventory>();
     }
 
     #[test]

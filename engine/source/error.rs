@@ -63,8 +63,97 @@ pub enum SourceError {
         /// The snapshot folder.
         root: PathBuf,
     },
+    /// `henko init` was pointed at a folder that already is a git repository.
+    #[error("{path} already is a git repository")]
+    #[diagnostic(
+        code(henko::source::already_a_repository),
+        help("adopt it as a store with `henko init --existing {}`", path.display())
+    )]
+    AlreadyARepository {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The folder to snapshot does not exist or is not a folder.
+    #[error("{path} is not a folder")]
+    #[diagnostic(
+        code(henko::source::not_a_folder),
+        help("`henko snapshot DIR` commits the files under the folder DIR")
+    )]
+    NotAFolder {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The branch (or ref) does not exist in the store.
+    #[error("branch `{branch}` does not exist in the store at {repo}")]
+    #[diagnostic(
+        code(henko::source::unknown_branch),
+        help("snapshots go to branch `snapshots` unless `--branch` says otherwise")
+    )]
+    UnknownBranch {
+        /// The branch or ref name as given.
+        branch: String,
+        /// The store.
+        repo: PathBuf,
+    },
+    /// A branch, tag or record name git does not accept.
+    #[error("`{name}` is not a valid {what} name")]
+    #[diagnostic(code(henko::source::invalid_name))]
+    InvalidName {
+        /// The name as given.
+        name: String,
+        /// What it names (branch, tag, ref, record path).
+        what: &'static str,
+    },
+    /// The tag already exists on another commit. The snapshot itself was
+    /// committed when `commit` is set.
+    #[error("tag `{tag}` already exists (on {existing}){}", committed.as_ref().map(|c| format!("; snapshot {c} was committed without it")).unwrap_or_default())]
+    #[diagnostic(
+        code(henko::source::tag_exists),
+        help("choose another tag name, or delete the old tag with `git tag -d`")
+    )]
+    TagExists {
+        /// The tag name.
+        tag: String,
+        /// The commit the tag already names.
+        existing: String,
+        /// The snapshot committed before the tag was found taken, if any.
+        committed: Option<String>,
+    },
+    /// A ref stayed locked by another process (or by a crashed one).
+    #[error("{refname} is locked: {} exists", lock.display())]
+    #[diagnostic(
+        code(henko::source::ref_locked),
+        help("another git process is writing to the store; if none is running, a crashed one left the lock behind: remove the .lock file")
+    )]
+    RefLocked {
+        /// The full ref name.
+        refname: String,
+        /// The lock file.
+        lock: PathBuf,
+    },
+    /// Secrets redaction needs the store's key and it is missing.
+    #[error("the store's redaction key {} is missing or unreadable", path.display())]
+    #[diagnostic(
+        code(henko::source::missing_key),
+        help("the key lives outside git objects and is not cloned; copy it from the original store, or create a new one with `henko init --existing` (fingerprints then change once)")
+    )]
+    MissingKey {
+        /// Where the key was looked for.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The store requires secret redaction and the snapshot was asked
+    /// without it.
+    #[error("the store at {} requires secret redaction (henko.redactSecrets) and none was given", repo.display())]
+    #[diagnostic(code(henko::source::redaction_required))]
+    RedactionRequired {
+        /// The store.
+        repo: PathBuf,
+    },
     /// libgit2 reported an error.
-    #[error("git error in {context}: {source}")]
+    #[error("git error while {context}")]
     #[diagnostic(code(henko::source::git))]
     Git {
         /// What henko was doing.

@@ -2,7 +2,13 @@
 //! trait ([`FileTree`]), and the snapshot store.
 
 mod error;
+pub mod redact;
+pub mod store;
 mod tree;
 
 pub use error::SourceError;
-pub use tree::{FileEntry, FileTree, Snapshot, SnapshotRef};
+pub use redact::{Fingerprinter, Redactor};
+pub use store::{
+    LogEntry, Record, SnapshotOptions, SnapshotOutcome, Store, DEFAULT_BRANCH, REDACT_SETTING,
+};
+pub use tree::{blob_id, FileEntry, FileTree, Snapshot, SnapshotRef};

@@ -327,22 +327,38 @@ fn check_inside(root: &Path, path: &Path) -> Result<(), SourceError> {
     }
 }
 
-/// Lists every regular file under `root` (skipping `.git`), hashing each as a
-/// git blob. Symlinks are followed only while they stay inside `root`.
-pub(crate) fn walk_folder(root: &Path) -> Result<Vec<FileEntry>, SourceError> {
+/// A regular file found under a folder, not yet read.
+#[derive(Clone, Debug)]
+pub(crate) struct ListedFile {
+    /// Path inside the folder, `/`-separated (non-UTF-8 names decoded lossily).
+    pub relative: String,
+    /// The raw name of every path component, for writing git trees byte-exact.
+    pub components: Vec<std::ffi::OsString>,
+    /// Where to read it (a symlink inside the folder is read through).
+    pub path: PathBuf,
+}
+
+/// Lists every regular file under `root` (skipping `.git`), sorted by path,
+/// without reading any. Symlinks are followed only while they stay inside
+/// `root`; one that leads outside is refused with
+/// [`SourceError::SymlinkEscape`]. Symlinked folders are not descended into
+/// (their files are listed under their real path), so a link cycle cannot
+/// loop.
+pub(crate) fn list_folder(root: &Path) -> Result<Vec<ListedFile>, SourceError> {
     let real_root = root.canonicalize().map_err(|e| SourceError::io(root, e))?;
     let mut files = Vec::new();
-    let mut pending = vec![(root.to_path_buf(), String::new())];
+    let mut pending = vec![(root.to_path_buf(), Vec::<std::ffi::OsString>::new())];
     while let Some((dir, prefix)) = pending.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| SourceError::io(&dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| SourceError::io(&dir, e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let name = entry.file_name();
             if name == ".git" {
                 continue;
             }
             let path = entry.path();
             let mut file_type = entry.file_type().map_err(|e| SourceError::io(&path, e))?;
+            let mut linked_dir = false;
             if file_type.is_symlink() {
                 let real = path.canonicalize().map_err(|e| SourceError::io(&path, e))?;
                 if !real.starts_with(&real_root) {
@@ -354,19 +370,45 @@ pub(crate) fn walk_folder(root: &Path) -> Result<Vec<FileEntry>, SourceError> {
                 file_type = std::fs::metadata(&real)
                     .map_err(|e| SourceError::io(&path, e))?
                     .file_type();
+                linked_dir = file_type.is_dir();
             }
-            let relative = format!("{prefix}{name}");
-            if file_type.is_dir() {
-                pending.push((path, format!("{relative}/")));
+            let mut components = prefix.clone();
+            components.push(name);
+            if file_type.is_dir() && !linked_dir {
+                pending.push((path, components));
             } else if file_type.is_file() {
-                let bytes = std::fs::read(&path).map_err(|e| SourceError::io(&path, e))?;
-                files.push(FileEntry {
-                    path: relative,
-                    id: blob_id(&bytes),
+                let relative = components
+                    .iter()
+                    .map(|c| c.to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push(ListedFile {
+                    relative,
+                    components,
+                    path,
                 });
             }
         }
     }
+    files.sort_by(|a, b| a.components.cmp(&b.components));
+    Ok(files)
+}
+
+/// Lists every regular file under `root` (skipping `.git`), hashing each as a
+/// git blob, in parallel. Symlinks are followed only while they stay inside
+/// `root`.
+pub(crate) fn walk_folder(root: &Path) -> Result<Vec<FileEntry>, SourceError> {
+    use rayon::prelude::*;
+    let mut files = list_folder(root)?
+        .into_par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file.path).map_err(|e| SourceError::io(&file.path, e))?;
+            Ok(FileEntry {
+                path: file.relative,
+                id: blob_id(&bytes),
+            })
+        })
+        .collect::<Result<Vec<_>, SourceError>>()?;
     files.sort();
     Ok(files)
 }

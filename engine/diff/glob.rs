@@ -1,0 +1,179 @@
+//! Shell-style globs for device names: `*`, `?`, `[abc]`, `[a-z]`, `[!0-9]`.
+
+use std::fmt;
+
+/// A compiled device-name glob.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Glob {
+    source: String,
+    tokens: Vec<Token>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Token {
+    Char(char),
+    Any,
+    Star,
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
+}
+
+/// A glob that cannot be compiled.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("invalid device glob `{glob}`: unclosed `[`")]
+#[diagnostic(
+    code(henko::diff::glob),
+    help("close the class, e.g. `sw-[0-9]*`, or escape nothing: globs have no escapes")
+)]
+pub struct GlobError {
+    /// The glob as given.
+    pub glob: String,
+}
+
+impl Glob {
+    /// Compiles `pattern`.
+    pub fn new(pattern: &str) -> Result<Glob, GlobError> {
+        let mut tokens = Vec::new();
+        let mut chars = pattern.chars().peekable();
+        while let Some(c) = chars.next() {
+            let token = match c {
+                '*' => Token::Star,
+                '?' => Token::Any,
+                '[' => {
+                    let negated = matches!(chars.peek(), Some('!' | '^'));
+                    if negated {
+                        chars.next();
+                    }
+                    let mut ranges = Vec::new();
+                    let mut closed = false;
+                    let mut first = true;
+                    while let Some(c) = chars.next() {
+                        if c == ']' && !first {
+                            closed = true;
+                            break;
+                        }
+                        first = false;
+                        let mut lookahead = chars.clone();
+                        if lookahead.next() == Some('-') {
+                            if let Some(end) = lookahead.next().filter(|&e| e != ']') {
+                                chars.next();
+                                chars.next();
+                                ranges.push((c, end));
+                                continue;
+                            }
+                        }
+                        ranges.push((c, c));
+                    }
+                    if !closed {
+                        return Err(GlobError {
+                            glob: pattern.to_string(),
+                        });
+                    }
+                    Token::Class { negated, ranges }
+                }
+                c => Token::Char(c),
+            };
+            tokens.push(token);
+        }
+        Ok(Glob {
+            source: pattern.to_string(),
+            tokens,
+        })
+    }
+
+    /// Returns true when `name` matches the whole glob.
+    pub fn matches(&self, name: &str) -> bool {
+        let name: Vec<char> = name.chars().collect();
+        // Iterative matching with one backtrack point per `*`: linear in
+        // practice, never exponential.
+        let (mut t, mut n) = (0, 0);
+        let mut star: Option<(usize, usize)> = None;
+        while n < name.len() {
+            let step = match self.tokens.get(t) {
+                Some(Token::Star) => {
+                    star = Some((t, n));
+                    t += 1;
+                    continue;
+                }
+                Some(Token::Any) => true,
+                Some(Token::Char(c)) => *c == name[n],
+                Some(Token::Class { negated, ranges }) => {
+                    let inside = ranges
+                        .iter()
+                        .any(|&(lo, hi)| lo <= name[n] && name[n] <= hi);
+                    inside != *negated
+                }
+                None => false,
+            };
+            if step {
+                t += 1;
+                n += 1;
+            } else if let Some((star_t, star_n)) = star {
+                t = star_t + 1;
+                n = star_n + 1;
+                star = Some((star_t, star_n + 1));
+            } else {
+                return false;
+            }
+        }
+        self.tokens[t..].iter().all(|token| *token == Token::Star)
+    }
+
+    /// Returns the glob as given.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
+impl fmt::Debug for Glob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Glob({:?})", self.source)
+    }
+}
+
+impl std::str::FromStr for Glob {
+    type Err = GlobError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Glob::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(glob: &str, name: &str) -> bool {
+        Glob::new(glob).unwrap().matches(name)
+    }
+
+    #[test]
+    fn stars_and_questions() {
+        assert!(m("*", ""));
+        assert!(m("*", "core-sw1"));
+        assert!(m("core-*", "core-sw1"));
+        assert!(!m("core-*", "edge-sw1"));
+        assert!(m("*-sw?", "core-sw1"));
+        assert!(!m("*-sw?", "core-sw12"));
+        assert!(m("a*b*c", "a-x-b-y-c"));
+        assert!(!m("a*b*c", "a-x-b-y-d"));
+        assert!(m("fw-*-west", "fw-01-west"));
+    }
+
+    #[test]
+    fn classes_ranges_and_negation() {
+        assert!(m("sw[0-9]", "sw7"));
+        assert!(!m("sw[0-9]", "swa"));
+        assert!(m("sw[!0-9]", "swa"));
+        assert!(m("[ab]x", "bx"));
+        assert!(m("[]]", "]"));
+        assert!(m("x[a-]", "x-"));
+    }
+
+    #[test]
+    fn unclosed_class_is_an_error() {
+        assert!(Glob::new("sw[0-9").is_err());
+    }
+}

@@ -1,0 +1,70 @@
+//! Classic unified line diffs (`--lines`, and files with no dialect).
+
+use super::{secret, DiffOptions};
+use similar::{Algorithm, TextDiff};
+use std::borrow::Cow;
+use std::time::Instant;
+
+/// Returns the unified diff of two texts (patience, three lines of
+/// context), secrets masked line by line unless asked to show them. Empty
+/// when the texts are equal.
+pub fn unified_diff(
+    from_name: &str,
+    to_name: &str,
+    from: &str,
+    to: &str,
+    opts: &DiffOptions,
+) -> String {
+    if from == to {
+        return String::new();
+    }
+    let from = masked(from, opts);
+    let to = masked(to, opts);
+    let deadline = Instant::now().checked_add(opts.deadline);
+    let mut config = TextDiff::configure();
+    config.algorithm(Algorithm::Patience);
+    if let Some(deadline) = deadline {
+        config.deadline(deadline);
+    }
+    let diff = config.diff_lines(from.as_ref(), to.as_ref());
+    diff.unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{from_name}"), &format!("b/{to_name}"))
+        .to_string()
+}
+
+fn masked<'t>(text: &'t str, opts: &DiffOptions) -> Cow<'t, str> {
+    if opts.show_secrets || !text.lines().any(secret::contains) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if secret::contains(line) {
+            out.push_str(&secret::mask(line));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unified_diff_has_headers_hunks_and_masks_secrets() {
+        let a = "hostname r1\nsnmp-server community Pub1icRO RO\nntp server 1.1.1.1\n";
+        let b = "hostname r1\nsnmp-server community N3wC0mm RO\nntp server 2.2.2.2\n";
+        let text = unified_diff("r1.cfg", "r1.cfg", a, b, &DiffOptions::default());
+        assert!(text.starts_with("--- a/r1.cfg\n+++ b/r1.cfg\n@@"), "{text}");
+        assert!(text.contains("\n-ntp server 1.1.1.1\n"), "{text}");
+        assert!(text.contains("\n+ntp server 2.2.2.2\n"), "{text}");
+        assert!(
+            !text.contains("Pub1icRO") && !text.contains("N3wC0mm"),
+            "{text}"
+        );
+        assert!(unified_diff("a", "b", a, a, &DiffOptions::default()).is_empty());
+    }
+}

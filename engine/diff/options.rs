@@ -1,0 +1,79 @@
+//! What a diff is asked to do: secrets, line diffs, filters.
+
+use super::glob::Glob;
+use crate::inventory::{Device, DeviceKind};
+use std::time::Duration;
+
+/// Options of [`diff_trees`](super::diff_trees) and
+/// [`diff_snapshots`](super::diff_snapshots).
+#[derive(Clone, Debug)]
+pub struct DiffOptions {
+    /// Show secret values instead of masking them with a fingerprint.
+    pub show_secrets: bool,
+    /// Leave out changes that only re-encrypt a secret (same setting, new
+    /// ciphertext): FortiOS re-encrypts on every export.
+    pub ignore_secret_churn: bool,
+    /// Add a unified line diff to every changed device.
+    pub lines: bool,
+    /// Platform for loose files (`--platform`), selecting their dialect.
+    pub platform: Option<String>,
+    /// Which devices to diff.
+    pub filter: DeviceFilter,
+    /// Time budget of one line-level diff (ordered sections, `--lines`);
+    /// past it, the diff falls back to a coarser but still correct answer.
+    pub deadline: Duration,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            show_secrets: false,
+            ignore_secret_churn: false,
+            lines: false,
+            platform: None,
+            filter: DeviceFilter::default(),
+            deadline: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Restricts a snapshot diff to some devices (`--device`, `--site`, `--kind`).
+/// Every given criterion must hold.
+#[derive(Clone, Debug, Default)]
+pub struct DeviceFilter {
+    /// Device name glob (`*`, `?`, `[a-z]`, `[!0-9]`).
+    pub device: Option<Glob>,
+    /// Site name, exact.
+    pub site: Option<String>,
+    /// Device kind.
+    pub kind: Option<DeviceKind>,
+}
+
+impl DeviceFilter {
+    /// Returns true when no criterion is set.
+    pub fn is_empty(&self) -> bool {
+        self.device.is_none() && self.site.is_none() && self.kind.is_none()
+    }
+
+    /// Returns true when a device called `name` (with its inventory entry,
+    /// if it has one) passes. A file outside the inventory has no site or
+    /// kind, so a `--site`/`--kind` filter leaves it out.
+    pub fn accepts(&self, name: &str, device: Option<&Device>) -> bool {
+        if let Some(glob) = &self.device {
+            if !glob.matches(name) {
+                return false;
+            }
+        }
+        if let Some(site) = &self.site {
+            if device.is_none_or(|d| &d.site != site) {
+                return false;
+            }
+        }
+        if let Some(kind) = self.kind {
+            if device.is_none_or(|d| d.kind != kind) {
+                return false;
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,413 @@
+//! The inventory-wide diff: two snapshots → one [`DeviceDiff`] per changed
+//! device, computed in parallel.
+//!
+//! Files whose blob ids are equal on both sides are never read. Changed
+//! devices are read, parsed and diffed on rayon's pool, each worker with
+//! its own snapshot readers (git handles are not `Sync`). Work is sorted
+//! by device name before it is split, and rayon's indexed `collect` keeps
+//! that order, so the result is the same whatever the thread count.
+
+use super::inventory::inventory_changes;
+use super::lines::unified_diff;
+use super::settings::StoreSettings;
+use super::{diff_trees, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
+use crate::config::{self, ConfigTree, Dialect, ParseOptions};
+use crate::inventory::{Device, Inventory};
+use crate::source::{FileEntry, FileTree, Snapshot, SnapshotRef};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A progress hook: called with (devices done, devices to do) from worker
+/// threads as devices finish.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Every change between two snapshots.
+#[derive(Clone, Debug)]
+pub struct SnapshotDiff {
+    /// The FROM snapshot as given and resolved.
+    pub from: SnapshotRef,
+    /// The TO snapshot as given and resolved.
+    pub to: SnapshotRef,
+    /// One entry per device with at least one change, sorted by name.
+    pub devices: Vec<DeviceDiff>,
+    /// The TO side's inventory.
+    pub inventory: Inventory,
+    /// The FROM side's inventory.
+    pub inventory_from: Inventory,
+}
+
+/// Returns every change between `from` and `to`: see
+/// [`diff_snapshots_with_progress`].
+pub fn diff_snapshots(
+    from: &Snapshot,
+    to: &Snapshot,
+    opts: &DiffOptions,
+) -> Result<SnapshotDiff, DiffError> {
+    diff_snapshots_with_progress(from, to, opts, None)
+}
+
+/// Returns every change between `from` and `to`, device by device, calling
+/// `progress` as devices finish. Runs on the current rayon pool (install a
+/// pool to choose the thread count).
+///
+/// Two single files are one device named by the TO file's stem. Otherwise
+/// devices come from each side's inventory (or one per file when a side has
+/// none); a device on one side only is added or removed; changes to its
+/// inventory entry come first, then its configuration changes.
+pub fn diff_snapshots_with_progress(
+    from: &Snapshot,
+    to: &Snapshot,
+    opts: &DiffOptions,
+    progress: Option<Progress<'_>>,
+) -> Result<SnapshotDiff, DiffError> {
+    let from_tree = from.open()?;
+    let to_tree = to.open()?;
+    match (from, to) {
+        (Snapshot::File { .. }, Snapshot::File { .. }) => {
+            return two_files(from, to, &*from_tree, &*to_tree, opts)
+        }
+        (Snapshot::File { .. }, other) | (other, Snapshot::File { .. }) => {
+            let file = if matches!(from, Snapshot::File { .. }) {
+                from
+            } else {
+                to
+            };
+            return Err(DiffError::MixedSides {
+                file: file.reference().rev.clone(),
+                other: other.reference().rev.clone(),
+            });
+        }
+        _ => {}
+    }
+    let from_files = from_tree.files()?;
+    let to_files = to_tree.files()?;
+    let settings = StoreSettings::read(&*to_tree, &to_files)?;
+    let mut opts = opts.clone();
+    opts.ignore_secret_churn |= settings.ignore_secret_churn;
+    let parse = ParseOptions {
+        ignore: settings.ignore,
+        ..ParseOptions::default()
+    };
+    let inventory_from = load_inventory(&from_files);
+    let inventory_to = load_inventory(&to_files);
+    drop((from_tree, to_tree));
+
+    let jobs = plan_jobs(
+        &inventory_from,
+        &inventory_to,
+        &index(&from_files),
+        &index(&to_files),
+        &opts,
+    );
+    let total = jobs.len();
+    let done = AtomicUsize::new(0);
+    let results: Vec<Result<Option<DeviceDiff>, DiffError>> = jobs
+        .par_iter()
+        .map_init(
+            || (from.open().ok(), to.open().ok()),
+            |readers, job| {
+                let result = run_with(readers, from, to, job, &opts, &parse);
+                if let Some(progress) = progress {
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                }
+                result
+            },
+        )
+        .collect();
+    let mut devices = Vec::new();
+    for result in results {
+        devices.extend(result?);
+    }
+    Ok(SnapshotDiff {
+        from: from.reference().clone(),
+        to: to.reference().clone(),
+        devices,
+        inventory: inventory_to,
+        inventory_from,
+    })
+}
+
+/// One worker's readers of FROM and TO, opened lazily.
+type Readers = (Option<Box<dyn FileTree>>, Option<Box<dyn FileTree>>);
+
+/// Runs one job with the worker's readers, opening them again if the
+/// first attempt failed (so the error is reported with its cause).
+fn run_with(
+    readers: &mut Readers,
+    from: &Snapshot,
+    to: &Snapshot,
+    job: &Job<'_>,
+    opts: &DiffOptions,
+    parse: &ParseOptions,
+) -> Result<Option<DeviceDiff>, DiffError> {
+    let from_reader = match &mut readers.0 {
+        Some(reader) => reader,
+        slot => slot.insert(from.open()?),
+    };
+    let to_reader = match &mut readers.1 {
+        Some(reader) => reader,
+        slot => slot.insert(to.open()?),
+    };
+    job.run(&**from_reader, &**to_reader, opts, parse)
+}
+
+/// One device whose configuration or inventory entry may have changed.
+struct Job<'a> {
+    name: &'a str,
+    status: DeviceStatus,
+    platform: String,
+    from: Option<&'a FileEntry>,
+    to: Option<&'a FileEntry>,
+    config: String,
+    changes: Vec<super::Change>,
+    warnings: Vec<String>,
+}
+
+fn index(files: &[FileEntry]) -> HashMap<&str, &FileEntry> {
+    files.iter().map(|e| (e.path.as_str(), e)).collect()
+}
+
+/// Lists the devices that need reading, in name order; devices whose
+/// config blobs and inventory entries are identical are dropped here.
+fn plan_jobs<'a>(
+    inventory_from: &'a Inventory,
+    inventory_to: &'a Inventory,
+    files_from: &HashMap<&str, &'a FileEntry>,
+    files_to: &HashMap<&str, &'a FileEntry>,
+    opts: &DiffOptions,
+) -> Vec<Job<'a>> {
+    let names: BTreeSet<&str> = inventory_from
+        .devices()
+        .iter()
+        .chain(inventory_to.devices())
+        .map(|d| d.name.as_str())
+        .collect();
+    let mut jobs = Vec::new();
+    for name in names {
+        let before = inventory_from.get(name);
+        let after = inventory_to.get(name);
+        let Some(device) = after.or(before) else {
+            continue;
+        };
+        if !opts.filter.accepts(name, Some(device)) {
+            continue;
+        }
+        let lookup = |dev: Option<&Device>, files: &HashMap<&str, &'a FileEntry>| {
+            dev.and_then(|d| files.get(d.config.as_str()).copied())
+        };
+        let from = lookup(before, files_from);
+        let to = lookup(after, files_to);
+        let (status, changes) = match (before, after) {
+            (Some(b), Some(a)) => (DeviceStatus::Modified, inventory_changes(b, a, opts)),
+            (None, _) => (DeviceStatus::Added, Vec::new()),
+            (_, None) => (DeviceStatus::Removed, Vec::new()),
+        };
+        let same_blob = from.map(|e| e.id) == to.map(|e| e.id);
+        if status == DeviceStatus::Modified && same_blob && changes.is_empty() {
+            continue;
+        }
+        let mut warnings = Vec::new();
+        for (side, dev, entry) in [("FROM", before, from), ("TO", after, to)] {
+            if let (Some(dev), None) = (dev, entry) {
+                if !dev.config.is_empty() {
+                    warnings.push(format!("{side}: config file {} is missing", dev.config));
+                }
+            }
+        }
+        jobs.push(Job {
+            name,
+            status,
+            platform: device.platform.clone(),
+            from,
+            to,
+            config: device.config.clone(),
+            changes,
+            warnings,
+        });
+    }
+    jobs
+}
+
+impl Job<'_> {
+    /// Reads, parses and diffs one device; `None` when nothing is left
+    /// after noise filtering.
+    fn run(
+        &self,
+        from_reader: &dyn FileTree,
+        to_reader: &dyn FileTree,
+        opts: &DiffOptions,
+        parse: &ParseOptions,
+    ) -> Result<Option<DeviceDiff>, DiffError> {
+        let from_bytes = self.from.map(|e| from_reader.read_entry(e)).transpose()?;
+        let to_bytes = self.to.map(|e| to_reader.read_entry(e)).transpose()?;
+        let mut changes = self.changes.clone();
+        let mut warnings = self.warnings.clone();
+        let platform = if self.platform.is_empty() {
+            opts.platform.clone().unwrap_or_default()
+        } else {
+            self.platform.clone()
+        };
+        let sample = to_bytes
+            .as_deref()
+            .or(from_bytes.as_deref())
+            .unwrap_or_default();
+        let dialect = dialect_for(&platform, &self.config, sample);
+        let same = from_bytes == to_bytes;
+        if !same {
+            let from_tree =
+                parse_side(from_bytes.as_deref(), dialect, parse, "FROM", &mut warnings);
+            let to_tree = parse_side(to_bytes.as_deref(), dialect, parse, "TO", &mut warnings);
+            changes.extend(diff_trees(&from_tree, &to_tree, opts));
+        }
+        let lines = if !same && (opts.lines || dialect == Dialect::Lines) {
+            let from_text = String::from_utf8_lossy(from_bytes.as_deref().unwrap_or_default());
+            let to_text = String::from_utf8_lossy(to_bytes.as_deref().unwrap_or_default());
+            let from_name = self.from.map_or(self.config.as_str(), |e| e.path.as_str());
+            let to_name = self.to.map_or(self.config.as_str(), |e| e.path.as_str());
+            Some(unified_diff(from_name, to_name, &from_text, &to_text, opts))
+                .filter(|l| !l.is_empty())
+        } else {
+            None
+        };
+        if changes.is_empty() && lines.is_none() && self.status == DeviceStatus::Modified {
+            return Ok(None);
+        }
+        Ok(Some(DeviceDiff {
+            name: self.name.to_string(),
+            platform,
+            dialect,
+            status: self.status,
+            config: self.config.clone(),
+            changes,
+            lines,
+            warnings,
+        }))
+    }
+}
+
+fn parse_side(
+    bytes: Option<&[u8]>,
+    dialect: Dialect,
+    parse: &ParseOptions,
+    side: &str,
+    warnings: &mut Vec<String>,
+) -> ConfigTree {
+    let tree = config::parse(bytes.unwrap_or_default(), dialect, parse);
+    warnings.extend(tree.warnings.iter().map(|w| format!("{side}: {w}")));
+    tree
+}
+
+/// The dialect of a device: from its platform, else sniffed from the file.
+fn dialect_for(platform: &str, path: &str, bytes: &[u8]) -> Dialect {
+    Dialect::for_platform(platform).unwrap_or_else(|| sniff(path, bytes))
+}
+
+/// Guesses the dialect of a file outside the inventory from its extension
+/// and first lines; plain lines when nothing fits.
+fn sniff(path: &str, bytes: &[u8]) -> Dialect {
+    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("yaml" | "yml") => return Dialect::Yaml,
+        Some("json") => return Dialect::Json,
+        Some("csv") => return Dialect::Csv,
+        Some("xlsx") => return Dialect::Xlsx,
+        Some("xml") => return Dialect::PanosXml,
+        Some("ini" | "conf") => return Dialect::Ini,
+        _ => {}
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let lines = || head.lines().map(str::trim);
+    if lines().any(|l| l.starts_with("config system ") || l.starts_with("#config-version=")) {
+        Dialect::Fortios
+    } else if lines().any(|l| l.starts_with("set system ") || l == "system {") {
+        Dialect::Junos
+    } else if lines().any(|l| l.starts_with("hostname ") || l.starts_with("interface ") || l == "!")
+    {
+        Dialect::Ios
+    } else {
+        Dialect::Lines
+    }
+}
+
+/// One device per file, named by its stem (its path without extension when
+/// stems collide). Interim until the inventory loader lands on main.
+fn load_inventory(files: &[FileEntry]) -> Inventory {
+    let without_ext = |p: &str| p.rsplit_once('.').map_or(p, |(s, _)| s).to_string();
+    let stem = |p: &str| without_ext(p.rsplit('/').next().unwrap_or(p));
+    let paths: Vec<&str> = files
+        .iter()
+        .map(|e| e.path.as_str())
+        .filter(|p| !p.split('/').any(|c| c.starts_with('.')) && !p.ends_with(".rhai"))
+        .collect();
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for path in &paths {
+        *count.entry(stem(path)).or_default() += 1;
+    }
+    Inventory::new(
+        paths
+            .iter()
+            .map(|path| Device {
+                name: if count[&stem(path)] > 1 {
+                    without_ext(path)
+                } else {
+                    stem(path)
+                },
+                config: path.to_string(),
+                ..Device::default()
+            })
+            .collect(),
+    )
+}
+
+/// The two-file form: one device named by the TO file's stem.
+fn two_files(
+    from: &Snapshot,
+    to: &Snapshot,
+    from_tree: &dyn FileTree,
+    to_tree: &dyn FileTree,
+    opts: &DiffOptions,
+) -> Result<SnapshotDiff, DiffError> {
+    let platform = opts.platform.clone().unwrap_or_default();
+    if !platform.is_empty() && Dialect::for_platform(&platform).is_none() {
+        return Err(DiffError::UnknownPlatform { platform });
+    }
+    let from_files = from_tree.files()?;
+    let to_files = to_tree.files()?;
+    let (Some(from_entry), Some(to_entry)) = (from_files.first(), to_files.first()) else {
+        return Ok(empty(from, to));
+    };
+    let name = to_entry
+        .path
+        .rsplit_once('.')
+        .map_or(to_entry.path.as_str(), |(stem, _)| stem)
+        .to_string();
+    let job = Job {
+        name: &name,
+        status: DeviceStatus::Modified,
+        platform,
+        from: Some(from_entry),
+        to: Some(to_entry),
+        config: to_entry.path.clone(),
+        changes: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let devices = job
+        .run(from_tree, to_tree, opts, &ParseOptions::default())?
+        .into_iter()
+        .collect();
+    Ok(SnapshotDiff {
+        devices,
+        ..empty(from, to)
+    })
+}
+
+fn empty(from: &Snapshot, to: &Snapshot) -> SnapshotDiff {
+    SnapshotDiff {
+        from: from.reference().clone(),
+        to: to.reference().clone(),
+        devices: Vec::new(),
+        inventory: Inventory::default(),
+        inventory_from: Inventory::default(),
+    }
+}

@@ -1,0 +1,251 @@
+//! [`ConfigTree`] × `ConfigTree` → [`Change`]s.
+//!
+//! One level of the tree at a time: children are matched by their text
+//! (hash lookup, duplicates taken in order), unmatched lines under the same
+//! parent that share a setting key become `modify`, and whatever is left is
+//! `remove`/`add` — a whole section as one change. Ordered sections (ACLs,
+//! policies) are diffed with patience over the child texts; entries present
+//! on both sides but outside the common subsequence are `move`s.
+//!
+//! Recursion follows the trees, so it is never deeper than the parser's
+//! depth cap.
+
+use super::hash::FastMap;
+use super::key::setting_key;
+use super::secret;
+use super::{Change, ChangeCategory, DiffOptions, Op};
+use crate::config::{ConfigTree, Dialect, Node};
+use similar::{Algorithm, DiffTag};
+use std::time::Instant;
+
+/// Returns the changes that turn `from` into `to`, in tree order: under
+/// each parent, removed lines first, then TO's children in file order.
+pub fn diff_trees(from: &ConfigTree, to: &ConfigTree, opts: &DiffOptions) -> Vec<Change> {
+    let dialect = if to.dialect == Dialect::Lines {
+        from.dialect
+    } else {
+        to.dialect
+    };
+    let mut walk: Walk<'_> = Walk {
+        dialect,
+        opts,
+        path: Vec::new(),
+        out: Vec::new(),
+    };
+    walk.level(&from.roots, &to.roots, from.ordered || to.ordered);
+    walk.out
+}
+
+/// How a child of one side relates to the other side.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// No counterpart yet.
+    None,
+    /// Same text, same position relative to its neighbours.
+    Same(usize),
+    /// Same text, but it moved (ordered sections only).
+    Moved(usize),
+    /// Same setting, new value.
+    Modified(usize),
+}
+
+struct Walk<'a> {
+    dialect: Dialect,
+    opts: &'a DiffOptions,
+    /// Section headers down to the current level (TO side), unmasked until
+    /// a change is emitted, so unchanged sections cost no allocation.
+    path: Vec<&'a str>,
+    out: Vec<Change>,
+}
+
+impl<'a> Walk<'a> {
+    fn level(&mut self, from: &'a [Node], to: &'a [Node], ordered: bool) {
+        // The common case: nothing changed at this level. No hashing, no
+        // allocation, just a walk into the sections.
+        if from.len() == to.len() && from.iter().zip(to).all(|(a, b)| a.text == b.text) {
+            for (a, b) in from.iter().zip(to) {
+                self.descend(a, b);
+            }
+            return;
+        }
+        let mut links_from = vec![Link::None; from.len()];
+        let mut links_to = vec![Link::None; to.len()];
+        if ordered {
+            self.match_in_order(from, to, &mut links_from, &mut links_to);
+        }
+        match_by_text(from, to, &mut links_from, &mut links_to, ordered);
+        self.match_by_key(from, to, &mut links_from, &mut links_to);
+
+        for (node, link) in from.iter().zip(&links_from) {
+            if *link == Link::None {
+                self.emit(Op::Remove, Some(node), None);
+            }
+        }
+        for (node, link) in to.iter().zip(&links_to) {
+            match *link {
+                Link::Same(i) => self.descend(&from[i], node),
+                Link::Moved(i) => {
+                    self.emit(Op::Move, Some(&from[i]), Some(node));
+                    self.descend(&from[i], node);
+                }
+                Link::Modified(i) => self.emit(Op::Modify, Some(&from[i]), Some(node)),
+                Link::None => self.emit(Op::Add, None, Some(node)),
+            }
+        }
+    }
+
+    fn descend(&mut self, from: &'a Node, to: &'a Node) {
+        if from.children.is_empty() && to.children.is_empty() {
+            return;
+        }
+        self.path.push(&to.text);
+        self.level(&from.children, &to.children, from.ordered || to.ordered);
+        self.path.pop();
+    }
+
+    /// Links the children on the longest common subsequence (patience, with
+    /// a deadline) of an ordered section.
+    fn match_in_order(&self, from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link]) {
+        let old: Vec<&str> = from.iter().map(|n| n.text.as_str()).collect();
+        let new: Vec<&str> = to.iter().map(|n| n.text.as_str()).collect();
+        let deadline = Instant::now().checked_add(self.opts.deadline);
+        for op in similar::capture_diff_slices_deadline(Algorithm::Patience, &old, &new, deadline) {
+            let (tag, old_range, new_range) = op.as_tag_tuple();
+            if tag == DiffTag::Equal {
+                for (i, j) in old_range.zip(new_range) {
+                    lf[i] = Link::Same(j);
+                    lt[j] = Link::Same(i);
+                }
+            }
+        }
+    }
+
+    /// Pairs leftover leaves under the same parent that set the same setting.
+    fn match_by_key(&self, from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link]) {
+        let leftover = |links: &[Link], nodes: &[Node], i: usize| {
+            links[i] == Link::None && nodes[i].children.is_empty()
+        };
+        let added: Vec<usize> = (0..to.len()).filter(|&j| leftover(lt, to, j)).collect();
+        if added.is_empty() || !(0..from.len()).any(|i| leftover(lf, from, i)) {
+            return;
+        }
+        let mut by_key: FastMap<String, Vec<usize>> = FastMap::default();
+        for &j in added.iter().rev() {
+            if let Some(key) = setting_key(self.dialect, &to[j].text) {
+                by_key.entry(key).or_default().push(j);
+            }
+        }
+        for i in 0..from.len() {
+            if !leftover(lf, from, i) {
+                continue;
+            }
+            let Some(key) = setting_key(self.dialect, &from[i].text) else {
+                continue;
+            };
+            if let Some(j) = by_key.get_mut(&key).and_then(Vec::pop) {
+                lf[i] = Link::Modified(j);
+                lt[j] = Link::Modified(i);
+            }
+        }
+    }
+
+    /// Returns `text` as outputs may show it: masked when it holds a secret,
+    /// unless secrets were asked for.
+    fn shown(&self, text: &str) -> String {
+        if !self.opts.show_secrets && secret::contains(text) {
+            secret::mask(text)
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn emit(&mut self, op: Op, from: Option<&Node>, to: Option<&Node>) {
+        let before = from.map(|n| n.text.as_str());
+        let after = to.map(|n| n.text.as_str());
+        let is_secret = before.is_some_and(secret::contains) || after.is_some_and(secret::contains);
+        if is_secret && self.opts.ignore_secret_churn && op == Op::Modify {
+            if let (Some(b), Some(a)) = (before, after) {
+                if secret::shape(b) == secret::shape(a) {
+                    return;
+                }
+            }
+        }
+        let before = before.map(|t| self.shown(t));
+        let after = after.map(|t| self.shown(t));
+        let mut path: Vec<String> = self.path.iter().map(|t| self.shown(t)).collect();
+        path.push(after.clone().or_else(|| before.clone()).unwrap_or_default());
+        // A section added or removed whole carries its lines.
+        let body = match (op, from, to) {
+            (Op::Add, _, Some(node)) | (Op::Remove, Some(node), _) => self.masked(&node.children),
+            _ => Vec::new(),
+        };
+        let category = if is_secret {
+            ChangeCategory::Secret
+        } else {
+            ChangeCategory::Config
+        };
+        self.out.push(Change {
+            op,
+            path,
+            before: if op == Op::Add { None } else { before },
+            after: if op == Op::Remove { None } else { after },
+            category,
+            line_before: from.map(|n| n.span.start),
+            line_after: to.map(|n| n.span.start),
+            body,
+        });
+    }
+
+    fn masked(&self, nodes: &[Node]) -> Vec<Node> {
+        nodes
+            .iter()
+            .map(|node| Node {
+                text: self.shown(&node.text),
+                span: node.span,
+                children: self.masked(&node.children),
+                ordered: node.ordered,
+            })
+            .collect()
+    }
+}
+
+/// Links children with the same text that are still unlinked; in an ordered
+/// section those are moves. Duplicated texts pair up in file order.
+fn match_by_text(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link], ordered: bool) {
+    // Text → first unlinked TO index; `next` chains duplicates so that a
+    // config with a thousand identical lines stays linear.
+    let mut next = vec![usize::MAX; to.len()];
+    let mut heads: FastMap<&str, usize> = FastMap::default();
+    heads.reserve(to.len());
+    for j in (0..to.len()).rev() {
+        if lt[j] != Link::None {
+            continue;
+        }
+        if let Some(previous) = heads.insert(to[j].text.as_str(), j) {
+            next[j] = previous;
+        }
+    }
+    for i in 0..from.len() {
+        if lf[i] != Link::None {
+            continue;
+        }
+        let Some(head) = heads.get_mut(from[i].text.as_str()) else {
+            continue;
+        };
+        if *head == usize::MAX {
+            continue;
+        }
+        let j = *head;
+        *head = next[j];
+        let (a, b) = if ordered {
+            (Link::Moved(j), Link::Moved(i))
+        } else {
+            (Link::Same(j), Link::Same(i))
+        };
+        lf[i] = a;
+        lt[j] = b;
+    }
+}
+
+#[cfg(test)]
+mod tests;

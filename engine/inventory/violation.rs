@@ -1,0 +1,204 @@
+//! [`Violation`]: one problem in an input file, located at a line.
+//!
+//! It is the currency of `henko validate`: the inventory checks produce
+//! violations, and so can any later check (parameter sheets, scripts) —
+//! build one with [`Violation::at`] (a span in a text you hold as a
+//! [`SourceFile`]) or [`Violation::in_file`] (no position), push it onto the
+//! command's list, and the command renders every one of them as a miette
+//! diagnostic (text) or as a JSON object (`file`, `line`, `column`, `code`,
+//! `message`, `help`).
+
+use super::locate::line_column;
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode, SourceSpan};
+use serde::Serialize;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A file's name and text, shared by every violation pointing into it.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    name: String,
+    text: Arc<str>,
+}
+
+impl SourceFile {
+    /// Wraps a file's name (as shown to the user) and its text.
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Returns the file's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Returns the file's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// One problem found in an input file.
+#[derive(Clone, Debug, Serialize)]
+pub struct Violation {
+    /// The file at fault, as named in the snapshot (`inventory.yaml`).
+    pub file: String,
+    /// 1-based line, 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column (in characters), 0 when unknown.
+    pub column: usize,
+    /// Stable machine-readable code, e.g. `henko::inventory::unknown_field`.
+    pub code: String,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it, when henko knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Short text under the highlighted span.
+    #[serde(skip)]
+    pub label: Option<String>,
+    #[serde(skip)]
+    source: Option<NamedSource<Arc<str>>>,
+    #[serde(skip)]
+    span: Option<SourceSpan>,
+}
+
+impl Violation {
+    /// Returns a violation at byte range `span` of `file`.
+    pub fn at(
+        file: &SourceFile,
+        span: Range<usize>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        let start = span.start.min(file.text.len());
+        let end = span.end.clamp(start, file.text.len());
+        let (line, column) = line_column(&file.text, start);
+        Violation {
+            file: file.name.clone(),
+            line,
+            column,
+            code: code.into(),
+            message: message.into(),
+            help: None,
+            label: None,
+            source: Some(NamedSource::new(file.name.clone(), Arc::clone(&file.text))),
+            span: Some(SourceSpan::from(start..end)),
+        }
+    }
+
+    /// Returns a violation of the whole of `file`, with no position.
+    pub fn in_file(
+        file: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Violation {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            code: code.into(),
+            message: message.into(),
+            help: None,
+            label: None,
+            source: None,
+            span: None,
+        }
+    }
+
+    /// Adds a hint on how to fix the problem.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a short label under the highlighted span.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Returns `file:line:column` (or just `file` when not located).
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.file.clone()
+        } else {
+            format!("{}:{}:{}", self.file, self.line, self.column)
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.message)
+    }
+}
+
+impl std::error::Error for Violation {}
+
+impl Diagnostic for Violation {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        let label = LabeledSpan::new_with_span(self.label.clone(), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn located_violation_names_file_line_and_column() {
+        let file = SourceFile::new("inventory.yaml", "devices:\n  - nmae: x\n");
+        let v = Violation::at(
+            &file,
+            13..17,
+            "henko::inventory::unknown_field",
+            "unknown field",
+        )
+        .with_help("did you mean `name`?");
+        assert_eq!((v.line, v.column), (2, 5));
+        assert_eq!(v.to_string(), "inventory.yaml:2:5: unknown field");
+        assert_eq!(
+            v.code().unwrap().to_string(),
+            "henko::inventory::unknown_field"
+        );
+        assert_eq!(v.labels().unwrap().count(), 1);
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["line"], 2);
+        assert_eq!(json["help"], "did you mean `name`?");
+    }
+
+    #[test]
+    fn unlocated_violation_names_the_file() {
+        let v = Violation::in_file("inventory.yaml", "henko::inventory::too_large", "too large");
+        assert_eq!(v.to_string(), "inventory.yaml: too large");
+        assert!(v.source_code().is_none() && v.labels().is_none());
+    }
+
+    #[test]
+    fn spans_are_clamped_to_the_text() {
+        let file = SourceFile::new("f", "ab");
+        let v = Violation::at(&file, 5..9, "c", "m");
+        assert_eq!((v.line, v.column), (1, 3));
+    }
+}

@@ -1,0 +1,164 @@
+//! The CI gate: is a plan fresh, approved, and under the risk threshold?
+
+use super::approval::ApprovalRecord;
+use super::build::at_or_above;
+use super::{Plan, PlanFinding, Risk};
+use std::collections::BTreeSet;
+
+/// Why a plan does not pass the gate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// The file's body does not match its own `hash`: it was edited.
+    Edited {
+        /// The hash written in the file.
+        recorded: String,
+        /// The hash of the file's body.
+        actual: String,
+    },
+    /// Recomputing from FROM/TO gives another plan (a branch moved, a
+    /// script changed, or the file was edited consistently).
+    Stale {
+        /// The hash written in the file.
+        recorded: String,
+        /// The hash of the recomputed plan.
+        recomputed: String,
+    },
+    /// A required role has not approved this hash.
+    MissingApproval {
+        /// The role.
+        role: String,
+        /// Why the role is required.
+        reason: String,
+        /// The device concerned.
+        device: Option<String>,
+    },
+    /// A finding at or above the threshold and nobody approved the plan.
+    UnapprovedRisk {
+        /// The finding.
+        finding: PlanFinding,
+    },
+    /// Scripts failed while the plan was made, so the plan is incomplete.
+    ScriptFailures {
+        /// How many.
+        count: usize,
+    },
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Edited { recorded, actual } => write!(
+                f,
+                "stale: the plan file was edited (its hash says {recorded}, its content hashes to {actual})"
+            ),
+            Reason::Stale {
+                recorded,
+                recomputed,
+            } => write!(
+                f,
+                "stale: FROM/TO now give plan {recomputed}, not {recorded}; make and approve a new plan"
+            ),
+            Reason::MissingApproval {
+                role,
+                reason,
+                device,
+            } => match device {
+                Some(device) => write!(f, "missing approval by {role} ({device}: {reason})"),
+                None => write!(f, "missing approval by {role} ({reason})"),
+            },
+            Reason::UnapprovedRisk { finding } => {
+                let level = finding.level().unwrap_or_default();
+                let device = finding.device.as_deref().unwrap_or("plan");
+                write!(f, "unapproved {level} risk on {device}: {}", finding.summary())
+            }
+            Reason::ScriptFailures { count } => {
+                write!(f, "{count} script(s) failed while the plan was made; the plan is incomplete")
+            }
+        }
+    }
+}
+
+/// What the gate decided.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// Every reason the plan fails; empty when it passes.
+    pub reasons: Vec<Reason>,
+    /// Roles that approved this hash.
+    pub approved_roles: BTreeSet<String>,
+    /// Approvals of this hash.
+    pub approvals: usize,
+}
+
+impl Verdict {
+    /// Returns true when the plan passes.
+    pub fn passed(&self) -> bool {
+        self.reasons.is_empty()
+    }
+}
+
+/// Inputs of the gate besides the plan itself.
+#[derive(Clone, Debug)]
+pub struct GateInput<'a> {
+    /// Hash of the plan file's own body.
+    pub body_hash: &'a str,
+    /// Hash of the plan recomputed from its FROM/TO.
+    pub recomputed_hash: &'a str,
+    /// Every approval record in the store (any hash).
+    pub approvals: &'a [ApprovalRecord],
+    /// Findings at or above this level need an approval.
+    pub fail_on: Risk,
+}
+
+/// Returns true when `finding` blocks the plan at `fail_on` unless approved.
+pub fn is_blocking(finding: &PlanFinding, fail_on: Risk) -> bool {
+    fail_on != Risk::None && at_or_above(finding, fail_on)
+}
+
+/// Decides whether `plan` passes.
+pub fn evaluate(plan: &Plan, input: &GateInput<'_>) -> Verdict {
+    let mut verdict = Verdict::default();
+    if input.body_hash != plan.hash {
+        verdict.reasons.push(Reason::Edited {
+            recorded: plan.hash.clone(),
+            actual: input.body_hash.to_string(),
+        });
+    }
+    if input.recomputed_hash != plan.hash {
+        verdict.reasons.push(Reason::Stale {
+            recorded: plan.hash.clone(),
+            recomputed: input.recomputed_hash.to_string(),
+        });
+    }
+    // Only approvals of the hash that is both recorded and recomputed count.
+    let valid: Vec<&ApprovalRecord> = input
+        .approvals
+        .iter()
+        .filter(|a| a.plan_hash == plan.hash && a.plan_hash == input.recomputed_hash)
+        .collect();
+    verdict.approvals = valid.len();
+    verdict.approved_roles = valid.iter().map(|a| a.role.clone()).collect();
+    for required in &plan.approvals_required {
+        if !verdict.approved_roles.contains(&required.role) {
+            verdict.reasons.push(Reason::MissingApproval {
+                role: required.role.clone(),
+                reason: required.reason.clone(),
+                device: required.device.clone(),
+            });
+        }
+    }
+    if valid.is_empty() {
+        for finding in plan.all_findings() {
+            if is_blocking(finding, input.fail_on) {
+                verdict.reasons.push(Reason::UnapprovedRisk {
+                    finding: finding.clone(),
+                });
+            }
+        }
+    }
+    if !plan.script_failures.is_empty() {
+        verdict.reasons.push(Reason::ScriptFailures {
+            count: plan.script_failures.len(),
+        });
+    }
+    verdict
+}

@@ -1,0 +1,572 @@
+//! The plan as written to `plan.json` (`henko.plan/v1`): what changes, in
+//! which order, with which commands, and who must approve it.
+//!
+//! These types serialise to the interface contract of DESIGN.md and read
+//! back from it, so `check`, `approve` and `plan merge` work from files.
+
+use crate::diff::{Change, ChangeCategory, Op};
+use crate::script::{Finding, FindingKind, Level, Origin};
+use serde::{Deserialize, Serialize};
+
+/// The schema name every plan file carries.
+pub const SCHEMA: &str = "henko.plan/v1";
+
+/// A change plan between two snapshots.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// The running side: revision given and what it resolved to.
+    pub from: RevRef,
+    /// The intended side.
+    pub to: RevRef,
+    /// SHA-256 of the canonical plan body (see [`crate::plan::plan_hash`]).
+    pub hash: String,
+    /// The highest risk among all findings, `none` when there is none.
+    pub risk: Risk,
+    /// Changed devices, in execution order.
+    pub devices: Vec<PlanDevice>,
+    /// Blast radius: devices hit by the change without being changed.
+    pub impact: Vec<Impact>,
+    /// Roles that must approve this plan before it may run.
+    pub approvals_required: Vec<ApprovalRequired>,
+    /// The waves, in execution order.
+    pub waves: Vec<Wave>,
+    /// Plan-wide findings (from `on_plan` scripts and from henko itself).
+    pub findings: Vec<PlanFinding>,
+    /// Steps henko cannot express safely; an engineer does them by hand.
+    pub manual: Vec<ManualStep>,
+    /// Device names in rollback order (the execution order reversed).
+    pub rollback_order: Vec<String>,
+    /// Scripts that failed (the plan is then incomplete).
+    pub script_failures: Vec<ScriptFailure>,
+    /// Volatile data (how the plan was made); not part of the hash.
+    #[serde(default)]
+    pub meta: PlanMeta,
+}
+
+/// A revision as given and the commit (or content hash) it resolved to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevRef {
+    /// The argument as given.
+    pub rev: String,
+    /// Commit id, or `sha256:<hex>` for a folder or file.
+    pub commit: String,
+}
+
+impl From<&crate::source::SnapshotRef> for RevRef {
+    fn from(r: &crate::source::SnapshotRef) -> Self {
+        RevRef {
+            rev: r.rev.clone(),
+            commit: r.commit.clone(),
+        }
+    }
+}
+
+/// A risk level, or `none` for a plan without risk findings.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    /// No risk finding at all.
+    #[default]
+    None,
+    /// Informational.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl Risk {
+    /// Returns the name as written in plan files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::None => "none",
+            Risk::Info => "info",
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+            Risk::Critical => "critical",
+        }
+    }
+}
+
+impl From<Level> for Risk {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Info => Risk::Info,
+            Level::Low => Risk::Low,
+            Level::Medium => Risk::Medium,
+            Level::High => Risk::High,
+            Level::Critical => Risk::Critical,
+        }
+    }
+}
+
+impl std::fmt::Display for Risk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One changed device and everything the plan does to it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanDevice {
+    /// Device name.
+    pub name: String,
+    /// Platform (selects the dialect).
+    pub platform: String,
+    /// Dialect name the configuration was parsed with.
+    pub dialect: String,
+    /// Site (data centre).
+    pub site: String,
+    /// Environment (`dev`, `verify`, `standby`, `prod`).
+    pub env: String,
+    /// `modified`, `added` or `removed`.
+    pub status: String,
+    /// Config file inside the snapshot.
+    pub config: String,
+    /// 1-based wave number.
+    pub wave: u32,
+    /// Ordering facts, kept so partial plans can be merged and re-ordered.
+    pub order: OrderFacts,
+    /// The changes.
+    pub changes: Vec<PlanChange>,
+    /// Findings about this device.
+    pub findings: Vec<PlanFinding>,
+    /// Commands, in the order they run.
+    pub steps: Steps,
+    /// Steps to do by hand for this device.
+    pub manual: Vec<String>,
+    /// Whether the apply/rollback commands were proved by simulation
+    /// (`None` when they do not come from a dialect).
+    pub verified: Option<bool>,
+}
+
+/// What ordering needs to know about a device, independent of the inventory.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFacts {
+    /// Every device this one depends on, transitively, sorted.
+    pub requires: Vec<String>,
+    /// The HA/DR twin, if any.
+    pub pair: Option<String>,
+    /// True when this device goes first within its HA pair (the standby member).
+    pub pair_first: bool,
+}
+
+/// The four step lists of a device.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Steps {
+    /// Checks to run before applying.
+    pub precheck: Vec<String>,
+    /// Configuration lines or commands that apply the change.
+    pub apply: Vec<String>,
+    /// Checks to run after applying.
+    pub verify: Vec<String>,
+    /// Lines or commands that undo the change.
+    pub rollback: Vec<String>,
+}
+
+/// One change, as plan files record it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanChange {
+    /// `add`, `remove`, `modify` or `move`.
+    pub op: String,
+    /// Section headers down to the changed line.
+    pub path: Vec<String>,
+    /// The FROM line (masked when secret).
+    pub before: Option<String>,
+    /// The TO line (masked when secret).
+    pub after: Option<String>,
+    /// `config`, `secret` or `inventory`.
+    pub category: String,
+    /// Line in the FROM file.
+    pub line_before: Option<u32>,
+    /// Line in the TO file.
+    pub line_after: Option<u32>,
+}
+
+impl From<&Change> for PlanChange {
+    fn from(c: &Change) -> Self {
+        PlanChange {
+            op: c.op.as_str().to_string(),
+            path: c.path.clone(),
+            before: c.before.clone(),
+            after: c.after.clone(),
+            category: category_name(c.category).to_string(),
+            line_before: c.line_before,
+            line_after: c.line_after,
+        }
+    }
+}
+
+impl PlanChange {
+    /// Returns the engine's [`Change`] again (`None` for an unknown op).
+    pub fn to_change(&self) -> Option<Change> {
+        let op = match self.op.as_str() {
+            "add" => Op::Add,
+            "remove" => Op::Remove,
+            "modify" => Op::Modify,
+            "move" => Op::Move,
+            _ => return None,
+        };
+        let category = match self.category.as_str() {
+            "secret" => ChangeCategory::Secret,
+            "inventory" => ChangeCategory::Inventory,
+            _ => ChangeCategory::Config,
+        };
+        Some(Change {
+            op,
+            path: self.path.clone(),
+            before: self.before.clone(),
+            after: self.after.clone(),
+            category,
+            line_before: self.line_before,
+            line_after: self.line_after,
+            body: Vec::new(),
+        })
+    }
+}
+
+fn category_name(c: ChangeCategory) -> &'static str {
+    match c {
+        ChangeCategory::Config => "config",
+        ChangeCategory::Secret => "secret",
+        ChangeCategory::Inventory => "inventory",
+    }
+}
+
+/// One finding, as plan files record it (the script's [`Finding`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PlanFinding {
+    /// Device concerned (`None` for plan-wide findings).
+    pub device: Option<String>,
+    /// What was found.
+    #[serde(flatten)]
+    pub kind: PlanFindingKind,
+    /// Script that emitted it.
+    pub script: String,
+    /// Line of the emitting call, when known.
+    pub line: Option<u32>,
+}
+
+/// The payload of a [`PlanFinding`]; mirrors [`FindingKind`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PlanFindingKind {
+    /// A risk.
+    Risk {
+        /// How risky.
+        level: Risk,
+        /// Rule id.
+        rule: String,
+        /// Message.
+        message: String,
+    },
+    /// Another device is hit.
+    Impact {
+        /// The device hit.
+        target: String,
+        /// Why.
+        reason: String,
+        /// Dependency path.
+        path: Vec<String>,
+    },
+    /// An approval is needed.
+    Approval {
+        /// Role.
+        role: String,
+        /// Why.
+        reason: String,
+    },
+    /// A check before applying.
+    Precheck {
+        /// Command.
+        command: String,
+    },
+    /// A check after applying.
+    Verify {
+        /// Command.
+        command: String,
+    },
+    /// An apply step.
+    Apply {
+        /// Command.
+        command: String,
+    },
+    /// A rollback step.
+    Rollback {
+        /// Command.
+        command: String,
+    },
+    /// A note.
+    Note {
+        /// Text.
+        text: String,
+    },
+}
+
+impl PlanFinding {
+    /// Returns the risk level when this finding is a risk.
+    pub fn level(&self) -> Option<Risk> {
+        match &self.kind {
+            PlanFindingKind::Risk { level, .. } => Some(*level),
+            _ => None,
+        }
+    }
+
+    /// Returns a short kind name (`risk`, `impact`, …).
+    pub fn kind_name(&self) -> &'static str {
+        match &self.kind {
+            PlanFindingKind::Risk { .. } => "risk",
+            PlanFindingKind::Impact { .. } => "impact",
+            PlanFindingKind::Approval { .. } => "approval",
+            PlanFindingKind::Precheck { .. } => "precheck",
+            PlanFindingKind::Verify { .. } => "verify",
+            PlanFindingKind::Apply { .. } => "apply",
+            PlanFindingKind::Rollback { .. } => "rollback",
+            PlanFindingKind::Note { .. } => "note",
+        }
+    }
+
+    /// Returns the one-line text a report shows for this finding.
+    pub fn summary(&self) -> String {
+        match &self.kind {
+            PlanFindingKind::Risk { rule, message, .. } => format!("{rule}: {message}"),
+            PlanFindingKind::Impact { target, reason, .. } => format!("{target}: {reason}"),
+            PlanFindingKind::Approval { role, reason } => format!("{role}: {reason}"),
+            PlanFindingKind::Precheck { command }
+            | PlanFindingKind::Verify { command }
+            | PlanFindingKind::Apply { command }
+            | PlanFindingKind::Rollback { command } => command.clone(),
+            PlanFindingKind::Note { text } => text.clone(),
+        }
+    }
+
+    /// Returns the engine's [`Finding`] again.
+    pub fn to_finding(&self) -> Finding {
+        let kind = match &self.kind {
+            PlanFindingKind::Risk {
+                level,
+                rule,
+                message,
+            } => FindingKind::Risk {
+                level: Level::parse(level.as_str()).unwrap_or_default(),
+                rule: rule.clone(),
+                message: message.clone(),
+            },
+            PlanFindingKind::Impact {
+                target,
+                reason,
+                path,
+            } => FindingKind::Impact {
+                target: target.clone(),
+                reason: reason.clone(),
+                path: path.clone(),
+            },
+            PlanFindingKind::Approval { role, reason } => FindingKind::Approval {
+                role: role.clone(),
+                reason: reason.clone(),
+            },
+            PlanFindingKind::Precheck { command } => FindingKind::Precheck {
+                command: command.clone(),
+            },
+            PlanFindingKind::Verify { command } => FindingKind::Verify {
+                command: command.clone(),
+            },
+            PlanFindingKind::Apply { command } => FindingKind::Apply {
+                command: command.clone(),
+            },
+            PlanFindingKind::Rollback { command } => FindingKind::Rollback {
+                command: command.clone(),
+            },
+            PlanFindingKind::Note { text } => FindingKind::Note { text: text.clone() },
+        };
+        Finding {
+            device: self.device.clone(),
+            kind,
+            origin: Origin {
+                script: self.script.clone(),
+                line: self.line,
+            },
+        }
+    }
+}
+
+impl From<&Finding> for PlanFinding {
+    fn from(f: &Finding) -> Self {
+        let kind = match &f.kind {
+            FindingKind::Risk {
+                level,
+                rule,
+                message,
+            } => PlanFindingKind::Risk {
+                level: (*level).into(),
+                rule: rule.clone(),
+                message: message.clone(),
+            },
+            FindingKind::Impact {
+                target,
+                reason,
+                path,
+            } => PlanFindingKind::Impact {
+                target: target.clone(),
+                reason: reason.clone(),
+                path: path.clone(),
+            },
+            FindingKind::Approval { role, reason } => PlanFindingKind::Approval {
+                role: role.clone(),
+                reason: reason.clone(),
+            },
+            FindingKind::Precheck { command } => PlanFindingKind::Precheck {
+                command: command.clone(),
+            },
+            FindingKind::Verify { command } => PlanFindingKind::Verify {
+                command: command.clone(),
+            },
+            FindingKind::Apply { command } => PlanFindingKind::Apply {
+                command: command.clone(),
+            },
+            FindingKind::Rollback { command } => PlanFindingKind::Rollback {
+                command: command.clone(),
+            },
+            FindingKind::Note { text } => PlanFindingKind::Note { text: text.clone() },
+        };
+        PlanFinding {
+            device: f.device.clone(),
+            kind,
+            script: f.origin.script.clone(),
+            line: f.origin.line,
+        }
+    }
+}
+
+/// A device hit by the change (blast radius).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Impact {
+    /// The device hit.
+    pub device: String,
+    /// Why it is hit.
+    pub reason: String,
+    /// Dependency path from a changed device to `device`, both included.
+    pub path: Vec<String>,
+}
+
+/// An approval the plan needs.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ApprovalRequired {
+    /// The role that must approve.
+    pub role: String,
+    /// Why.
+    pub reason: String,
+    /// The device concerned (`None` for plan-wide requirements).
+    pub device: Option<String>,
+}
+
+/// One wave of the rollout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wave {
+    /// 1-based wave number.
+    pub number: u32,
+    /// Environment of the wave (`verify`, `standby`, `prod`).
+    pub env: String,
+    /// Devices, in execution order.
+    pub devices: Vec<String>,
+}
+
+/// A step an engineer does by hand.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ManualStep {
+    /// The device concerned.
+    pub device: String,
+    /// What to do, and why henko does not do it.
+    pub text: String,
+}
+
+/// A script that failed while the plan was made.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScriptFailure {
+    /// The script.
+    pub script: String,
+    /// The device being assessed (`None` for `on_plan`).
+    pub device: Option<String>,
+    /// The error message (file, line and column when known).
+    pub message: String,
+}
+
+/// Volatile facts about how a plan was made; excluded from the hash.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanMeta {
+    /// henko version that wrote the plan.
+    #[serde(default)]
+    pub henko: String,
+    /// `i/n` for a partial plan, absent for a whole one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// Script folders given with `--scripts`.
+    #[serde(default)]
+    pub scripts: Vec<String>,
+    /// False when `--no-default-scripts` was given.
+    #[serde(default = "yes")]
+    pub default_scripts: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Plan {
+    /// Returns every finding: per device in plan order, then plan-wide.
+    pub fn all_findings(&self) -> impl Iterator<Item = &PlanFinding> {
+        self.devices
+            .iter()
+            .flat_map(|d| d.findings.iter())
+            .chain(self.findings.iter())
+    }
+
+    /// Returns the device called `name`.
+    pub fn device(&self, name: &str) -> Option<&PlanDevice> {
+        self.devices.iter().find(|d| d.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_round_trip_through_json() {
+        let finding = Finding {
+            device: Some("fw1".into()),
+            kind: FindingKind::Risk {
+                level: Level::High,
+                rule: "fw.policy-removed".into(),
+                message: "policy 10 removed".into(),
+            },
+            origin: Origin {
+                script: "builtin:firewall".into(),
+                line: Some(12),
+            },
+        };
+        let plan_finding = PlanFinding::from(&finding);
+        let json = serde_json::to_value(&plan_finding).unwrap();
+        assert_eq!(json["type"], "risk");
+        assert_eq!(json["level"], "high");
+        let back: PlanFinding = serde_json::from_value(json).unwrap();
+        assert_eq!(back.to_finding(), finding);
+    }
+
+    #[test]
+    fn risk_orders_none_lowest() {
+        assert!(Risk::None < Risk::Info);
+        assert!(Risk::High < Risk::Critical);
+        assert_eq!(serde_json::to_value(Risk::None).unwrap(), "none");
+    }
+}

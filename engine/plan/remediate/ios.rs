@@ -1,0 +1,339 @@
+//! The ios engine (ios, iosxe, nxos, eos, asa, acos): negations first, then
+//! the intended lines in intended order, sections entered by their header
+//! and their commands indented one level deeper — the shape engineers paste
+//! and hier_config produces.
+
+use std::collections::{HashMap, HashSet};
+
+use super::lists;
+use super::normalize::Item;
+use super::rules::PlatformRules;
+
+/// Lines of one top-level command and everything it enters.
+type Block = Vec<String>;
+
+/// Returns the commands that turn `from` into `to`, and the manual steps.
+pub(crate) fn remediate(
+    from: &[Item],
+    to: &[Item],
+    rules: &PlatformRules,
+) -> (Vec<String>, Vec<String>) {
+    let mut manual = Vec::new();
+    let mut blocks = Engine {
+        rules,
+        manual: &mut manual,
+    }
+    .level(from, to, None, 0);
+    // Stable: equal weights keep the negations-then-additions order.
+    blocks.sort_by_key(|block| rules.weight(block[0].trim_start()));
+    (blocks.into_iter().flatten().collect(), manual)
+}
+
+struct Engine<'a> {
+    rules: &'a PlatformRules,
+    manual: &'a mut Vec<String>,
+}
+
+impl Engine<'_> {
+    fn pad(&self, depth: usize) -> String {
+        " ".repeat(depth * self.rules.indent)
+    }
+
+    fn line(&self, depth: usize, text: &str) -> String {
+        format!("{}{text}", self.pad(depth))
+    }
+
+    /// Returns the whole item (and its children) as commands.
+    fn full(&self, item: &Item, depth: usize, out: &mut Vec<String>) {
+        out.push(self.line(depth, &item.text));
+        for child in &item.children {
+            self.full(child, depth + 1, out);
+        }
+    }
+
+    fn where_(parent: Option<&str>) -> String {
+        parent.map_or_else(|| "top level".to_string(), |p| format!("`{p}`"))
+    }
+
+    /// Returns the blocks for one unordered level.
+    fn level(
+        &mut self,
+        from: &[Item],
+        to: &[Item],
+        parent: Option<&str>,
+        depth: usize,
+    ) -> Vec<Block> {
+        let rules = self.rules;
+        let from_idx: HashMap<&str, &Item> = from.iter().map(|i| (i.text.as_str(), i)).collect();
+        let to_idx: HashMap<&str, &Item> = to.iter().map(|i| (i.text.as_str(), i)).collect();
+        let in_group =
+            |item: &Item| item.children.is_empty() && rules.group_of(&item.text, parent).is_some();
+
+        // Single-valued settings present once on each side overwrite in place.
+        let key_count = |items: &[Item]| {
+            let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+            for (at, item) in items.iter().enumerate() {
+                if item.children.is_empty() && !in_group(item) {
+                    if let Some(key) = rules.idempotent_key(&item.text, parent) {
+                        let entry = counts.entry(key).or_insert((0, at));
+                        entry.0 += 1;
+                    }
+                }
+            }
+            counts
+        };
+        let (from_keys, to_keys) = (key_count(from), key_count(to));
+        let overwritten: HashSet<&str> = from_keys
+            .iter()
+            .filter(|(key, (n, _))| *n == 1 && to_keys.get(*key).is_some_and(|(m, _)| *m == 1))
+            .map(|(key, (_, at))| (key, &from[*at]))
+            .filter(|(key, f)| {
+                let t = &to[to_keys[*key].1];
+                !to_idx.contains_key(f.text.as_str()) && !from_idx.contains_key(t.text.as_str())
+            })
+            .map(|(_, f)| f.text.as_str())
+            .collect();
+
+        let mut blocks: Vec<Block> = Vec::new();
+        for f in from {
+            if to_idx.contains_key(f.text.as_str())
+                || overwritten.contains(f.text.as_str())
+                || in_group(f)
+            {
+                continue;
+            }
+            if let Some(reason) = rules.manual_reason(&f.text, parent) {
+                self.manual.push(format!(
+                    "remove `{}` at {}: {reason}",
+                    f.text,
+                    Self::where_(parent)
+                ));
+                continue;
+            }
+            let command = match (f.children.is_empty(), rules.reset(&f.text, parent)) {
+                (false, Some(reset)) => reset,
+                _ => rules.negate(&f.text, parent),
+            };
+            blocks.push(vec![self.line(depth, &command)]);
+        }
+        blocks.extend(self.groups(from, to, parent, depth));
+        for t in to {
+            if in_group(t) {
+                continue;
+            }
+            match from_idx.get(t.text.as_str()) {
+                None => {
+                    if let Some(reason) = rules.manual_reason(&t.text, parent) {
+                        self.manual.push(format!(
+                            "add `{}` at {}: {reason}",
+                            t.text,
+                            Self::where_(parent)
+                        ));
+                        continue;
+                    }
+                    let mut block = Vec::new();
+                    match from.iter().find(|f| self.list_pair(f, t, parent)) {
+                        Some(f) => self.list_change(f, t, parent, depth, &mut block),
+                        None => self.full(t, depth, &mut block),
+                    }
+                    blocks.push(block);
+                }
+                Some(f) if f.children.is_empty() && t.children.is_empty() => {}
+                Some(f) => {
+                    if let Some(block) = self.section(f, t, parent, depth) {
+                        blocks.push(block);
+                    }
+                }
+            }
+        }
+        blocks
+    }
+
+    /// Returns the block for a section present on both sides, if it changed.
+    fn section(&mut self, f: &Item, t: &Item, parent: Option<&str>, depth: usize) -> Option<Block> {
+        let rules = self.rules;
+        if let Some(reason) = rules.manual_reason(&t.text, parent) {
+            if f.children != t.children {
+                self.manual.push(format!(
+                    "change `{}` at {}: {reason}",
+                    t.text,
+                    Self::where_(parent)
+                ));
+            }
+            return None;
+        }
+        let ordered = f.ordered || t.ordered || rules.is_ordered_section(&t.text, parent);
+        let inner: Vec<String> = if ordered {
+            match self.ordered(&f.children, &t.children, &t.text, depth + 1) {
+                Some(lines) => lines,
+                None => {
+                    // Reordered: remove the section and write it again whole.
+                    let mut block = vec![self.line(depth, &rules.negate(&t.text, parent))];
+                    self.full(t, depth, &mut block);
+                    return Some(block);
+                }
+            }
+        } else {
+            self.level(&f.children, &t.children, Some(&t.text), depth + 1)
+                .into_iter()
+                .flatten()
+                .collect()
+        };
+        if inner.is_empty() {
+            return None;
+        }
+        let mut block = vec![self.line(depth, &t.text)];
+        block.extend(inner);
+        Some(block)
+    }
+
+    /// Returns the commands for an ordered list when the change is removals
+    /// plus appends at the end, or `None` when it must be rewritten whole.
+    fn ordered(
+        &self,
+        from: &[Item],
+        to: &[Item],
+        header: &str,
+        depth: usize,
+    ) -> Option<Vec<String>> {
+        if from == to {
+            return Some(Vec::new());
+        }
+        let unique = |items: &[Item]| {
+            items.iter().map(|i| &i.text).collect::<HashSet<_>>().len() == items.len()
+        };
+        if !unique(from) || !unique(to) {
+            return None;
+        }
+        let to_set: HashSet<&Item> = to.iter().collect();
+        let kept: Vec<&Item> = from.iter().filter(|f| to_set.contains(f)).collect();
+        if kept.len() > to.len() || kept.iter().zip(to).any(|(k, t)| *k != t) {
+            return None;
+        }
+        let mut out = Vec::new();
+        for f in from.iter().filter(|f| !to_set.contains(f)) {
+            if !f.children.is_empty() {
+                return None;
+            }
+            out.push(self.line(depth, &self.rules.negate(&f.text, Some(header))));
+        }
+        for t in &to[kept.len()..] {
+            self.full(t, depth, &mut out);
+        }
+        Some(out)
+    }
+
+    /// Returns the blocks for ordered sibling groups (`access-list NAME …`).
+    fn groups(&self, from: &[Item], to: &[Item], parent: Option<&str>, depth: usize) -> Vec<Block> {
+        let rules = self.rules;
+        let mut names: Vec<String> = Vec::new();
+        let mut members: HashMap<String, (Vec<&Item>, Vec<&Item>)> = HashMap::new();
+        for (side, items) in [(0, from), (1, to)] {
+            for item in items.iter().filter(|i| i.children.is_empty()) {
+                if let Some((name, _)) = rules.group_of(&item.text, parent) {
+                    let entry = members.entry(name.clone()).or_insert_with(|| {
+                        names.push(name);
+                        Default::default()
+                    });
+                    if side == 0 {
+                        &mut entry.0
+                    } else {
+                        &mut entry.1
+                    }
+                    .push(item);
+                }
+            }
+        }
+        let mut blocks = Vec::new();
+        for name in names {
+            let (f, t) = &members[&name];
+            if f == t {
+                continue;
+            }
+            let rule = rules
+                .group_of(&f.first().or(t.first()).unwrap().text, parent)
+                .unwrap()
+                .1;
+            let remove_all = |out: &mut Block| match &rule.remove_group {
+                Some(template) => {
+                    let caps = rule
+                        .matcher
+                        .captures(&f[0].text, parent)
+                        .expect("member matched its group");
+                    let mut command = String::new();
+                    caps.expand(template, &mut command);
+                    out.push(self.line(depth, &command));
+                }
+                None => out.extend(
+                    f.iter()
+                        .map(|i| self.line(depth, &rules.negate(&i.text, parent))),
+                ),
+            };
+            let mut block = Vec::new();
+            let unique = f.iter().map(|i| &i.text).collect::<HashSet<_>>().len() == f.len()
+                && t.iter().map(|i| &i.text).collect::<HashSet<_>>().len() == t.len();
+            let t_set: HashSet<&str> = t.iter().map(|i| i.text.as_str()).collect();
+            let kept: Vec<&&Item> = f
+                .iter()
+                .filter(|i| t_set.contains(i.text.as_str()))
+                .collect();
+            let in_place = unique && kept.iter().zip(t.iter()).all(|(k, t)| **k == *t);
+            if f.is_empty() || (in_place && (rule.remove_group.is_none() || kept.len() == f.len()))
+            {
+                for i in f.iter().filter(|i| !t_set.contains(i.text.as_str())) {
+                    block.push(self.line(depth, &rules.negate(&i.text, parent)));
+                }
+                block.extend(t[kept.len()..].iter().map(|i| self.line(depth, &i.text)));
+            } else {
+                remove_all(&mut block);
+                block.extend(t.iter().map(|i| self.line(depth, &i.text)));
+            }
+            blocks.push(block);
+        }
+        blocks
+    }
+
+    /// Returns true when `t` is the new value of the add/remove list `f`.
+    fn list_pair(&self, f: &Item, t: &Item, parent: Option<&str>) -> bool {
+        match (
+            self.rules.list_of(&f.text, parent),
+            self.rules.list_of(&t.text, parent),
+        ) {
+            (Some((rule, fp, _)), Some((_, tp, _))) => {
+                rule.add_remove && fp == tp && f.text != t.text
+            }
+            _ => false,
+        }
+    }
+
+    /// Emits `<command> add|remove <items>` for a changed list.
+    fn list_change(
+        &self,
+        f: &Item,
+        t: &Item,
+        parent: Option<&str>,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) {
+        let (Some((_, prefix, fl)), Some((_, _, tl))) = (
+            self.rules.list_of(&f.text, parent),
+            self.rules.list_of(&t.text, parent),
+        ) else {
+            return self.full(t, depth, out);
+        };
+        let (Some(fs), Some(ts)) = (lists::parse(fl), lists::parse(tl)) else {
+            return self.full(t, depth, out);
+        };
+        let added: std::collections::BTreeSet<u32> = ts.difference(&fs).copied().collect();
+        let removed: std::collections::BTreeSet<u32> = fs.difference(&ts).copied().collect();
+        if !added.is_empty() {
+            out.push(self.line(depth, &format!("{prefix} add {}", lists::render(&added))));
+        }
+        if !removed.is_empty() {
+            out.push(self.line(
+                depth,
+                &format!("{prefix} remove {}", lists::render(&removed)),
+            ));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Remediation and rollback: the commands that move a device's running
+//! configuration (FROM) to the intended one (TO) and back, in the device's
+//! own syntax, each proven by simulation.
+//!
+//! Platform knowledge lives in rule tables ([`PlatformRules`], YAML under
+//! `engine/plan/platforms/`), not in code branches; three engines speak the
+//! command families: indented `no` CLIs ([`ios`]), FortiOS ([`fortios`]) and
+//! Junos `set`/`delete` ([`junos`]).
+
+mod fortios;
+mod ios;
+mod junos;
+mod lists;
+mod mask;
+mod normalize;
+mod rules;
+mod simulate;
+
+pub use rules::{Engine, PlatformRules, RulesError};
+pub use simulate::{simulate, SimError};
+
+use crate::config::ConfigTree;
+use normalize::Item;
+
+/// Options for [`remediate_with`].
+#[derive(Clone, Debug, Default)]
+pub struct RemediateOptions {
+    /// Emit secret values in clear text instead of `<secret:…>` fingerprints.
+    pub show_secrets: bool,
+}
+
+/// The commands that move a device from FROM to TO and back.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Remediation {
+    /// Configuration-mode lines that turn FROM into TO, one per string,
+    /// indented to show their section (a multi-line banner stays one string).
+    pub apply: Vec<String>,
+    /// Configuration-mode lines that turn TO back into FROM.
+    pub rollback: Vec<String>,
+    /// Changes that cannot be expressed safely as pasted commands, each with
+    /// the reason (certificates, key material, structured data).
+    pub manual: Vec<String>,
+    /// True when applying `apply` to FROM gave TO and applying `rollback` to
+    /// TO gave FROM in simulation (manual items aside).
+    pub verified: bool,
+    /// What the simulations found when they did not match.
+    pub simulation_errors: Vec<String>,
+}
+
+impl Remediation {
+    /// Returns true when there is nothing to do (no commands, no manual step).
+    pub fn is_empty(&self) -> bool {
+        self.apply.is_empty() && self.rollback.is_empty() && self.manual.is_empty()
+    }
+}
+
+/// Returns the commands that move `from` to `to` on `platform` and back,
+/// with secrets masked; see [`remediate_with`].
+pub fn remediate(
+    from: &ConfigTree,
+    to: &ConfigTree,
+    platform: &str,
+    rules: &PlatformRules,
+) -> Remediation {
+    remediate_with(from, to, platform, rules, &RemediateOptions::default())
+}
+
+/// Returns the commands that move `from` to `to` on `platform` and back,
+/// checked by simulating both directions.
+pub fn remediate_with(
+    from: &ConfigTree,
+    to: &ConfigTree,
+    platform: &str,
+    rules: &PlatformRules,
+    options: &RemediateOptions,
+) -> Remediation {
+    let f = normalize::normalize(from, rules);
+    let t = normalize::normalize(to, rules);
+    let plan = match rules.engine {
+        Engine::Ios => ios::remediate,
+        Engine::Fortios => fortios::remediate,
+        Engine::Junos => junos::remediate,
+        Engine::Structured => return structured(&f, &t, platform, rules),
+    };
+    let (apply, manual) = plan(&f, &t, rules);
+    let (rollback, manual_back) = plan(&t, &f, rules);
+    let mut out = Remediation {
+        manual,
+        ..Remediation::default()
+    };
+    for reason in manual_back {
+        out.manual.push(format!("rollback: {reason}"));
+    }
+    check(&mut out.simulation_errors, "apply", &f, &t, &apply, rules);
+    check(
+        &mut out.simulation_errors,
+        "rollback",
+        &t,
+        &f,
+        &rollback,
+        rules,
+    );
+    out.verified = out.simulation_errors.is_empty();
+    out.apply = mask::mask_lines(apply, rules, options.show_secrets);
+    out.rollback = mask::mask_lines(rollback, rules, options.show_secrets);
+    out
+}
+
+/// Simulates `commands` on `start` and records how the result differs from `goal`.
+fn check(
+    errors: &mut Vec<String>,
+    what: &str,
+    start: &[Item],
+    goal: &[Item],
+    commands: &[String],
+    rules: &PlatformRules,
+) {
+    match simulate::run(start.to_vec(), commands, rules) {
+        Err(e) => errors.push(format!("{what}: {e}")),
+        Ok(result) => {
+            if let Some(diff) = simulate::difference(&result, goal, rules) {
+                errors.push(format!("{what}: simulated result differs: {diff}"));
+            }
+        }
+    }
+}
+
+fn structured(f: &[Item], t: &[Item], platform: &str, rules: &PlatformRules) -> Remediation {
+    if normalize::difference(f, t, None, false, rules).is_none() {
+        return Remediation {
+            verified: true,
+            ..Remediation::default()
+        };
+    }
+    Remediation {
+        manual: vec![format!(
+            "{platform} has no command-line remediation: apply and rollback steps for this device come from scripts"
+        )],
+        ..Remediation::default()
+    }
+}

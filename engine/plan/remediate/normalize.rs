@@ -1,0 +1,293 @@
+//! The engines' working form of a configuration tree: rule-table noise and
+//! defaults dropped, list values canonical, repeated sections merged, and the
+//! equivalence test both simulations are judged by.
+
+use super::lists;
+use super::rules::{Engine, PlatformRules};
+use crate::config::{ConfigTree, LineSpan, Node};
+
+/// One line (and, for a section, the lines under it) without source spans.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Item {
+    pub(crate) text: String,
+    pub(crate) children: Vec<Item>,
+    pub(crate) ordered: bool,
+}
+
+impl Item {
+    pub(crate) fn leaf(text: impl Into<String>) -> Item {
+        Item {
+            text: text.into(),
+            children: Vec::new(),
+            ordered: false,
+        }
+    }
+}
+
+/// Returns the tree's roots in working form.
+pub(crate) fn normalize(tree: &ConfigTree, rules: &PlatformRules) -> Vec<Item> {
+    let items: Vec<Item> = tree.roots.iter().map(from_node).collect();
+    normalize_items(items, None, tree.ordered, rules)
+}
+
+fn from_node(node: &Node) -> Item {
+    Item {
+        text: node.text.trim().to_string(),
+        children: node.children.iter().map(from_node).collect(),
+        ordered: node.ordered,
+    }
+}
+
+/// Normalises one level (and everything under it) in place.
+pub(crate) fn normalize_items(
+    items: Vec<Item>,
+    parent: Option<&str>,
+    ordered: bool,
+    rules: &PlatformRules,
+) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::with_capacity(items.len());
+    for item in items {
+        if item.text.is_empty() || rules.is_ignored(&item.text, parent) {
+            continue;
+        }
+        if item.children.is_empty() && rules.is_default(&item.text, parent) {
+            continue;
+        }
+        let child_ordered = item.ordered || rules.is_ordered_section(&item.text, parent);
+        let children = normalize_items(item.children, Some(&item.text), child_ordered, rules);
+        for text in expand_list(&item.text, parent, rules) {
+            out.push(Item {
+                text,
+                children: children.clone(),
+                ordered: child_ordered,
+            });
+        }
+    }
+    if ordered {
+        return out;
+    }
+    merge_repeats(out)
+}
+
+/// Canonicalises or splits list values (`vlan 10,20-30`).
+fn expand_list(text: &str, parent: Option<&str>, rules: &PlatformRules) -> Vec<String> {
+    if rules.engine != Engine::Ios {
+        return vec![text.to_string()];
+    }
+    let Some((rule, prefix, list)) = rules.list_of(text, parent) else {
+        return vec![text.to_string()];
+    };
+    let Some(items) = lists::parse(list) else {
+        return vec![text.to_string()];
+    };
+    if rule.split {
+        items.iter().map(|n| format!("{prefix} {n}")).collect()
+    } else {
+        vec![format!("{prefix} {}", lists::render(&items))]
+    }
+}
+
+/// Merges sections opened twice and drops repeated identical lines, keeping
+/// the position of the first occurrence.
+fn merge_repeats(items: Vec<Item>) -> Vec<Item> {
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out: Vec<Item> = Vec::with_capacity(items.len());
+    let mut merged_any = false;
+    for item in items {
+        match index.get(&item.text) {
+            Some(&at) => {
+                if !item.children.is_empty() {
+                    out[at].children.extend(item.children);
+                    merged_any = true;
+                }
+            }
+            None => {
+                index.insert(item.text.clone(), out.len());
+                out.push(item);
+            }
+        }
+    }
+    if merged_any {
+        for item in &mut out {
+            if !item.ordered {
+                let children = std::mem::take(&mut item.children);
+                item.children = merge_repeats(children);
+            }
+        }
+    }
+    out
+}
+
+/// Returns the items as a tree of [`Node`]s (without source lines).
+pub(crate) fn to_tree(items: &[Item], template: &ConfigTree) -> ConfigTree {
+    fn node(item: &Item) -> Node {
+        Node {
+            text: item.text.clone(),
+            span: LineSpan::default(),
+            children: item.children.iter().map(node).collect(),
+            ordered: item.ordered,
+        }
+    }
+    ConfigTree {
+        dialect: template.dialect,
+        roots: items.iter().map(node).collect(),
+        ordered: template.ordered,
+        warnings: Vec::new(),
+    }
+}
+
+/// Returns `None` when the two levels are equivalent, else the first
+/// difference (path and what differs).
+pub(crate) fn difference(
+    a: &[Item],
+    b: &[Item],
+    parent: Option<&str>,
+    ordered: bool,
+    rules: &PlatformRules,
+) -> Option<String> {
+    let a = comparable(a, parent, rules);
+    let b = comparable(b, parent, rules);
+    let here = |what: String| match parent {
+        Some(p) => format!("under `{p}`: {what}"),
+        None => what,
+    };
+    if ordered {
+        let at = a.iter().zip(&b).position(|(x, y)| x.text != y.text);
+        if let Some(i) = at {
+            return Some(here(format!(
+                "entry {} is `{}` instead of `{}`",
+                i + 1,
+                a[i].text,
+                b[i].text
+            )));
+        }
+        if a.len() != b.len() {
+            return Some(here(format!("{} entries instead of {}", a.len(), b.len())));
+        }
+        for (x, y) in a.iter().zip(&b) {
+            if let Some(d) = difference(
+                &x.children,
+                &y.children,
+                Some(&x.text),
+                x.ordered || y.ordered,
+                rules,
+            ) {
+                return Some(d);
+            }
+        }
+        return None;
+    }
+    let mut sa: Vec<&Item> = a.iter().collect();
+    let mut sb: Vec<&Item> = b.iter().collect();
+    sa.sort_by(|x, y| x.text.cmp(&y.text));
+    sb.sort_by(|x, y| x.text.cmp(&y.text));
+    let (mut i, mut j) = (0, 0);
+    while i < sa.len() || j < sb.len() {
+        match (sa.get(i), sb.get(j)) {
+            (Some(x), Some(y)) if x.text == y.text => {
+                if let Some(d) = difference(
+                    &x.children,
+                    &y.children,
+                    Some(&x.text),
+                    x.ordered || y.ordered,
+                    rules,
+                ) {
+                    return Some(d);
+                }
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.text < y.text => {
+                return Some(here(format!("unexpected `{}`", x.text)))
+            }
+            (Some(_), Some(y)) => return Some(here(format!("missing `{}`", y.text))),
+            (Some(x), None) => return Some(here(format!("unexpected `{}`", x.text))),
+            (None, Some(y)) => return Some(here(format!("missing `{}`", y.text))),
+            (None, None) => break,
+        }
+    }
+    group_order_difference(&a, &b, parent, rules).map(here)
+}
+
+/// Drops what comparison must not see: manual-only items and emptied
+/// sections that only exist because they cannot be removed.
+fn comparable(items: &[Item], parent: Option<&str>, rules: &PlatformRules) -> Vec<Item> {
+    items
+        .iter()
+        .filter(|item| rules.manual_reason(&item.text, parent).is_none())
+        .filter(|item| {
+            !(item.children.is_empty()
+                && (rules.reset(&item.text, parent).is_some()
+                    || (rules.engine == Engine::Fortios && item.text.starts_with("config "))))
+        })
+        .cloned()
+        .collect()
+}
+
+fn group_order_difference(
+    a: &[Item],
+    b: &[Item],
+    parent: Option<&str>,
+    rules: &PlatformRules,
+) -> Option<String> {
+    if rules.ordered_groups.is_empty() {
+        return None;
+    }
+    let groups = |items: &[Item]| {
+        let mut map: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for item in items {
+            if let Some((name, _)) = rules.group_of(&item.text, parent) {
+                map.entry(name).or_default().push(item.text.clone());
+            }
+        }
+        map
+    };
+    let (ga, gb) = (groups(a), groups(b));
+    ga.iter()
+        .find(|(name, list)| gb.get(*name) != Some(list))
+        .map(|(name, _)| format!("entries of `{name}` are in a different order"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{parse, Dialect, ParseOptions};
+
+    fn items(text: &str) -> Vec<Item> {
+        let tree = parse(text.as_bytes(), Dialect::Ios, &ParseOptions::default());
+        normalize(&tree, &PlatformRules::builtin("ios"))
+    }
+
+    #[test]
+    fn merges_reentered_sections_and_drops_noise() {
+        let got = items(
+            "interface Gi0/1\n description a\nend\ninterface Gi0/1\n mtu 9000\n no shutdown\n",
+        );
+        assert_eq!(got.len(), 1);
+        let texts: Vec<&str> = got[0].children.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["description a", "mtu 9000"]);
+    }
+
+    #[test]
+    fn splits_vlan_lists_and_canonicalises_trunks() {
+        let got =
+            items("vlan 10,20-21\ninterface Gi0/1\n switchport trunk allowed vlan 30,10-12\n");
+        let texts: Vec<&str> = got.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["vlan 10", "vlan 20", "vlan 21", "interface Gi0/1"]);
+        assert_eq!(
+            got[3].children[0].text,
+            "switchport trunk allowed vlan 10-12,30"
+        );
+    }
+
+    #[test]
+    fn difference_ignores_unordered_child_order_only() {
+        let rules = PlatformRules::builtin("ios");
+        let a = items("interface Gi0/1\n mtu 9000\n description a\n");
+        let b = items("interface Gi0/1\n description a\n mtu 9000\n");
+        assert_eq!(difference(&a, &b, None, false, &rules), None);
+        let c = items("ip access-list extended X\n permit ip any any\n deny ip any any\n");
+        let d = items("ip access-list extended X\n deny ip any any\n permit ip any any\n");
+        assert!(difference(&c, &d, None, false, &rules).is_some());
+    }
+}

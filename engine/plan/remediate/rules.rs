@@ -1,0 +1,660 @@
+//! Platform rule tables: the data that tells the remediation engines how a
+//! platform's CLI behaves (which lines overwrite, how a line is negated,
+//! which sections are ordered, rewritten, reset or left to a human).
+//!
+//! The built-in tables live in `engine/plan/platforms/*.yaml` and are compiled
+//! in; operators extend them from the store (`.henko/platforms/ios.yaml`) with
+//! [`PlatformRules::with_overrides`], whose entries take precedence.
+
+use regex::{Captures, Regex};
+use serde::Deserialize;
+
+/// Which remediation engine (command syntax family) a platform uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// Indented section CLI with `no` negation (ios, iosxe, nxos, eos, asa, acos).
+    Ios,
+    /// FortiOS `config` / `edit` / `set` / `unset` / `next` / `end`.
+    Fortios,
+    /// Junos `set` / `delete` full paths.
+    Junos,
+    /// No CLI: apply and rollback steps come from scripts.
+    Structured,
+}
+
+/// An error in a rule table (built-in or operator supplied).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{source_name}: {message}")]
+#[diagnostic(code(henko::plan::rules))]
+pub struct RulesError {
+    /// The file (or built-in table) the rule came from.
+    pub source_name: String,
+    /// What is wrong, with the line when the YAML parser knows it.
+    pub message: String,
+}
+
+/// A compiled regular expression with an optional parent-section condition.
+#[derive(Clone, Debug)]
+pub(crate) struct Matcher {
+    pub(crate) re: Regex,
+    parent: Option<Regex>,
+}
+
+impl Matcher {
+    /// Returns the captures when `text` matches and the parent condition holds.
+    pub(crate) fn captures<'t>(&self, text: &'t str, parent: Option<&str>) -> Option<Captures<'t>> {
+        if let Some(cond) = &self.parent {
+            if !cond.is_match(parent.unwrap_or("")) {
+                return None;
+            }
+        }
+        self.re.captures(text)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Templated {
+    pub(crate) matcher: Matcher,
+    pub(crate) template: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Weighted {
+    pub(crate) matcher: Matcher,
+    pub(crate) weight: i32,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ListRule {
+    pub(crate) matcher: Matcher,
+    pub(crate) split: bool,
+    pub(crate) add_remove: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct GroupRule {
+    pub(crate) matcher: Matcher,
+    pub(crate) remove_group: Option<String>,
+}
+
+/// The compiled rule table of one platform.
+#[derive(Clone, Debug)]
+pub struct PlatformRules {
+    platform: String,
+    pub(crate) engine: Engine,
+    pub(crate) indent: usize,
+    pub(crate) ignore: Vec<Matcher>,
+    pub(crate) defaults: Vec<Matcher>,
+    pub(crate) idempotent: Vec<Matcher>,
+    pub(crate) negate: Vec<Templated>,
+    pub(crate) ordered_sections: Vec<Matcher>,
+    pub(crate) ordered_groups: Vec<GroupRule>,
+    pub(crate) reset_sections: Vec<Templated>,
+    pub(crate) manual: Vec<Templated>,
+    pub(crate) lists: Vec<ListRule>,
+    pub(crate) order: Vec<Weighted>,
+    pub(crate) secrets: Vec<Matcher>,
+    sources: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    #[serde(default)]
+    platform: Option<String>,
+    #[serde(default)]
+    engine: Option<String>,
+    #[serde(default)]
+    inherit: Option<String>,
+    #[serde(default)]
+    indent: Option<usize>,
+    #[serde(default)]
+    ignore: Vec<RawMatch>,
+    #[serde(default)]
+    defaults: Vec<RawMatch>,
+    #[serde(default)]
+    idempotent: Vec<RawMatch>,
+    #[serde(default)]
+    negate: Vec<RawMatch>,
+    #[serde(default)]
+    ordered_sections: Vec<RawMatch>,
+    #[serde(default)]
+    ordered_groups: Vec<RawMatch>,
+    #[serde(default)]
+    reset_sections: Vec<RawMatch>,
+    #[serde(default)]
+    manual: Vec<RawMatch>,
+    #[serde(default)]
+    lists: Vec<RawMatch>,
+    #[serde(default)]
+    order: Vec<RawMatch>,
+    #[serde(default)]
+    secrets: Vec<RawMatch>,
+}
+
+/// One rule as written in YAML: a bare regex string or a map.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawMatch {
+    Bare(String),
+    Full(RawRule),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    #[serde(rename = "match")]
+    pattern: String,
+    #[serde(default)]
+    parent: Option<String>,
+    #[serde(default, rename = "with")]
+    template: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    weight: Option<i32>,
+    #[serde(default)]
+    split: bool,
+    #[serde(default)]
+    add_remove: bool,
+    #[serde(default)]
+    remove_group: Option<String>,
+}
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("ios", include_str!("../platforms/ios.yaml")),
+    ("iosxe", include_str!("../platforms/iosxe.yaml")),
+    ("nxos", include_str!("../platforms/nxos.yaml")),
+    ("eos", include_str!("../platforms/eos.yaml")),
+    ("asa", include_str!("../platforms/asa.yaml")),
+    ("acos", include_str!("../platforms/acos.yaml")),
+    ("fortios", include_str!("../platforms/fortios.yaml")),
+    ("junos", include_str!("../platforms/junos.yaml")),
+    ("structured", include_str!("../platforms/structured.yaml")),
+];
+
+/// Returns the built-in table name for a platform or dialect name.
+fn canonical_platform(platform: &str) -> &'static str {
+    match platform.to_ascii_lowercase().as_str() {
+        "ios" => "ios",
+        "iosxe" | "ios-xe" => "iosxe",
+        "nxos" | "nx-os" => "nxos",
+        "eos" => "eos",
+        "asa" => "asa",
+        "acos" => "acos",
+        "fortios" | "fortigate" => "fortios",
+        "junos" | "panos-set" => "junos",
+        other => match crate::config::Dialect::for_platform(other) {
+            Some(crate::config::Dialect::Ios) => "ios",
+            Some(crate::config::Dialect::Fortios) => "fortios",
+            Some(crate::config::Dialect::Junos) => "junos",
+            _ => "structured",
+        },
+    }
+}
+
+impl PlatformRules {
+    /// Returns the built-in rule table for `platform` (an inventory platform
+    /// name such as `iosxe` or `fortigate`). Unknown platforms get the table
+    /// of their dialect family, or a table without CLI remediation.
+    pub fn builtin(platform: &str) -> PlatformRules {
+        let name = canonical_platform(platform);
+        let mut rules = Self::load_builtin(name)
+            .unwrap_or_else(|e| panic!("built-in rule table {name} is invalid: {e}"));
+        rules.platform = platform.to_string();
+        rules
+    }
+
+    /// Returns the names of the built-in tables.
+    pub fn builtin_names() -> Vec<&'static str> {
+        BUILTIN.iter().map(|(name, _)| *name).collect()
+    }
+
+    fn load_builtin(name: &str) -> Result<PlatformRules, RulesError> {
+        let text = BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| *text)
+            .ok_or_else(|| RulesError {
+                source_name: format!("builtin:{name}"),
+                message: "no such built-in table".into(),
+            })?;
+        let source = format!("builtin:{name}.yaml");
+        let raw = parse_raw(text, &source)?;
+        let base = match raw.inherit.as_deref() {
+            Some(parent) => Self::load_builtin(parent)?,
+            None => PlatformRules::empty(name),
+        };
+        base.extend(raw, &source)
+    }
+
+    fn empty(platform: &str) -> PlatformRules {
+        PlatformRules {
+            platform: platform.to_string(),
+            engine: Engine::Structured,
+            indent: 1,
+            ignore: Vec::new(),
+            defaults: Vec::new(),
+            idempotent: Vec::new(),
+            negate: Vec::new(),
+            ordered_sections: Vec::new(),
+            ordered_groups: Vec::new(),
+            reset_sections: Vec::new(),
+            manual: Vec::new(),
+            lists: Vec::new(),
+            order: Vec::new(),
+            secrets: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// Returns these rules extended by an operator's YAML table (same format
+    /// as the built-in ones). Its rules are consulted before the existing
+    /// ones; `engine` and `indent`, when given, replace the current values.
+    pub fn with_overrides(
+        self,
+        yaml_text: &str,
+        source_name: &str,
+    ) -> Result<PlatformRules, RulesError> {
+        let raw = parse_raw(yaml_text, source_name)?;
+        if raw.inherit.is_some() {
+            return Err(RulesError {
+                source_name: source_name.to_string(),
+                message: "`inherit` is only allowed in built-in tables".into(),
+            });
+        }
+        self.extend(raw, source_name)
+    }
+
+    /// Returns the platform name the rules were built for.
+    pub fn platform(&self) -> &str {
+        &self.platform
+    }
+
+    /// Returns the engine (command syntax family) the rules select.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Returns the tables these rules were assembled from, base first.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    fn extend(mut self, raw: RawRules, source: &str) -> Result<PlatformRules, RulesError> {
+        let err = |message: String| RulesError {
+            source_name: source.to_string(),
+            message,
+        };
+        if let Some(p) = raw.platform {
+            self.platform = p;
+        }
+        if let Some(engine) = raw.engine.as_deref() {
+            self.engine = match engine {
+                "ios" => Engine::Ios,
+                "fortios" => Engine::Fortios,
+                "junos" => Engine::Junos,
+                "structured" => Engine::Structured,
+                other => {
+                    return Err(err(format!(
+                        "unknown engine `{other}` (ios, fortios, junos, structured)"
+                    )))
+                }
+            };
+        }
+        if let Some(indent) = raw.indent {
+            if indent == 0 || indent > 8 {
+                return Err(err(format!("indent must be 1..=8, not {indent}")));
+            }
+            self.indent = indent;
+        }
+        let c = Compiler { source };
+        prepend(&mut self.ignore, c.matchers("ignore", raw.ignore)?);
+        prepend(&mut self.defaults, c.matchers("defaults", raw.defaults)?);
+        prepend(
+            &mut self.idempotent,
+            c.matchers("idempotent", raw.idempotent)?,
+        );
+        prepend(&mut self.negate, c.templated("negate", raw.negate, true)?);
+        prepend(
+            &mut self.ordered_sections,
+            c.matchers("ordered_sections", raw.ordered_sections)?,
+        );
+        prepend(
+            &mut self.reset_sections,
+            c.templated("reset_sections", raw.reset_sections, true)?,
+        );
+        prepend(&mut self.manual, c.templated("manual", raw.manual, false)?);
+        prepend(&mut self.secrets, c.matchers("secrets", raw.secrets)?);
+        let mut groups = Vec::new();
+        for (i, entry) in raw.ordered_groups.into_iter().enumerate() {
+            let rule = into_rule(entry);
+            let matcher = c.matcher("ordered_groups", i, &rule)?;
+            if matcher.re.captures_len() < 2 {
+                return Err(err(format!(
+                    "ordered_groups[{i}]: the pattern needs a capture group naming the group"
+                )));
+            }
+            groups.push(GroupRule {
+                matcher,
+                remove_group: rule.remove_group,
+            });
+        }
+        prepend(&mut self.ordered_groups, groups);
+        let mut lists = Vec::new();
+        for (i, entry) in raw.lists.into_iter().enumerate() {
+            let rule = into_rule(entry);
+            let matcher = c.matcher("lists", i, &rule)?;
+            if matcher.re.captures_len() != 3 {
+                return Err(err(format!(
+                    "lists[{i}]: the pattern needs two capture groups (prefix, list)"
+                )));
+            }
+            lists.push(ListRule {
+                matcher,
+                split: rule.split,
+                add_remove: rule.add_remove,
+            });
+        }
+        prepend(&mut self.lists, lists);
+        let mut order = Vec::new();
+        for (i, entry) in raw.order.into_iter().enumerate() {
+            let rule = into_rule(entry);
+            let matcher = c.matcher("order", i, &rule)?;
+            let weight = rule
+                .weight
+                .ok_or_else(|| err(format!("order[{i}]: `weight` is required")))?;
+            order.push(Weighted { matcher, weight });
+        }
+        prepend(&mut self.order, order);
+        self.sources.push(source.to_string());
+        Ok(self)
+    }
+}
+
+fn prepend<T>(list: &mut Vec<T>, mut first: Vec<T>) {
+    first.append(list);
+    *list = first;
+}
+
+fn into_rule(entry: RawMatch) -> RawRule {
+    match entry {
+        RawMatch::Full(rule) => rule,
+        RawMatch::Bare(pattern) => RawRule {
+            pattern,
+            parent: None,
+            template: None,
+            reason: None,
+            weight: None,
+            split: false,
+            add_remove: false,
+            remove_group: None,
+        },
+    }
+}
+
+fn parse_raw(text: &str, source: &str) -> Result<RawRules, RulesError> {
+    if text.trim().is_empty() {
+        return Ok(RawRules::default());
+    }
+    serde_yaml::from_str(text).map_err(|e| RulesError {
+        source_name: source.to_string(),
+        message: match e.location() {
+            Some(loc) => format!("line {}, column {}: {e}", loc.line(), loc.column()),
+            None => e.to_string(),
+        },
+    })
+}
+
+struct Compiler<'a> {
+    source: &'a str,
+}
+
+impl Compiler<'_> {
+    fn regex(&self, list: &str, index: usize, pattern: &str) -> Result<Regex, RulesError> {
+        Regex::new(pattern).map_err(|e| RulesError {
+            source_name: self.source.to_string(),
+            message: format!("{list}[{index}]: invalid pattern `{pattern}`: {e}"),
+        })
+    }
+
+    fn matcher(&self, list: &str, index: usize, rule: &RawRule) -> Result<Matcher, RulesError> {
+        Ok(Matcher {
+            re: self.regex(list, index, &rule.pattern)?,
+            parent: rule
+                .parent
+                .as_deref()
+                .map(|p| self.regex(list, index, p))
+                .transpose()?,
+        })
+    }
+
+    fn matchers(&self, list: &str, entries: Vec<RawMatch>) -> Result<Vec<Matcher>, RulesError> {
+        entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| self.matcher(list, i, &into_rule(e)))
+            .collect()
+    }
+
+    fn templated(
+        &self,
+        list: &str,
+        entries: Vec<RawMatch>,
+        command: bool,
+    ) -> Result<Vec<Templated>, RulesError> {
+        let mut out = Vec::new();
+        for (i, entry) in entries.into_iter().enumerate() {
+            let rule = into_rule(entry);
+            let matcher = self.matcher(list, i, &rule)?;
+            let template = if command {
+                rule.template.clone()
+            } else {
+                rule.reason.clone()
+            };
+            let template = template.ok_or_else(|| RulesError {
+                source_name: self.source.to_string(),
+                message: format!(
+                    "{list}[{i}]: `{}` is required",
+                    if command { "with" } else { "reason" }
+                ),
+            })?;
+            out.push(Templated { matcher, template });
+        }
+        Ok(out)
+    }
+}
+
+/// Rule lookups used by the engines and the simulators.
+impl PlatformRules {
+    /// Returns true when the line is noise to drop before comparing.
+    pub(crate) fn is_ignored(&self, text: &str, parent: Option<&str>) -> bool {
+        self.ignore
+            .iter()
+            .any(|m| m.captures(text, parent).is_some())
+    }
+
+    /// Returns true when the line only restates a platform default.
+    pub(crate) fn is_default(&self, text: &str, parent: Option<&str>) -> bool {
+        self.defaults
+            .iter()
+            .any(|m| m.captures(text, parent).is_some())
+    }
+
+    /// Returns the overwrite key of a single-valued line, if it is one.
+    pub(crate) fn idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
+        self.idempotent.iter().find_map(|m| {
+            let caps = m.captures(text, parent)?;
+            let groups: Vec<&str> = caps.iter().skip(1).flatten().map(|g| g.as_str()).collect();
+            Some(if groups.is_empty() {
+                caps[0].to_string()
+            } else {
+                groups.join("\u{1f}")
+            })
+        })
+    }
+
+    /// Returns the command that removes `text` (a line or a section header).
+    pub(crate) fn negate(&self, text: &str, parent: Option<&str>) -> String {
+        for rule in &self.negate {
+            if let Some(caps) = rule.matcher.captures(text, parent) {
+                let mut out = String::new();
+                caps.expand(&rule.template, &mut out);
+                return out;
+            }
+        }
+        match text.strip_prefix("no ") {
+            Some(rest) => rest.trim_start().to_string(),
+            None => format!("no {text}"),
+        }
+    }
+
+    /// Returns the command that empties a section that cannot be removed
+    /// (a physical interface), if the section is one.
+    pub(crate) fn reset(&self, header: &str, parent: Option<&str>) -> Option<String> {
+        self.reset_sections.iter().find_map(|rule| {
+            let caps = rule.matcher.captures(header, parent)?;
+            let mut out = String::new();
+            caps.expand(&rule.template, &mut out);
+            Some(out)
+        })
+    }
+
+    /// Returns why a line or section must be changed by hand, if it must.
+    pub(crate) fn manual_reason(&self, text: &str, parent: Option<&str>) -> Option<String> {
+        self.manual.iter().find_map(|rule| {
+            let caps = rule.matcher.captures(text, parent)?;
+            let mut out = String::new();
+            caps.expand(&rule.template, &mut out);
+            Some(out)
+        })
+    }
+
+    /// Returns true when the section's children are ordered by the table.
+    pub(crate) fn is_ordered_section(&self, header: &str, parent: Option<&str>) -> bool {
+        self.ordered_sections
+            .iter()
+            .any(|m| m.captures(header, parent).is_some())
+    }
+
+    /// Returns the ordered group a line belongs to, and its group rule.
+    pub(crate) fn group_of(
+        &self,
+        text: &str,
+        parent: Option<&str>,
+    ) -> Option<(String, &GroupRule)> {
+        self.ordered_groups.iter().find_map(|rule| {
+            let caps = rule.matcher.captures(text, parent)?;
+            Some((caps.get(1).map_or("", |m| m.as_str()).to_string(), rule))
+        })
+    }
+
+    /// Returns the list rule a line matches with its prefix and list text.
+    pub(crate) fn list_of<'t>(
+        &self,
+        text: &'t str,
+        parent: Option<&str>,
+    ) -> Option<(&ListRule, &'t str, &'t str)> {
+        self.lists.iter().find_map(|rule| {
+            let caps = rule.matcher.captures(text, parent)?;
+            let prefix = caps.get(1)?.as_str();
+            let list = caps.get(2)?.as_str();
+            Some((rule, prefix, list))
+        })
+    }
+
+    /// Returns the ordering weight of a top-level command (default 500).
+    pub(crate) fn weight(&self, text: &str) -> i32 {
+        self.order
+            .iter()
+            .find(|w| w.matcher.captures(text, None).is_some())
+            .map_or(500, |w| w.weight)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_table_compiles() {
+        for name in PlatformRules::builtin_names() {
+            PlatformRules::load_builtin(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+
+    #[test]
+    fn platform_names_select_their_family() {
+        assert_eq!(PlatformRules::builtin("iosxe").engine(), Engine::Ios);
+        assert_eq!(
+            PlatformRules::builtin("fortigate").engine(),
+            Engine::Fortios
+        );
+        assert_eq!(PlatformRules::builtin("panos-set").engine(), Engine::Junos);
+        assert_eq!(
+            PlatformRules::builtin("vmware").engine(),
+            Engine::Structured
+        );
+        assert_eq!(PlatformRules::builtin("fortios").indent, 4);
+    }
+
+    #[test]
+    fn overrides_take_precedence() {
+        let rules = PlatformRules::builtin("ios");
+        assert_eq!(
+            rules.negate("logging host 10.0.0.1", None),
+            "no logging host 10.0.0.1"
+        );
+        let rules = rules
+            .with_overrides(
+                "negate:\n  - match: '^logging host (\\S+)$'\n    with: 'no logging $1'\nidempotent:\n  - '^(banner-text) '\n",
+                ".henko/platforms/ios.yaml",
+            )
+            .unwrap();
+        assert_eq!(
+            rules.negate("logging host 10.0.0.1", None),
+            "no logging 10.0.0.1"
+        );
+        assert_eq!(
+            rules.idempotent_key("banner-text hi", None).as_deref(),
+            Some("banner-text")
+        );
+        assert_eq!(
+            rules.sources().last().map(String::as_str),
+            Some(".henko/platforms/ios.yaml")
+        );
+    }
+
+    #[test]
+    fn bad_override_names_its_file_and_line() {
+        let err = PlatformRules::builtin("ios")
+            .with_overrides("negate:\n  - match: '('\n    with: x\n", "ops.yaml")
+            .unwrap_err();
+        assert!(err.to_string().starts_with("ops.yaml: negate[0]"), "{err}");
+        let err = PlatformRules::builtin("ios")
+            .with_overrides("negate: [\n", "ops.yaml")
+            .unwrap_err();
+        assert!(err.to_string().contains("line"), "{err}");
+        let err = PlatformRules::builtin("ios")
+            .with_overrides("negat: []\n", "ops.yaml")
+            .unwrap_err();
+        assert!(err.to_string().contains("negat"), "{err}");
+    }
+
+    #[test]
+    fn negation_defaults_to_no_and_back() {
+        let rules = PlatformRules::builtin("ios");
+        assert_eq!(
+            rules.negate("no ip domain-lookup", None),
+            "ip domain-lookup"
+        );
+        assert_eq!(
+            rules.negate("interface Loopback9", None),
+            "no interface Loopback9"
+        );
+        assert_eq!(
+            rules.negate("description uplink to core", Some("interface Gi0/1")),
+            "no description"
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! Tests of the plan renderers on the sample plan.
+
+use super::i18n::Lang;
+use super::*;
+use crate::plan::gate::{evaluate, GateInput};
+use crate::plan::testing::sample_plan;
+use crate::plan::Risk;
+
+fn every_step(plan: &crate::plan::Plan) -> Vec<String> {
+    plan.devices
+        .iter()
+        .flat_map(|d| {
+            d.steps
+                .precheck
+                .iter()
+                .chain(&d.steps.apply)
+                .chain(&d.steps.verify)
+                .chain(&d.steps.rollback)
+                .chain(&d.manual)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn text_and_markdown_speak_both_languages() {
+    let plan = sample_plan();
+    let en = plan_text::render(&plan, Lang::En);
+    let ja = plan_text::render(&plan, Lang::Ja);
+    assert!(en.contains("Change plan v1 → v2"));
+    assert!(en.contains("[high] fw.ha: HA member"));
+    assert!(ja.contains("変更計画書"));
+    assert!(ja.contains("[高] fw.ha"));
+    assert!(ja.contains("切り戻し:"));
+    let md = plan_markdown::render(&plan, Lang::Ja);
+    assert!(md.contains("| `fw1` |"));
+    assert!(md.contains("**事前確認**"));
+    for step in every_step(&plan) {
+        assert!(en.contains(&step), "text lacks {step}");
+        assert!(md.contains(&step), "markdown lacks {step}");
+    }
+}
+
+#[test]
+fn html_is_self_contained_and_holds_every_step() {
+    let plan = sample_plan();
+    for lang in [Lang::En, Lang::Ja] {
+        let html = plan_html::render(&plan, lang);
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(!html.contains("http://") && !html.contains("https://"));
+        assert!(!html.contains(" src=") && !html.contains("<link"));
+        assert!(html.contains("<svg"), "blast radius picture");
+        for step in every_step(&plan) {
+            assert!(
+                html.contains(&plan_html::escape(&step)),
+                "html lacks {step}"
+            );
+        }
+    }
+    let ja = plan_html::render(&plan, Lang::Ja);
+    assert!(ja.contains("<span class=\"badge r-high\">高</span>"));
+    assert!(ja.contains("<html lang=\"ja\">"));
+}
+
+#[test]
+fn xlsx_reads_back_with_every_step() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let plan = sample_plan();
+    let bytes = plan_xlsx::render(&plan, Lang::Ja).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["作業手順書", "概要"]);
+    let range = book.worksheet_range("作業手順書").unwrap();
+    let cells: Vec<String> = range
+        .rows()
+        .flat_map(|r| r.iter())
+        .filter_map(|c| match c {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cells[..4], ["No.", "段階", "機器", "作業種別"]);
+    for step in every_step(&plan) {
+        assert!(cells.iter().any(|c| c.contains(&step)), "xlsx lacks {step}");
+    }
+    let rows = plan_rows::rows(&plan);
+    assert_eq!(range.height(), rows.len() + 1);
+    assert!(cells.iter().filter(|c| *c == "☐").count() == rows.len());
+}
+
+#[test]
+fn junit_and_sarif_mark_blocking_findings() {
+    let plan = sample_plan();
+    let verdict = evaluate(
+        &plan,
+        &GateInput {
+            body_hash: &plan.hash,
+            recomputed_hash: &plan.hash,
+            approvals: &[],
+            fail_on: Risk::High,
+        },
+    );
+    assert!(!verdict.passed());
+    let junit = junit::render(&plan, &verdict, Risk::High);
+    assert!(junit.contains("<testcase classname=\"henko.device.fw1\" name=\"fw1\">"));
+    assert!(junit.contains("missing approval by network-lead"));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&sarif::render(&plan, &verdict, Risk::High)).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let ha = results.iter().find(|r| r["ruleId"] == "fw.ha").unwrap();
+    assert_eq!(ha["level"], "error");
+    assert_eq!(
+        ha["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "configs/fw1.cfg"
+    );
+    assert_eq!(
+        ha["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+}
+
+#[test]
+#[ignore = "prints the sample reports for a look"]
+fn show_sample() {
+    let plan = sample_plan();
+    println!("{}", plan_text::render(&plan, Lang::En));
+    println!("{}", plan_markdown::render(&plan, Lang::Ja));
+    std::fs::write("/tmp/henko-sample.html", plan_html::render(&plan, Lang::Ja)).unwrap();
+}

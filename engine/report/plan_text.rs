@@ -1,0 +1,186 @@
+//! A plan as plain text for a terminal, in English or Japanese.
+
+use super::i18n::{self, Lang, Msg};
+use super::plan_rows::{origin, review_findings};
+use crate::plan::{Plan, PlanChange, PlanDevice, PlanFinding};
+use std::fmt::Write;
+
+/// Renders `plan` as text in `lang`.
+pub fn render(plan: &Plan, lang: Lang) -> String {
+    let t = |m: Msg| m.text(lang);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} → {}",
+        t(Msg::PlanTitle),
+        plan.from.rev,
+        plan.to.rev
+    );
+    let _ = writeln!(
+        out,
+        "  {}: {} ({})",
+        t(Msg::From),
+        plan.from.rev,
+        plan.from.commit
+    );
+    let _ = writeln!(
+        out,
+        "  {}: {} ({})",
+        t(Msg::To),
+        plan.to.rev,
+        plan.to.commit
+    );
+    let _ = writeln!(out, "  {}: {}", t(Msg::Hash), plan.hash);
+    let _ = writeln!(
+        out,
+        "  {}: {}",
+        t(Msg::Risk),
+        i18n::risk(plan.risk, lang).to_uppercase()
+    );
+    let _ = writeln!(out, "  {}", i18n::summary(plan, lang));
+    if plan.devices.is_empty() {
+        let _ = writeln!(out, "\n{}", t(Msg::NoChanges));
+    }
+    if !plan.waves.is_empty() {
+        let _ = writeln!(out, "\n{}", t(Msg::Waves));
+        for wave in &plan.waves {
+            let _ = writeln!(
+                out,
+                "  {} {} ({}): {}",
+                t(Msg::Wave),
+                wave.number,
+                wave.env,
+                wave.devices.join(", ")
+            );
+        }
+    }
+    let grouped: Vec<&PlanDevice> = plan
+        .devices
+        .iter()
+        .filter(|d| !review_findings(&d.findings).is_empty())
+        .collect();
+    if !grouped.is_empty() || !review_findings(&plan.findings).is_empty() {
+        let _ = writeln!(out, "\n{}", t(Msg::Findings));
+        for device in grouped {
+            let _ = writeln!(out, "  {}", device.name);
+            findings(&mut out, &device.findings, lang, "    ");
+        }
+        if !review_findings(&plan.findings).is_empty() {
+            let _ = writeln!(out, "  {}", t(Msg::PlanFindings));
+            findings(&mut out, &plan.findings, lang, "    ");
+        }
+    }
+    for device in &plan.devices {
+        device_block(&mut out, device, lang);
+    }
+    if !plan.impact.is_empty() {
+        let _ = writeln!(out, "\n{}", t(Msg::Impact));
+        for hit in &plan.impact {
+            let _ = writeln!(
+                out,
+                "  {}: {} ({})",
+                hit.device,
+                hit.reason,
+                hit.path.join(" → ")
+            );
+        }
+    }
+    if !plan.approvals_required.is_empty() {
+        let _ = writeln!(out, "\n{}", t(Msg::ApprovalsRequired));
+        for approval in &plan.approvals_required {
+            let device = approval.device.as_deref().unwrap_or("-");
+            let _ = writeln!(out, "  {} ({device}): {}", approval.role, approval.reason);
+        }
+    }
+    if !plan.manual.is_empty() {
+        let _ = writeln!(out, "\n{}", t(Msg::Manual));
+        for step in &plan.manual {
+            let _ = writeln!(out, "  {}: {}", step.device, step.text);
+        }
+    }
+    if !plan.rollback_order.is_empty() {
+        let _ = writeln!(out, "\n{}", t(Msg::RollbackOrder));
+        let _ = writeln!(out, "  {}", plan.rollback_order.join(" → "));
+    }
+    if !plan.script_failures.is_empty() {
+        let _ = writeln!(out, "\n{}", t(Msg::ScriptFailures));
+        for failure in &plan.script_failures {
+            let device = failure.device.as_deref().unwrap_or("-");
+            let _ = writeln!(out, "  {} ({device}): {}", failure.script, failure.message);
+        }
+    }
+    out
+}
+
+fn findings(out: &mut String, list: &[PlanFinding], lang: Lang, indent: &str) {
+    for finding in review_findings(list) {
+        let label = match finding.level() {
+            Some(level) => i18n::risk(level, lang).to_string(),
+            None => i18n::finding_kind(finding.kind_name(), lang).to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{indent}[{label}] {}  ({})",
+            finding.summary(),
+            origin(finding)
+        );
+    }
+}
+
+fn device_block(out: &mut String, device: &PlanDevice, lang: Lang) {
+    let t = |m: Msg| m.text(lang);
+    let _ = writeln!(
+        out,
+        "\n== {} {}: {} ({}, {}, {}) ==",
+        t(Msg::Wave),
+        device.wave,
+        device.name,
+        device.platform,
+        device.env,
+        i18n::status(&device.status, lang)
+    );
+    if let Some(verified) = device.verified {
+        let word = if verified {
+            Msg::Verified
+        } else {
+            Msg::Unverified
+        };
+        let _ = writeln!(out, "  ({})", t(word));
+    }
+    let _ = writeln!(out, "  {}:", t(Msg::Changes));
+    for change in &device.changes {
+        let _ = writeln!(out, "    {}", change_line(change));
+    }
+    for (label, lines) in [
+        (Msg::StepPrecheck, &device.steps.precheck),
+        (Msg::StepApply, &device.steps.apply),
+        (Msg::StepVerify, &device.steps.verify),
+        (Msg::StepRollback, &device.steps.rollback),
+        (Msg::StepManual, &device.manual),
+    ] {
+        if lines.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  {}:", t(label));
+        for line in lines {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+}
+
+/// Returns one change as `+ path > line`, `- …` or `~ … : before → after`.
+pub fn change_line(change: &PlanChange) -> String {
+    let context = if change.path.len() > 1 {
+        format!("{} > ", change.path[..change.path.len() - 1].join(" > "))
+    } else {
+        String::new()
+    };
+    let before = change.before.as_deref().unwrap_or("");
+    let after = change.after.as_deref().unwrap_or("");
+    match change.op.as_str() {
+        "add" => format!("+ {context}{after}"),
+        "remove" => format!("- {context}{before}"),
+        "move" => format!("↕ {context}{after}"),
+        _ => format!("~ {context}{before} → {after}"),
+    }
+}

@@ -1,0 +1,164 @@
+//! A plan as an Excel work procedure (作業手順書): one row per step with
+//! wave, device, step kind, command, expected result, rollback command and
+//! a checkbox column, plus a summary sheet.
+
+use super::i18n::{self, Lang, Msg};
+use super::plan_rows::rows;
+use crate::plan::Plan;
+use rust_xlsxwriter::{
+    DataValidation, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+/// The unticked and ticked marks of the checkbox column.
+pub const CHECKBOX: [&str; 2] = ["☐", "☑"];
+
+/// Returns the workbook as the bytes of an `.xlsx` file.
+pub fn render(plan: &Plan, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(0xDDE3EE)
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let body = Format::new()
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Top);
+    let mono = body.clone().set_font_name("Consolas");
+    let check = body
+        .clone()
+        .set_align(FormatAlign::Center)
+        .set_font_size(14);
+
+    let procedure = workbook.add_worksheet();
+    procedure.set_name(Msg::ProcedureTitle.text(lang))?;
+    write_procedure(procedure, plan, lang, &header, &body, &mono, &check)?;
+
+    let summary = workbook.add_worksheet();
+    summary.set_name(Msg::Summary.text(lang))?;
+    write_summary(summary, plan, lang, &header, &body)?;
+
+    workbook.save_to_buffer()
+}
+
+fn write_procedure(
+    sheet: &mut Worksheet,
+    plan: &Plan,
+    lang: Lang,
+    header: &Format,
+    body: &Format,
+    mono: &Format,
+    check: &Format,
+) -> Result<(), XlsxError> {
+    let t = |m: Msg| m.text(lang);
+    let columns: [(Msg, f64); 8] = [
+        (Msg::Number, 6.0),
+        (Msg::Wave, 8.0),
+        (Msg::Device, 20.0),
+        (Msg::StepKind, 12.0),
+        (Msg::Command, 60.0),
+        (Msg::Expected, 36.0),
+        (Msg::RollbackCommand, 50.0),
+        (Msg::Done, 8.0),
+    ];
+    for (col, (label, width)) in columns.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width)?;
+        sheet.write_string_with_format(0, col as u16, t(*label), header)?;
+    }
+    let rows = rows(plan);
+    for (i, row) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_number_with_format(r, 0, row.number as f64, body)?;
+        sheet.write_number_with_format(r, 1, f64::from(row.wave), body)?;
+        sheet.write_string_with_format(r, 2, &row.device, body)?;
+        sheet.write_string_with_format(r, 3, t(row.kind.label()), body)?;
+        sheet.write_string_with_format(r, 4, &row.command, mono)?;
+        sheet.write_string_with_format(r, 5, t(row.kind.expected()), body)?;
+        sheet.write_string_with_format(r, 6, &row.rollback, mono)?;
+        sheet.write_string_with_format(r, 7, CHECKBOX[0], check)?;
+        // Tall enough for the block, capped so one huge block stays usable.
+        let lines = row
+            .command
+            .lines()
+            .count()
+            .max(row.rollback.lines().count())
+            .max(1);
+        sheet.set_row_height(r, (lines.min(40) as f64) * 15.0 + 4.0)?;
+    }
+    if !rows.is_empty() {
+        let last = rows.len() as u32;
+        let validation = DataValidation::new().allow_list_strings(&CHECKBOX)?;
+        sheet.add_data_validation(1, 7, last, 7, &validation)?;
+        sheet.autofilter(0, 0, last, 7)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_landscape();
+    Ok(())
+}
+
+fn write_summary(
+    sheet: &mut Worksheet,
+    plan: &Plan,
+    lang: Lang,
+    header: &Format,
+    body: &Format,
+) -> Result<(), XlsxError> {
+    let t = |m: Msg| m.text(lang);
+    sheet.set_column_width(0, 24.0)?;
+    sheet.set_column_width(1, 80.0)?;
+    sheet.write_string_with_format(0, 0, t(Msg::Item), header)?;
+    sheet.write_string_with_format(0, 1, t(Msg::Value), header)?;
+    let mut lines: Vec<(String, String)> = vec![
+        (t(Msg::PlanTitle).into(), i18n::summary(plan, lang)),
+        (
+            t(Msg::From).into(),
+            format!("{} ({})", plan.from.rev, plan.from.commit),
+        ),
+        (
+            t(Msg::To).into(),
+            format!("{} ({})", plan.to.rev, plan.to.commit),
+        ),
+        (t(Msg::Hash).into(), plan.hash.clone()),
+        (t(Msg::Risk).into(), i18n::risk(plan.risk, lang).into()),
+    ];
+    for wave in &plan.waves {
+        lines.push((
+            format!("{} {}", t(Msg::Wave), wave.number),
+            format!("{}: {}", wave.env, wave.devices.join(", ")),
+        ));
+    }
+    for approval in &plan.approvals_required {
+        lines.push((
+            t(Msg::ApprovalsRequired).into(),
+            format!(
+                "{} ({}): {}",
+                approval.role,
+                approval.device.as_deref().unwrap_or("-"),
+                approval.reason
+            ),
+        ));
+    }
+    for hit in &plan.impact {
+        lines.push((
+            t(Msg::Impact).into(),
+            format!("{}: {} ({})", hit.device, hit.reason, hit.path.join(" → ")),
+        ));
+    }
+    for step in &plan.manual {
+        lines.push((
+            t(Msg::Manual).into(),
+            format!("{}: {}", step.device, step.text),
+        ));
+    }
+    lines.push((
+        t(Msg::RollbackOrder).into(),
+        plan.rollback_order.join(" → "),
+    ));
+    for (i, (item, value)) in lines.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string_with_format(r, 0, item, body)?;
+        sheet.write_string_with_format(r, 1, value, body)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! The shipped rule library, compiled into the binary so an installed henko
+//! has it with no source tree around. Keep the lists in step with the
+//! `scripts/` folder (a unit test compares them).
+
+/// Shipped rules: (file name, source).
+pub(crate) const RULES: &[(&str, &str)] = &[
+    ("firewall.rhai", include_str!("../../scripts/firewall.rhai")),
+    ("ha.rhai", include_str!("../../scripts/ha.rhai")),
+    ("impact.rhai", include_str!("../../scripts/impact.rhai")),
+    (
+        "interfaces.rhai",
+        include_str!("../../scripts/interfaces.rhai"),
+    ),
+    (
+        "loadbalancer.rhai",
+        include_str!("../../scripts/loadbalancer.rhai"),
+    ),
+    (
+        "management.rhai",
+        include_str!("../../scripts/management.rhai"),
+    ),
+    ("plan.rhai", include_str!("../../scripts/plan.rhai")),
+    ("routing.rhai", include_str!("../../scripts/routing.rhai")),
+    ("secrets.rhai", include_str!("../../scripts/secrets.rhai")),
+    ("sshd.rhai", include_str!("../../scripts/sshd.rhai")),
+    ("storage.rhai", include_str!("../../scripts/storage.rhai")),
+    ("vm.rhai", include_str!("../../scripts/vm.rhai")),
+];
+
+/// Shipped modules rules import: (path under `scripts/`, source).
+pub(crate) const MODULES: &[(&str, &str)] = &[(
+    "lib/checks.rhai",
+    include_str!("../../scripts/lib/checks.rhai"),
+)];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn rhai_files(dir: &Path, prefix: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read scripts folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
+            .map(|p| format!("{prefix}{}", p.file_name().unwrap().to_string_lossy()))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn lists_match_the_scripts_folder() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
+        let mut rules: Vec<String> = RULES.iter().map(|(n, _)| n.to_string()).collect();
+        rules.sort();
+        assert_eq!(rules, rhai_files(&root, ""), "update RULES in builtin.rs");
+        let mut modules: Vec<String> = MODULES.iter().map(|(n, _)| n.to_string()).collect();
+        modules.sort();
+        assert_eq!(
+            modules,
+            rhai_files(&root.join("lib"), "lib/"),
+            "update MODULES in builtin.rs"
+        );
+        for (name, text) in RULES.iter().chain(MODULES) {
+            let on_disk = std::fs::read_to_string(root.join(name)).expect("read script");
+            assert_eq!(&on_disk, text, "{name} is stale; rebuild");
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Helper functions scripts call on changes and lines: glob matching on
+//! paths, section headers, `key value` lookups, sizes.
+
+use rhai::{Array, Dynamic, Engine, ImmutableString, Map};
+
+/// Returns true when `text` matches the glob `pattern` (`*` any run of
+/// characters, `?` one character), ignoring ASCII case.
+pub(crate) fn glob_match(text: &str, pattern: &str) -> bool {
+    let text: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let pattern: Vec<char> = pattern.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let (mut t, mut p) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+            t += 1;
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            backtrack = Some((p, t));
+            p += 1;
+        } else if let Some((star, matched)) = backtrack {
+            p = star + 1;
+            t = matched + 1;
+            backtrack = Some((star, matched + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+fn path_of(change: &Map) -> Vec<String> {
+    change
+        .get("path")
+        .and_then(|p| p.clone().try_cast::<Array>())
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e.to_string())
+        .collect()
+}
+
+/// Returns true when the `" > "`-separated glob segments of `pattern` match
+/// consecutive elements of `path`, anywhere in it.
+pub(crate) fn path_matches(path: &[String], pattern: &str) -> bool {
+    let segments: Vec<&str> = pattern.split(" > ").map(str::trim).collect();
+    if segments.len() > path.len() {
+        return false;
+    }
+    (0..=path.len() - segments.len()).any(|start| {
+        segments
+            .iter()
+            .zip(&path[start..])
+            .all(|(segment, element)| glob_match(element, segment))
+    })
+}
+
+/// Returns the value of a `key value` line: the text after `key` and a
+/// separator (space, `:` or `=`), unquoted; `None` when the line does not
+/// set `key`. Keys compare ignoring ASCII case.
+pub(crate) fn value_of(line: &str, key: &str) -> Option<String> {
+    let line = line.trim();
+    let key = key.trim();
+    let head = line.get(..key.len())?;
+    if !head.eq_ignore_ascii_case(key) {
+        return None;
+    }
+    let rest = &line[key.len()..];
+    let first = rest.chars().next();
+    let value = match first {
+        None => "",
+        Some(c) if c.is_whitespace() || c == ':' || c == '=' => {
+            rest.trim_start().trim_start_matches([':', '=']).trim()
+        }
+        Some(_) => return None,
+    };
+    Some(unquote(value).to_string())
+}
+
+fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if value.len() >= 2 && value.starts_with(quote) && value.ends_with(quote) {
+            let inner = &value[1..value.len() - 1];
+            if !inner.contains(quote) {
+                return inner;
+            }
+        }
+    }
+    value
+}
+
+/// Splits a line into words, keeping quoted strings together (quotes removed).
+pub(crate) fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut in_word = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => current.push(c),
+            None if c == '"' || c == '\'' => {
+                quote = Some(c);
+                in_word = true;
+            }
+            None if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut current));
+                    in_word = false;
+                }
+            }
+            None => {
+                current.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(current);
+    }
+    out
+}
+
+/// Parses a size such as `16GB`, `16 GiB`, `512m`, `2T` or `8192` into
+/// mebibytes (a bare number is taken as MB).
+pub(crate) fn size_mb(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let number: f64 = text[..digits].parse().ok()?;
+    let unit = text[digits..].trim().to_ascii_lowercase();
+    let factor = match unit.trim_end_matches(['b', 'i']) {
+        "" | "m" => 1.0,
+        "k" => 1.0 / 1024.0,
+        "g" => 1024.0,
+        "t" => 1024.0 * 1024.0,
+        _ => return None,
+    };
+    Some((number * factor).round() as i64)
+}
+
+fn change_text(change: &Map) -> Dynamic {
+    change.get("text").cloned().unwrap_or(Dynamic::UNIT)
+}
+
+fn opt(value: Option<String>) -> Dynamic {
+    value.map_or(Dynamic::UNIT, |v| Dynamic::from(ImmutableString::from(v)))
+}
+
+/// Registers the helper functions on `engine`.
+pub(crate) fn register(engine: &mut Engine) {
+    engine.register_fn("glob_match", |text: &str, pattern: &str| {
+        glob_match(text, pattern)
+    });
+    engine.register_fn("path_matches", |change: Map, pattern: &str| {
+        path_matches(&path_of(&change), pattern)
+    });
+    engine.register_fn("under", |change: Map, pattern: &str| {
+        let path = path_of(&change);
+        let headers = &path[..path.len().saturating_sub(1)];
+        headers.iter().any(|h| glob_match(h, pattern))
+    });
+    engine.register_fn("section", |change: Map| -> String {
+        path_of(&change).into_iter().next().unwrap_or_default()
+    });
+    engine.register_fn("parent", |change: Map| -> String {
+        let path = path_of(&change);
+        path.len()
+            .checked_sub(2)
+            .map(|i| path[i].clone())
+            .unwrap_or_default()
+    });
+    engine.register_fn("value_of", |line: &str, key: &str| opt(value_of(line, key)));
+    engine.register_fn("value_of", |_: (), _: &str| Dynamic::UNIT);
+    engine.register_fn("value_of", |change: Map, key: &str| {
+        let text = change_text(&change);
+        match text.into_immutable_string() {
+            Ok(text) => opt(value_of(&text, key)),
+            Err(_) => Dynamic::UNIT,
+        }
+    });
+    engine.register_fn("words", |line: &str| -> Array {
+        words(line).into_iter().map(Dynamic::from).collect()
+    });
+    engine.register_fn("words", |_: ()| Array::new());
+    engine.register_fn("join", |items: Array, separator: &str| -> String {
+        items
+            .iter()
+            .map(|item| item.to_string())
+            .collect::<Vec<_>>()
+            .join(separator)
+    });
+    engine.register_fn("contains_any", |text: &str, chars: &str| {
+        text.chars().any(|c| chars.contains(c))
+    });
+    engine.register_fn("size_mb", |text: &str| {
+        size_mb(text).map_or(Dynamic::UNIT, Dynamic::from)
+    });
+    engine.register_fn("size_mb", |n: i64| n);
+    engine.register_fn("size_mb", |_: ()| Dynamic::UNIT);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_like_a_shell_ignoring_case() {
+        assert!(glob_match("router bgp 65001", "router bgp *"));
+        assert!(glob_match("Interface Gi0/1", "interface *"));
+        assert!(glob_match("edit 5", "edit ?"));
+        assert!(!glob_match("router ospf 1", "router bgp *"));
+        assert!(glob_match("a*b", "a*b"));
+        assert!(glob_match("", "*"));
+        assert!(!glob_match("abc", "ab"));
+    }
+
+    #[test]
+    fn path_patterns_match_consecutive_elements_anywhere() {
+        let path: Vec<String> = ["protocols", "bgp", "group EXT", "neighbor 10.0.0.1"]
+            .map(String::from)
+            .to_vec();
+        assert!(path_matches(&path, "bgp > group * > neighbor *"));
+        assert!(path_matches(&path, "neighbor *"));
+        assert!(!path_matches(&path, "protocols > group *"));
+    }
+
+    #[test]
+    fn values_come_from_key_value_lines_of_any_dialect() {
+        assert_eq!(
+            value_of("ip address 10.0.0.1 255.255.255.0", "ip address").unwrap(),
+            "10.0.0.1 255.255.255.0"
+        );
+        assert_eq!(
+            value_of("set srcaddr \"all\"", "set srcaddr").unwrap(),
+            "all"
+        );
+        assert_eq!(value_of("cpu: 4", "cpu").unwrap(), "4");
+        assert_eq!(
+            value_of("PermitRootLogin = yes", "permitrootlogin").unwrap(),
+            "yes"
+        );
+        assert_eq!(value_of("cpus: 4", "cpu"), None);
+        assert_eq!(value_of("shutdown", "shutdown").unwrap(), "");
+    }
+
+    #[test]
+    fn words_keep_quoted_strings_together() {
+        assert_eq!(
+            words(r#"set member "web 1" "web2""#),
+            ["set", "member", "web 1", "web2"]
+        );
+        assert_eq!(words(r#"set srcaddr """#), ["set", "srcaddr", ""]);
+    }
+
+    #[test]
+    fn sizes_become_megabytes() {
+        assert_eq!(size_mb("16GB"), Some(16384));
+        assert_eq!(size_mb("16 GiB"), Some(16384));
+        assert_eq!(size_mb("8192"), Some(8192));
+        assert_eq!(size_mb("1T"), Some(1048576));
+        assert_eq!(size_mb("lots"), None);
+    }
+}
