@@ -16,6 +16,12 @@
 //!   marks the node at PATH the same way, `activate PATH` unmarks it.
 //! - `delete PATH` removes the subtree at PATH; `insert PATH before|after
 //!   X Y` and PAN-OS `move PATH before|after|top|bottom [X]` reorder siblings.
+//! - A token whose only child is a plain token leaf becomes ONE leaf
+//!   holding both (`host-name r1`, `address 10.0.0.1/24`, `disable` stays
+//!   alone), so a single-valued setting reads as `keyword value` and a new
+//!   value is a modify. A keyword with several values keeps one child per
+//!   value (`name-server` / `1.1.1.1`, `8.8.8.8`). This is decided on the
+//!   token tree, so braces and set forms still agree.
 //! - Sibling nodes with the same token are one node (statements merge the
 //!   way Junos merges them); children keep first-appearance order.
 //! - Comments (`#`, `/* */`, and `## Last commit` headers) are dropped. A
@@ -329,7 +335,16 @@ impl Arena {
                     rulebase: context.rulebase
                         || matches!(key, "rulebase" | "pre-rulebase" | "post-rulebase"),
                 };
-                let span = self.nodes[child].span;
+                let mut span = self.nodes[child].span;
+                if let Some(value) = self.setting_value(child, &text, ordered) {
+                    span.end = span.end.max(value.1);
+                    return Node {
+                        text: format!("{text} {}", value.0),
+                        span,
+                        children: Vec::new(),
+                        ordered: false,
+                    };
+                }
                 let nodes = self.build(child, inner);
                 Node {
                     text,
@@ -339,6 +354,22 @@ impl Arena {
                 }
             })
             .collect()
+    }
+}
+
+impl Arena {
+    /// Returns the value token (and its line) when node `id` with `text` is
+    /// a setting: exactly one child, itself a token leaf, no tags on either.
+    fn setting_value(&mut self, id: usize, text: &str, ordered: bool) -> Option<(String, u32)> {
+        let [only] = self.nodes[id].children[..] else {
+            return None;
+        };
+        let value = &self.nodes[only];
+        if ordered || !value.children.is_empty() || has_prefix(text) || has_prefix(&value.text) {
+            return None;
+        }
+        let line = value.span.end;
+        Some((std::mem::take(&mut self.nodes[only].text), line))
     }
 }
 
