@@ -1,7 +1,8 @@
 //! Hostile input (issue 6): every parser returns a tree, with warnings, for
 //! empty files, NUL bytes, invalid UTF-8, 10,000-deep nesting, a 100 MB
 //! single line and a million lines, in linear time and without unbounded
-//! recursion.
+//! recursion. Time limits are loose on purpose (debug build, shared
+//! machine): they catch quadratic blow-ups, not small regressions.
 
 use std::time::{Duration, Instant};
 
@@ -124,7 +125,7 @@ fn a_million_lines_parse_in_linear_time() {
     let (million, nodes) = time(1_000_000, Dialect::Ios, block);
     assert!(nodes >= 3, "re-entered sections merge into one");
     assert!(
-        million < Duration::from_secs(30),
+        million < Duration::from_secs(90),
         "1M ios lines took {million:?}"
     );
     for (dialect, unit) in [
