@@ -94,7 +94,7 @@ fn hundred_megabyte_single_line() {
         let tree = parse(line.as_bytes(), dialect, &ParseOptions::default());
         assert_eq!(tree.roots.len(), 1);
         assert!(
-            started.elapsed() < Duration::from_secs(20),
+            started.elapsed() < Duration::from_secs(90),
             "{dialect}: {:?}",
             started.elapsed()
         );
@@ -162,7 +162,7 @@ fn distinct_wide_sections_stay_linear() {
     let tree = parse(text.as_bytes(), Dialect::Junos, &ParseOptions::default());
     assert_eq!(tree.roots[0].children.len(), 100_000);
     assert!(
-        started.elapsed() < Duration::from_secs(20),
+        started.elapsed() < Duration::from_secs(90),
         "{:?}",
         started.elapsed()
     );
