@@ -239,4 +239,25 @@ mod tests {
             "{masked}"
         );
     }
+
+    #[test]
+    fn masks_panos_xml_and_set_phash() {
+        let tree = parse(
+            b"<config><mgt-config><users><entry name=\"admin\"><phash>$1$abcd$efgh</phash></entry></users></mgt-config></config>",
+            Dialect::PanosXml,
+            &ParseOptions::default(),
+        );
+        let masked = super::super::serialize(&mask_tree(&tree, None));
+        assert!(
+            !masked.contains("$1$abcd$efgh") && masked.contains("<phash>&lt;secret:"),
+            "{masked}"
+        );
+        let tree = parse(
+            b"set mgt-config users admin phash $1$abcd$efgh\n",
+            Dialect::Junos,
+            &ParseOptions::default(),
+        );
+        let masked = super::super::serialize(&mask_tree(&tree, None));
+        assert!(!masked.contains("$1$abcd$efgh"), "{masked}");
+    }
 }
