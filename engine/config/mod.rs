@@ -10,7 +10,7 @@
 //!
 //! Each dialect module documents its conventions (node texts, dropped
 //! lines, ordered sections): [`ios`], [`fortios`], [`junos`], [`panos_xml`],
-//! [`structured`] (yaml, json), [`ini`], [`csv`], [`lines`]. [`serialize()`]
+//! [`structured`] (yaml, json), [`ini`], [`csv`], [`sheet`] (xlsx), [`lines`]. [`serialize()`]
 //! writes a tree back so that parsing the output gives the same tree.
 
 pub mod at_rest;
@@ -24,10 +24,12 @@ pub mod ini;
 mod input;
 pub mod ios;
 pub mod junos;
+mod junos_arena;
 mod junos_lex;
 pub mod lines;
 pub mod noise;
 pub mod panos_xml;
+mod secret_names;
 mod secret_rules;
 pub mod secrets;
 pub mod serialize;
