@@ -62,7 +62,13 @@ impl<'a> Walk<'a> {
     fn level(&mut self, from: &'a [Node], to: &'a [Node], ordered: bool) {
         // The common case: nothing changed at this level. No hashing, no
         // allocation, just a walk into the sections.
-        if from.len() == to.len() && from.iter().zip(to).all(|(a, b)| a.text == b.text) {
+        // Pairing by position is exact unless an unordered level repeats a
+        // section header (two `interface X` blocks): their subtrees may
+        // have swapped places, so such levels are matched properly.
+        if from.len() == to.len()
+            && from.iter().zip(to).all(|(a, b)| a.text == b.text)
+            && (ordered || !has_duplicate_sections(from, to))
+        {
             for (a, b) in from.iter().zip(to) {
                 self.descend(a, b);
             }
@@ -225,9 +231,10 @@ impl<'a> Walk<'a> {
 }
 
 /// Links children with the same text that are still unlinked; in an ordered
-/// section those are moves. Duplicated texts pair up in file order.
+/// section those are moves. Among duplicated texts, a counterpart with the
+/// very same subtree is preferred, then file order.
 fn match_by_text(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link], ordered: bool) {
-    // Text → first unlinked TO index; `next` chains duplicates so that a
+    // Text → first TO index with that text; `next` chains the others, so a
     // config with a thousand identical lines stays linear.
     let mut next = vec![usize::MAX; to.len()];
     let mut heads: FastMap<&str, usize> = FastMap::default();
@@ -247,11 +254,27 @@ fn match_by_text(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link], o
         let Some(head) = heads.get_mut(from[i].text.as_str()) else {
             continue;
         };
+        // Skip entries already taken by an out-of-order pick below.
+        while *head != usize::MAX && lt[*head] != Link::None {
+            *head = next[*head];
+        }
         if *head == usize::MAX {
             continue;
         }
-        let j = *head;
-        *head = next[j];
+        let mut j = *head;
+        if !same_subtree(&from[i], &to[j]) {
+            let mut candidate = next[j];
+            while candidate != usize::MAX {
+                if lt[candidate] == Link::None && same_subtree(&from[i], &to[candidate]) {
+                    j = candidate;
+                    break;
+                }
+                candidate = next[candidate];
+            }
+        }
+        if j == *head {
+            *head = next[j];
+        }
         let (a, b) = if ordered {
             (Link::Moved(j), Link::Moved(i))
         } else {
@@ -260,6 +283,43 @@ fn match_by_text(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link], o
         lf[i] = a;
         lt[j] = b;
     }
+}
+
+/// True when a text that opens a section on either side appears twice at
+/// this level (texts already known to be pairwise equal).
+fn has_duplicate_sections(from: &[Node], to: &[Node]) -> bool {
+    if !from.iter().chain(to).any(Node::is_section) {
+        return false;
+    }
+    let mut seen: FastMap<&str, ()> = FastMap::default();
+    from.iter()
+        .any(|n| seen.insert(n.text.as_str(), ()).is_some())
+}
+
+/// True when two nodes have the same text and, as far as a 64-bit digest
+/// can tell, the same subtree: children in order where order matters, as a
+/// multiset elsewhere. Line numbers do not count. Only a preference among
+/// duplicates rides on it, so a collision costs a clumsier diff, never a
+/// wrong one.
+fn same_subtree(a: &Node, b: &Node) -> bool {
+    a.text == b.text && subtree_digest(a) == subtree_digest(b)
+}
+
+fn subtree_digest(node: &Node) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = super::hash::LineHasher::default();
+    node.text.hash(&mut hasher);
+    let mut digest = hasher.finish();
+    let mut unordered = 0u64;
+    for child in &node.children {
+        let child = subtree_digest(child);
+        if node.ordered {
+            digest = (digest.rotate_left(5) ^ child).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        } else {
+            unordered = unordered.wrapping_add(child.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        }
+    }
+    digest ^ unordered.rotate_left(17) ^ node.children.len() as u64
 }
 
 #[cfg(test)]

@@ -276,3 +276,89 @@ fn negation_pairs_with_the_setting() {
         ["modify interface Gi0/1 / no shutdown [shutdown] -> [no shutdown]"]
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Random trees of up to three levels over a small vocabulary, so that
+    /// duplicates, shared keys and repeated sections all occur.
+    fn nodes(depth: u32) -> BoxedStrategy<Vec<Node>> {
+        let word = prop::sample::select(vec![
+            "hostname r1",
+            "hostname r2",
+            "description a",
+            "description b",
+            "ip address 10.0.0.1 255.255.255.0",
+            "ntp server 1.1.1.1",
+            "shutdown",
+            "no shutdown",
+            "set ip 10.0.0.1/24",
+            "permit ip any any",
+            "interface Gi0/1",
+            "router bgp 65000",
+        ]);
+        let leaf = (word, any::<bool>()).prop_map(|(text, ordered)| Node {
+            text: text.to_string(),
+            span: LineSpan { start: 1, end: 1 },
+            children: Vec::new(),
+            ordered,
+        });
+        if depth == 0 {
+            return prop::collection::vec(leaf, 0..6).boxed();
+        }
+        let inner = (leaf, nodes(depth - 1)).prop_map(|(mut node, children)| {
+            node.children = children;
+            node
+        });
+        prop::collection::vec(inner, 0..6).boxed()
+    }
+
+    fn tree_of(roots: Vec<Node>) -> ConfigTree {
+        ConfigTree {
+            dialect: Dialect::Ios,
+            roots,
+            ordered: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Reverses every unordered child list (order is not a change there).
+    fn reorder(nodes: &mut Vec<Node>, ordered: bool) {
+        if !ordered {
+            nodes.reverse();
+        }
+        for node in nodes {
+            let ordered = node.ordered;
+            reorder(&mut node.children, ordered);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_tree_has_no_changes_against_itself(roots in nodes(2)) {
+            let tree = tree_of(roots);
+            prop_assert!(diff_trees(&tree, &tree, &DiffOptions::default()).is_empty());
+        }
+
+        #[test]
+        fn reordering_unordered_sections_is_no_change(roots in nodes(2)) {
+            let tree = tree_of(roots);
+            let mut shuffled = tree.clone();
+            reorder(&mut shuffled.roots, false);
+            let changes = diff_trees(&tree, &shuffled, &DiffOptions::default());
+            prop_assert!(changes.is_empty(), "{:?}", changes);
+        }
+
+        #[test]
+        fn different_trees_have_changes_and_every_change_has_a_path(a in nodes(2), b in nodes(2)) {
+            let (a, b) = (tree_of(a), tree_of(b));
+            let changes = diff_trees(&a, &b, &DiffOptions::default());
+            prop_assert!(changes.iter().all(|c| !c.path.is_empty()));
+            if changes.is_empty() {
+                // No change means the same multiset of subtrees at the top.
+                prop_assert_eq!(a.roots.len(), b.roots.len());
+            }
+        }
+    }
+}
