@@ -162,6 +162,30 @@ fn acl_entry_moved_in_an_ordered_section() {
 }
 
 #[test]
+fn numbered_access_list_lines_keep_their_order_at_the_top_level() {
+    let a = "hostname r1\naccess-list 10 permit 10.0.0.0 0.0.0.255\naccess-list 10 permit 10.1.0.0 0.0.0.255\naccess-list 10 deny any\n";
+    let b = "access-list 10 permit 10.1.0.0 0.0.0.255\nhostname r1\naccess-list 10 deny any\naccess-list 10 permit 10.0.0.0 0.0.0.255\n";
+    let changes = diff(Dialect::Ios, a, b);
+    assert_eq!(
+        summary(&changes),
+        ["move access-list 10 permit 10.0.0.0 0.0.0.255 [access-list 10 permit 10.0.0.0 0.0.0.255] -> [access-list 10 permit 10.0.0.0 0.0.0.255]"]
+    );
+}
+
+#[test]
+fn longest_increasing_run_is_kept() {
+    assert_eq!(
+        longest_increasing(&[0, 2, 1, 3])
+            .iter()
+            .filter(|k| **k)
+            .count(),
+        3
+    );
+    assert_eq!(longest_increasing(&[3, 2, 1]), [false, false, true]);
+    assert!(longest_increasing(&[]).is_empty());
+}
+
+#[test]
 fn acl_insert_is_an_add_not_a_cascade_of_moves() {
     let a = "ip access-list extended EDGE\n permit tcp any any eq 22\n deny ip any any\n";
     let b = "ip access-list extended EDGE\n permit tcp any any eq 22\n permit tcp any any eq 443\n deny ip any any\n";
