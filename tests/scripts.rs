@@ -419,3 +419,48 @@ fn findings_are_identical_whatever_the_thread_count() {
     assert_eq!(one, run(4));
     assert_eq!(one, run(3));
 }
+
+/// Returns the first fenced block of `lang` in `text` after `marker`.
+fn fenced(text: &str, marker: &str, lang: &str) -> String {
+    let start = text.find(marker).expect("marker in README");
+    let open = format!("```{lang}\n");
+    let from = start + text[start..].find(&open).expect("code block") + open.len();
+    let len = text[from..].find("```").expect("closing fence");
+    text[from..from + len].to_string()
+}
+
+#[test]
+fn the_readme_tutorial_works_as_written() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/README.md"),
+    )
+    .unwrap();
+    let env = TestEnv::new();
+    env.write(
+        "myrules/syslog.rhai",
+        fenced(&readme, "**1. Make a folder", "rhai"),
+    );
+    env.write(
+        "myrules/tests/syslog.yaml",
+        fenced(&readme, "**2. Write its tests", "yaml"),
+    );
+    let out = env
+        .henko()
+        .args(["scripts", "test", "myrules/tests"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = fenced(&readme, "**3. Run them:**", "console");
+    for line in shown.lines().filter(|l| l.starts_with("test ")) {
+        assert!(
+            stdout.contains(line),
+            "README shows `{line}`, the command printed:\n{stdout}"
+        );
+    }
+}
