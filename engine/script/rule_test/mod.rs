@@ -416,7 +416,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "needs the real dialect parsers (config branch) on main"]
     fn every_shipped_case_passes() {
         let set = shipped_set();
         let mut failures = Vec::new();
