@@ -464,3 +464,81 @@ fn the_readme_tutorial_works_as_written() {
         );
     }
 }
+
+/// Runs the shipped rules over one window of the embedded demo and returns
+/// one line per risk: `device  level  rule`, plus the assessment.
+fn demo_window(from: &str, to: &str) -> (Vec<String>, Assessment) {
+    use henko::source::Snapshot;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/demo");
+    let from = Snapshot::resolve(root.join(from).to_str().unwrap(), None).unwrap();
+    let to = Snapshot::resolve(root.join(to).to_str().unwrap(), None).unwrap();
+    let diff =
+        henko::diff::diff_snapshots(&from, &to, &henko::diff::DiffOptions::default()).unwrap();
+    let assessment = assess(&shipped(), &diff.devices, &diff.inventory);
+    assert!(assessment.failures.is_empty(), "{:?}", assessment.failures);
+    let mut lines: Vec<String> = assessment
+        .findings
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FindingKind::Risk { level, rule, .. } => Some(format!(
+                "{:<16} {:<8} {rule}",
+                f.device.as_deref().unwrap_or("(plan)"),
+                level.as_str()
+            )),
+            _ => None,
+        })
+        .collect();
+    lines.dedup();
+    (lines, assessment)
+}
+
+#[test]
+fn demo_first_window_risks() {
+    let (lines, assessment) = demo_window("2023-04-01", "2023-05-15");
+    // What issue 4 promises of the demo.
+    assert_eq!(
+        risk_of(&assessment, "w-core-rt01", "routing.bgp-neighbor-removed"),
+        Some(Level::High)
+    );
+    assert_eq!(
+        risk_of(&assessment, "w-app01", "vm.resized"),
+        Some(Level::Info)
+    );
+    assert_eq!(
+        risk_of(&assessment, "w-fw01", "secrets.rotated"),
+        Some(Level::Info)
+    );
+    assert_eq!(
+        risk_of(&assessment, "w-fw01", "firewall.policy-allows-any"),
+        Some(Level::High)
+    );
+    assert!(assessment.findings.iter().any(|f| matches!(&f.kind,
+        FindingKind::Apply { command } if command == "govc vm.change -vm w-app01 -c 8 -m 32768")));
+    assert!(assessment
+        .findings
+        .iter()
+        .all(|f| f.level() != Some(Level::Critical)));
+    insta::assert_snapshot!("demo_2023-04-01_2023-05-15_risks", lines.join("\n"));
+}
+
+#[test]
+fn demo_second_window_risks() {
+    let (lines, assessment) = demo_window("2023-05-15", "2023-06-30");
+    assert_eq!(
+        risk_of(&assessment, "w-slb01", "loadbalancer.member-removed"),
+        Some(Level::High)
+    );
+    assert_eq!(
+        risk_of(&assessment, "w-db01-sshd", "sshd.root-login-loosened"),
+        Some(Level::High)
+    );
+    assert_eq!(
+        risk_of(&assessment, "w-pure01", "storage.host-connection-removed"),
+        Some(Level::High)
+    );
+    assert_eq!(
+        risk_of(&assessment, "w-core-rt01", "firewall.policy-moved"),
+        Some(Level::Medium)
+    );
+    insta::assert_snapshot!("demo_2023-05-15_2023-06-30_risks", lines.join("\n"));
+}
