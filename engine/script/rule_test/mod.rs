@@ -433,6 +433,31 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_rule_has_a_firing_and_a_quiet_test() {
+        let call = regex::Regex::new(r#"risk\([^,]+,\s*"([a-z]+\.[a-z0-9-]+)""#).unwrap();
+        let mut rules = std::collections::BTreeSet::new();
+        for (_, text) in crate::script::builtin::RULES {
+            rules.extend(call.captures_iter(text).map(|c| c[1].to_string()));
+        }
+        assert!(rules.len() > 30, "{rules:?}");
+        let files = shipped_tests().expect("shipped tests parse");
+        let cases = files.iter().flat_map(|f| &f.file.tests);
+        let (mut fired, mut quiet) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+        for case in cases {
+            fired.extend(case.expect.iter().filter_map(|e| e.rule.clone()));
+            quiet.extend(case.absent.iter().cloned());
+        }
+        let missing: Vec<String> = rules
+            .iter()
+            .filter_map(|r| match (fired.contains(r), quiet.contains(r)) {
+                (true, true) => None,
+                (f, q) => Some(format!("{r} (firing test: {f}, quiet test: {q})")),
+            })
+            .collect();
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
+    #[test]
     fn a_broken_test_file_is_an_error_with_its_location() {
         let err = parse_file(
             "t.yaml",
