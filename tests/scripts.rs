@@ -542,3 +542,47 @@ fn demo_second_window_risks() {
     );
     insta::assert_snapshot!("demo_2023-05-15_2023-06-30_risks", lines.join("\n"));
 }
+
+#[test]
+fn a_symlink_out_of_the_scripts_folder_is_refused() {
+    let env = TestEnv::new();
+    env.write("outside/evil.rhai", "fn leak() { \"secret\" }\n");
+    user_rules(
+        &env,
+        "import \"lib/evil\" as evil;\nfn on_device(ctx) { ctx.note(evil::leak()); }\n",
+        SYSLOG_TESTS,
+    );
+    env.mkdir("rules/lib");
+    std::os::unix::fs::symlink(
+        env.join("outside/evil.rhai"),
+        env.join("rules/lib/evil.rhai"),
+    )
+    .unwrap();
+    let out = env
+        .henko()
+        .args(["scripts", "test", "rules/tests", "--no-default-scripts"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("leads outside the scripts folder"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("local.rhai:1:"), "{stderr}");
+}
+
+#[test]
+fn network_and_process_calls_do_not_exist() {
+    for call in [
+        "http_get(\"http://example.com\")",
+        "system(\"id\")",
+        "read_file(\"/etc/hosts\")",
+    ] {
+        let script = format!("fn on_device(ctx) {{\n    {call};\n}}\n");
+        let (code, text) = run_hostile(&script);
+        assert_eq!(code, Some(1), "{call}: {text}");
+        assert!(text.contains("local.rhai:2:"), "{call}: {text}");
+        assert!(text.contains("not found"), "{call}: {text}");
+    }
+}

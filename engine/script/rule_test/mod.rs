@@ -442,7 +442,10 @@ mod tests {
         assert!(rules.len() > 30, "{rules:?}");
         let files = shipped_tests().expect("shipped tests parse");
         let cases = files.iter().flat_map(|f| &f.file.tests);
-        let (mut fired, mut quiet) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+        let (mut fired, mut quiet) = (
+            std::collections::BTreeSet::new(),
+            std::collections::BTreeSet::new(),
+        );
         for case in cases {
             fired.extend(case.expect.iter().filter_map(|e| e.rule.clone()));
             quiet.extend(case.absent.iter().cloned());
