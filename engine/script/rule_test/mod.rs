@@ -45,6 +45,43 @@ pub fn shipped_tests() -> Result<Vec<LoadedFile>, RuleTestError> {
         .collect()
 }
 
+/// Rules and rule tests read from a snapshot's `scripts/` folder.
+#[derive(Debug, Default)]
+pub struct StoreScripts {
+    /// `(name relative to scripts/, source)`, as [`ScriptOptions::store_scripts`](super::ScriptOptions) wants them.
+    pub scripts: Vec<(String, String)>,
+    /// The test files of `scripts/tests/`.
+    pub tests: Vec<LoadedFile>,
+}
+
+/// Reads `scripts/*.rhai` (and modules below it) and `scripts/tests/*.yaml`
+/// from a snapshot's file tree.
+pub fn load_from_tree(tree: &dyn crate::source::FileTree) -> Result<StoreScripts, RuleTestError> {
+    let io = |e: crate::source::SourceError| RuleTestError::Io {
+        path: "scripts".into(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let mut found = StoreScripts::default();
+    for entry in tree.files().map_err(io)? {
+        let Some(name) = entry.path.strip_prefix("scripts/") else {
+            continue;
+        };
+        let is_test =
+            name.starts_with("tests/") && (name.ends_with(".yaml") || name.ends_with(".yml"));
+        if !is_test && !name.ends_with(".rhai") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&tree.read_entry(&entry).map_err(io)?).into_owned();
+        if is_test {
+            found.tests.push(parse_file(&entry.path, &text, None)?);
+        } else {
+            found.scripts.push((name.to_string(), text));
+        }
+    }
+    found.tests.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
+
 /// Returns true when `text` is the shipped test file called `file_name`.
 pub fn is_shipped(file_name: &str, text: &str) -> bool {
     super::builtin::TESTS
@@ -321,7 +358,7 @@ fn side_text(
             let dir = file
                 .dir
                 .as_ref()
-                .ok_or_else(|| "shipped tests cannot read files".to_string())?;
+                .ok_or_else(|| "tests shipped in the binary or read from a store cannot use before_file/after_file".to_string())?;
             std::fs::read_to_string(dir.join(path))
                 .map(Some)
                 .map_err(|e| format!("cannot read {}: {e}", dir.join(path).display()))
