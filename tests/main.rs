@@ -7,4 +7,5 @@ mod diff;
 mod inventory;
 mod plan;
 mod remediate;
+mod scripts;
 mod store;
