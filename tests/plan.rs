@@ -522,3 +522,61 @@ fn html_renders_in_a_headless_browser() {
     assert!(png.len() > 10_000, "screenshot is {} bytes", png.len());
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 }
+
+#[test]
+fn the_plan_is_byte_identical_whatever_the_thread_count() {
+    let env = setup();
+    let mut outputs = Vec::new();
+    for threads in ["1", "4"] {
+        let file = format!("plan-{threads}.json");
+        env.henko()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "plan",
+                "v1",
+                "v2",
+                "--no-default-scripts",
+                "--scripts",
+                "rules",
+                "-o",
+                &file,
+            ])
+            .assert()
+            .success();
+        outputs.push(std::fs::read(env.join(&file)).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
+fn operator_rules_in_the_store_are_used_and_checked() {
+    let env = setup();
+    env.write("v2/.henko/platforms/ios.yaml", "negate: [\n");
+    let output = env
+        .henko()
+        .args([
+            "plan",
+            "v1",
+            "v2",
+            "--no-default-scripts",
+            "--scripts",
+            "rules",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(".henko/platforms/ios.yaml"), "{stderr}");
+    env.write(
+        "v2/.henko/platforms/ios.yaml",
+        "idempotent:\n  - '^(ip route 0\\.0\\.0\\.0 0\\.0\\.0\\.0) '\n",
+    );
+    let plan = plan(&env, "rules", "plan.json", &[]);
+    let core = plan["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "core1")
+        .unwrap();
+    assert_eq!(core["verified"], true);
+}
