@@ -83,7 +83,11 @@ pub(crate) fn commit_on_ref(
         let log_message = format!("henko: {}", message.lines().next().unwrap_or_default());
         let moved = match tip {
             Some(old) => repo.reference_matching(refname, id, true, old, &log_message),
-            None => repo.reference(refname, id, false, &log_message),
+            // Creation must be compare-and-swap too: libgit2 checks `force =
+            // false` before taking the lock, so two creators could both win.
+            // A zero "expected" id means "must not exist yet", checked under
+            // the lock.
+            None => repo.reference_matching(refname, id, true, Oid::zero(), &log_message),
         };
         match moved {
             Ok(_) => return Ok(RefUpdate::Committed(id)),
