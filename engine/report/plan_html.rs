@@ -20,12 +20,13 @@ h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid var(--line);padding-
 h3{font-size:15px;margin:16px 0 6px}
 table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0 12px}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#eef0f4;font-weight:600}
+th{background:#eef0f4;font-weight:600;white-space:nowrap}
+td:first-child{white-space:nowrap}
 code,pre{font:13px/1.45 ui-monospace,"SFMono-Regular",Menlo,Consolas,"Noto Sans Mono CJK JP",monospace}
 pre{background:#fff;border:1px solid var(--line);border-left:4px solid #4a78c2;padding:8px 12px;margin:4px 0 12px;overflow-x:auto;white-space:pre}
 pre.rollback{border-left-color:#c2614a}
 pre.precheck,pre.verify{border-left-color:#6a8f3b}
-.badge{display:inline-block;border-radius:10px;padding:1px 10px;font-size:12px;font-weight:700;color:#fff;background:#8a93a6}
+.badge{display:inline-block;white-space:nowrap;border-radius:10px;padding:1px 10px;font-size:12px;font-weight:700;color:#fff;background:#8a93a6}
 .r-info{background:#4a78c2}.r-low{background:#3b8f5a}.r-medium{background:#c49a1b}.r-high{background:#d2691e}.r-critical{background:#c0392b}
 .device{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 16px;margin:12px 0}
 .meta{color:var(--muted)}
