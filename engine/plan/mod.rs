@@ -6,6 +6,7 @@ pub mod approval;
 mod build;
 mod error;
 mod file;
+mod finding;
 pub mod gate;
 mod hash;
 mod model;
