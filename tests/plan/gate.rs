@@ -109,3 +109,102 @@ fn a_failing_script_exits_2_unless_keep_going() {
     let (code, out) = check(&env, "plan.json", &["--fail-on", "none"]);
     assert_eq!(code, 1, "{out}");
 }
+
+#[test]
+fn a_moved_branch_makes_the_plan_stale() {
+    let env = setup();
+    for side in ["v1", "v2"] {
+        env.henko()
+            .args(["--repo", "store", "snapshot", side])
+            .assert()
+            .success();
+    }
+    env.henko()
+        .args([
+            "--repo",
+            "store",
+            "plan",
+            "HEAD~1",
+            "HEAD",
+            "--no-default-scripts",
+        ])
+        .args(["--scripts", "rules", "-o", "plan.json"])
+        .assert()
+        .success();
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(env.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["to"]["rev"], "HEAD");
+    assert_eq!(plan["to"]["commit"].as_str().unwrap().len(), 40);
+    approve(&env, "plan.json", "Taro Yamada", "network-lead");
+    let (code, out) = check(&env, "plan.json", &[]);
+    assert_eq!(code, 0, "{out}");
+    // A new snapshot moves HEAD: the approved plan no longer describes it.
+    env.write(
+        "v2/servers/web1.conf",
+        "PermitRootLogin prohibit-password\n",
+    );
+    env.henko()
+        .args(["--repo", "store", "snapshot", "v2"])
+        .assert()
+        .success();
+    let (code, out) = check(&env, "plan.json", &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("stale: FROM/TO now give plan"), "{out}");
+}
+
+#[test]
+fn the_demo_plan_with_the_shipped_rules_is_approved_and_passes() {
+    let env = crate::common::TestEnv::new();
+    env.henko()
+        .args(["demo", "--out", "demo"])
+        .assert()
+        .success();
+    let repo = ["--repo", "demo/store"];
+    env.henko()
+        .args(repo)
+        .args([
+            "plan",
+            "demo-2023-04-01",
+            "demo-2023-06-30",
+            "-o",
+            "plan.json",
+        ])
+        .args(["--html", "plan.html", "--xlsx", "plan.xlsx", "--lang", "ja"])
+        .assert()
+        .success();
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(env.join("plan.json")).unwrap()).unwrap();
+    assert!(plan["devices"].as_array().unwrap().len() > 10);
+    let mut roles: Vec<&str> = plan["approvals_required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["role"].as_str().unwrap())
+        .collect();
+    roles.sort();
+    roles.dedup();
+    assert!(!roles.is_empty());
+    let gate = |env: &crate::common::TestEnv| {
+        let out = env
+            .henko()
+            .args(repo)
+            .args(["check", "plan.json", "--junit", "junit.xml"])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, out) = gate(&env);
+    assert_eq!(code, Some(1), "{out}");
+    for role in &roles {
+        env.henko()
+            .args(repo)
+            .args(["approve", "plan.json", "--by", "Reviewer", "--role", role])
+            .assert()
+            .success();
+    }
+    let (code, out) = gate(&env);
+    assert_eq!(code, Some(0), "{out}");
+}
