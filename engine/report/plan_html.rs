@@ -95,7 +95,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 wave.number,
-                escape(&wave.env),
+                escape(&i18n::env(&wave.env, lang)),
                 escape(&wave.devices.join(", "))
             );
         }
@@ -136,7 +136,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&hit.device),
-                escape(&hit.reason),
+                escape(&i18n::impact_reason(hit, lang)),
                 escape(&hit.path.join(" → "))
             );
         }
@@ -219,10 +219,11 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
         .filter_map(|f| f.level())
         .max()
         .unwrap_or(Risk::None);
+    let env = i18n::env(&device.env, lang);
     let facts: Vec<&str> = [
         device.platform.as_str(),
         device.site.as_str(),
-        device.env.as_str(),
+        env.as_str(),
         i18n::status(&device.status, lang),
     ]
     .into_iter()

@@ -68,7 +68,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 device.wave,
                 cell(&device.name),
                 cell(&device.platform),
-                cell(&device.env),
+                cell(&i18n::env(&device.env, lang)),
                 i18n::status(&device.status, lang),
                 device.changes.len(),
                 badge(risk),
@@ -148,7 +148,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 out,
                 "- `{}`: {} ({})",
                 cell(&hit.device),
-                cell(&hit.reason),
+                cell(&i18n::impact_reason(hit, lang)),
                 cell(&hit.path.join(" → "))
             );
         }

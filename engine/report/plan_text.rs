@@ -49,7 +49,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 "  {} {} ({}): {}",
                 t(Msg::Wave),
                 wave.number,
-                wave.env,
+                i18n::env(&wave.env, lang),
                 wave.devices.join(", ")
             );
         }
@@ -80,7 +80,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 out,
                 "  {}: {} ({})",
                 hit.device,
-                hit.reason,
+                i18n::impact_reason(hit, lang),
                 hit.path.join(" → ")
             );
         }
@@ -136,7 +136,7 @@ fn device_block(out: &mut String, device: &PlanDevice, lang: Lang) {
         device.wave,
         device.name,
         device.platform,
-        device.env,
+        i18n::env(&device.env, lang),
         i18n::status(&device.status, lang)
     );
     if let Some(verified) = device.verified {
