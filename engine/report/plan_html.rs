@@ -32,6 +32,7 @@ pre.precheck,pre.verify{border-left-color:#6a8f3b}
 .meta{color:var(--muted)}
 td.before{background:var(--del)}td.after{background:var(--add)}
 td.ctx{color:var(--muted);font-size:12px}
+table.diff td code{white-space:pre-wrap}
 .graph rect{stroke:#666;stroke-width:1}
 .graph .changed rect{fill:#ffd8b0}.graph .hit rect{fill:#e8ebf1}
 .graph text{font-size:12px;fill:#1d2330}
@@ -257,16 +258,25 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
         );
         for change in &device.changes {
             let context = change.path[..change.path.len().saturating_sub(1)].join(" › ");
-            let before = change.before.as_deref().unwrap_or("");
-            let after = change.after.as_deref().unwrap_or("");
+            // A section added or removed whole shows its body under the header.
+            let with_body = |line: Option<&str>| match line {
+                Some(line) if !change.body.is_empty() => std::iter::once(line.to_string())
+                    .chain(change.body.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Some(line) => line.to_string(),
+                None => String::new(),
+            };
+            let before = with_body(change.before.as_deref());
+            let after = with_body(change.after.as_deref());
             let _ = write!(
                 out,
                 "<tr><td class=\"ctx\"><code>{}</code></td><td class=\"{}\"><code>{}</code></td><td class=\"{}\"><code>{}</code></td></tr>",
                 escape(&context),
                 if before.is_empty() { "" } else { "before" },
-                escape(before),
+                escape(&before),
                 if after.is_empty() { "" } else { "after" },
-                escape(after)
+                escape(&after)
             );
         }
         out.push_str("</table>");

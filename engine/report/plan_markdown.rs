@@ -2,7 +2,7 @@
 
 use super::i18n::{self, Lang, Msg};
 use super::plan_rows::{origin, review_findings};
-use super::plan_text::change_line;
+use super::plan_text::change_block;
 use crate::plan::{Plan, PlanDevice, Risk};
 use std::fmt::Write;
 
@@ -231,7 +231,7 @@ fn device_details(out: &mut String, device: &PlanDevice, lang: Lang) {
         device.changes.len(),
         t(Msg::Changes)
     );
-    let changes: Vec<String> = device.changes.iter().map(change_line).collect();
+    let changes: Vec<String> = device.changes.iter().flat_map(change_block).collect();
     fenced(out, t(Msg::Changes), "diff", &changes);
     for (label, lines) in [
         (Msg::StepPrecheck, &device.steps.precheck),

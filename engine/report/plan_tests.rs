@@ -149,3 +149,27 @@ fn markdown_stays_under_the_comment_limit() {
     // Findings keep the highest risk first.
     assert!(md.contains("fw.ha: HA member"));
 }
+
+#[test]
+fn whole_sections_show_their_body() {
+    let mut plan = sample_plan();
+    plan.devices[0].changes.push(crate::plan::PlanChange {
+        op: "add".into(),
+        path: vec!["router bgp 65001".into()],
+        after: Some("router bgp 65001".into()),
+        category: "config".into(),
+        body: vec![
+            " neighbor 10.0.0.2 remote-as 65002".into(),
+            "  description <peer>".into(),
+        ],
+        ..Default::default()
+    });
+    let text = plan_text::render(&plan, Lang::En);
+    assert!(text.contains("    + router bgp 65001\n    +  neighbor 10.0.0.2 remote-as 65002\n"));
+    let md = plan_markdown::render(&plan, Lang::En);
+    assert!(md.contains("+   description <peer>"));
+    let html = plan_html::render(&plan, Lang::En);
+    assert!(html.contains(
+        "router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n  description &lt;peer&gt;"
+    ));
+}
