@@ -42,6 +42,18 @@ fn editing_one_byte_makes_the_plan_stale() {
     let (code, out) = check(&env, "edited.json", &[]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("stale"), "{out}");
+    // An edited plan cannot be approved either.
+    env.henko()
+        .args([
+            "--repo",
+            "store",
+            "approve",
+            "edited.json",
+            "--by",
+            "Mallory",
+        ])
+        .assert()
+        .code(2);
 }
 
 #[test]
