@@ -1,13 +1,16 @@
 //! `henko demo`: builds a snapshot store from the embedded two-site demo
 //! (`snapshots/demo/`, compiled into the binary) and runs the main job on it
-//! end to end: one snapshot per point in time, the log, and the checks of
-//! every snapshot (inventory, parameter sheets against their schemas).
+//! end to end: one snapshot per point in time, the log, the checks of every
+//! snapshot (inventory, parameter sheets against their schemas), the diff,
+//! and a change plan per window with its reports.
 //!
 //! What the demo contains and what each point in time changes is described
 //! in `docs/demo.md`.
 
 #[path = "demo_data.rs"]
 mod data;
+#[path = "demo_plan.rs"]
+mod plans;
 
 use super::Outcome;
 use crate::config::sheet::{validate_snapshot, Violation};
@@ -149,6 +152,16 @@ pub fn run(args: DemoArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
 
     out.clear();
     render_diffs(&mut out, store.path(), &points)?;
+    super::print_out(&out)?;
+
+    out.clear();
+    let tags: Vec<String> = points.iter().map(|p| tag_of(p)).collect();
+    plans::write_plans(
+        &mut out,
+        store.path(),
+        &workspace.path.join("reports"),
+        &tags,
+    )?;
     render_next_steps(&mut out, &store_dir, &points, workspace.temp.is_some());
     super::print_out(&out)?;
     drop(workspace);
