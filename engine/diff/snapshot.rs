@@ -89,8 +89,12 @@ pub fn diff_snapshots_with_progress(
         ignore: settings.ignore,
         ..ParseOptions::default()
     };
-    let inventory_from = inventory::load(&*from_tree)?;
-    let inventory_to = inventory::load(&*to_tree)?;
+    let inventory_to = load_inventory(&*to_tree, &to_files)?;
+    let inventory_from = if same_inventory(&from_files, &to_files) {
+        inventory_to.clone()
+    } else {
+        load_inventory(&*from_tree, &from_files)?
+    };
     drop((from_tree, to_tree));
 
     let jobs = plan_jobs(
@@ -328,6 +332,36 @@ fn sniff(path: &str, bytes: &[u8]) -> Dialect {
     } else {
         Dialect::Lines
     }
+}
+
+/// Loads a snapshot's inventory from its already-listed files (the same as
+/// [`inventory::load`], without walking the tree again).
+fn load_inventory(tree: &dyn FileTree, files: &[FileEntry]) -> Result<Inventory, DiffError> {
+    let paths: Vec<String> = files.iter().map(|e| e.path.clone()).collect();
+    match files.iter().find(|e| e.path == inventory::INVENTORY_FILE) {
+        None => Ok(Inventory::infer(&paths)),
+        Some(entry) => {
+            let bytes = tree.read_entry(entry)?;
+            let text = inventory::decode(&bytes, inventory::INVENTORY_FILE)?;
+            Ok(inventory::parse(text, inventory::INVENTORY_FILE, &paths)?)
+        }
+    }
+}
+
+/// True when both sides carry the very same `inventory.yaml` blob and the
+/// same file list, so the FROM inventory need not be parsed again (the file
+/// list matters: the loader checks that `config` files exist).
+fn same_inventory(from: &[FileEntry], to: &[FileEntry]) -> bool {
+    let blob = |files: &[FileEntry]| {
+        files
+            .iter()
+            .find(|e| e.path == inventory::INVENTORY_FILE)
+            .map(|e| e.id)
+    };
+    blob(from).is_some()
+        && blob(from) == blob(to)
+        && from.len() == to.len()
+        && from.iter().zip(to).all(|(a, b)| a.path == b.path)
 }
 
 /// The two-file form: one device named by the TO file's stem.

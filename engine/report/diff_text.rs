@@ -51,7 +51,12 @@ pub fn render_diff_text(diff: &SnapshotDiff, opts: &DiffReportOptions) -> String
             ))
         );
         for fleet in &view.groups {
-            write_change(&mut out, fleet.change, "", palette);
+            let parents = &fleet.change.path[..fleet.change.path.len().saturating_sub(1)];
+            if !parents.is_empty() {
+                let _ = writeln!(out, "  {}", palette.dim(&parents.join(" › ")));
+            }
+            let indent = if parents.is_empty() { "" } else { "  " };
+            write_change(&mut out, fleet.change, indent, palette);
             let _ = writeln!(
                 out,
                 "    {}",
