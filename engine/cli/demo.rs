@@ -14,6 +14,7 @@ mod plans;
 
 use super::Outcome;
 use crate::config::sheet::{validate_snapshot, Violation};
+use crate::diff::drift::{drift_snapshot, PairSelection};
 use crate::diff::{self, DiffOptions};
 use crate::inventory::{self, Inventory};
 use crate::report::{self, DiffReportOptions};
@@ -152,6 +153,7 @@ pub fn run(args: DemoArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
 
     out.clear();
     render_diffs(&mut out, store.path(), &points)?;
+    render_drift(&mut out, store.path(), &points)?;
     super::print_out(&out)?;
 
     out.clear();
@@ -282,6 +284,38 @@ fn render_diffs(out: &mut String, store: &Path, points: &[&str]) -> miette::Resu
         ..stat
     };
     out.push_str(&report::render_diff_text(&window, &full));
+    out.push('\n');
+    Ok(())
+}
+
+/// Site-pair drift at every point in time (one line each), then the full
+/// drift of the first: the deliberate difference the demo holds.
+fn render_drift(out: &mut String, store: &Path, points: &[&str]) -> miette::Result<()> {
+    out.push_str("drift (West production vs East standby, site values substituted):\n");
+    let options = DiffOptions::default();
+    let mut first = None;
+    for point in points {
+        let snapshot = Snapshot::resolve(&tag_of(point), Some(store))?;
+        let drift = drift_snapshot(&snapshot, &PairSelection::All, &options)?;
+        let pairs: Vec<&str> = drift.devices.iter().map(|d| d.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "  {point}  {} pair(s) differ{}{}",
+            pairs.len(),
+            if pairs.is_empty() { "" } else { ": " },
+            pairs.join(", ")
+        );
+        first.get_or_insert(drift);
+    }
+    if let Some(drift) = first.filter(|d| !d.devices.is_empty()) {
+        let _ = writeln!(out, "\ndrift {}:", tag_of(points[0]));
+        let text = DiffReportOptions {
+            color: false,
+            stat: false,
+            fleet_min: 0,
+        };
+        out.push_str(&report::render_diff_text(&drift, &text));
+    }
     out.push('\n');
     Ok(())
 }
