@@ -59,11 +59,11 @@ fn ten_thousand_deep_nesting_is_capped() {
         ios.push_str(&" ".repeat(level));
         ios.push_str("level\n");
     }
-    let fortios = "config a\n".repeat(n) + &"end\n".repeat(n);
-    let junos = "a {\n".repeat(n) + &"}\n".repeat(n);
+    let fortios = "config a\n".repeat(n) + "end\n".repeat(n).as_str();
+    let junos = "a {\n".repeat(n) + "}\n".repeat(n).as_str();
     let set = format!("set {}\n", vec!["a"; n].join(" "));
-    let xml = "<a>".repeat(n) + "x" + &"</a>".repeat(n);
-    let json = "[".repeat(n) + &"]".repeat(n);
+    let xml = "<a>".repeat(n) + "x" + "</a>".repeat(n).as_str();
+    let json = "[".repeat(n) + "]".repeat(n).as_str();
     let yaml = "- ".repeat(n) + "x\n";
     for (dialect, text) in [
         (Dialect::Ios, ios.as_str()),
