@@ -106,7 +106,40 @@ pub fn run(args: DemoArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
     super::print_out(&out)?;
 
     out.clear();
-    for point in &points {
+    snapshot_all(&mut out, &store, &snapshots, &points)?;
+    super::print_out(&out)?;
+
+    out.clear();
+    render_checks(&mut out, store.path(), &points)?;
+    super::print_out(&out)?;
+
+    out.clear();
+    render_diffs(&mut out, store.path(), &points)?;
+    render_drift(&mut out, store.path(), &points)?;
+    super::print_out(&out)?;
+
+    out.clear();
+    let tags: Vec<String> = points.iter().map(|p| tag_of(p)).collect();
+    plans::write_plans(
+        &mut out,
+        store.path(),
+        &workspace.path.join("reports"),
+        &tags,
+    )?;
+    render_next_steps(&mut out, &store_dir, &points, workspace.temp.is_some());
+    super::print_out(&out)?;
+    drop(workspace);
+    Ok(Outcome::Success)
+}
+
+/// Commits every point in time, oldest first, tagged; then lists the log.
+fn snapshot_all(
+    out: &mut String,
+    store: &Store,
+    snapshots: &Path,
+    points: &[&str],
+) -> miette::Result<()> {
+    for point in points {
         let message = format!("demo: backups of {point}");
         let tag = tag_of(point);
         let options = SnapshotOptions {
@@ -130,17 +163,19 @@ pub fn run(args: DemoArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
     out.push_str("log (newest first):\n");
     out.push_str(&render_log(&store.log(DEFAULT_BRANCH)?));
     out.push('\n');
-    super::print_out(&out)?;
+    Ok(())
+}
 
-    out.clear();
+/// Reads every tagged snapshot back from the store and checks it.
+fn render_checks(out: &mut String, store: &Path, points: &[&str]) -> miette::Result<()> {
     out.push_str("checks (inventory, parameter sheets against their schemas):\n");
     let mut violations = 0;
-    for point in &points {
-        let snapshot = Snapshot::resolve(&tag_of(point), Some(store.path()))?;
+    for point in points {
+        let snapshot = Snapshot::resolve(&tag_of(point), Some(store))?;
         let tree = snapshot.open()?;
         let (inventory, found) = check(tree.as_ref())?;
         violations += found.len();
-        render_check(&mut out, point, &inventory, &found);
+        render_check(out, point, &inventory, &found);
     }
     out.push('\n');
     if violations > 0 {
@@ -149,25 +184,7 @@ pub fn run(args: DemoArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
              `henko validate` stops in CI before a bad parameter sheet is pushed.\n\n",
         );
     }
-    super::print_out(&out)?;
-
-    out.clear();
-    render_diffs(&mut out, store.path(), &points)?;
-    render_drift(&mut out, store.path(), &points)?;
-    super::print_out(&out)?;
-
-    out.clear();
-    let tags: Vec<String> = points.iter().map(|p| tag_of(p)).collect();
-    plans::write_plans(
-        &mut out,
-        store.path(),
-        &workspace.path.join("reports"),
-        &tags,
-    )?;
-    render_next_steps(&mut out, &store_dir, &points, workspace.temp.is_some());
-    super::print_out(&out)?;
-    drop(workspace);
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// Returns the tag the demo puts on the snapshot of `point`.
