@@ -4,8 +4,12 @@
 //! This is the generic machinery behind approvals (`refs/henko/approvals`):
 //! [`Store::append_record`] adds or replaces one file in the tree of the
 //! ref's tip and commits, with the same compare-and-swap retry as snapshots,
-//! so concurrent writers never lose a record; [`Store::records`] lists every
-//! file in the ref's tip with the commit that last wrote it. Because the
+//! so concurrent writers never lose a record; [`Store::add_record`] does the
+//! same under the first free path of a numbered series (`…-1.json`,
+//! `…-2.json`), chosen against the tip it commits on, so a record is never
+//! overwritten even by a concurrent writer choosing the same name;
+//! [`Store::records`] lists every file in the ref's tip with the commit that
+//! last wrote it. Because the
 //! records live in git history, the audit trail is that history: each
 //! record is one commit, with author, time and message.
 //!
