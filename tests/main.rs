@@ -2,4 +2,8 @@
 
 mod common;
 mod corpus;
+mod demo;
+mod diff;
+mod plan;
+mod remediate;
 mod store;

@@ -1,129 +1,134 @@
-//! The csv and xlsx dialects: parameter sheets, one row per object.
+//! The csv dialect: parameter sheets, one row per object.
 //!
-//! Reading is the [`sheet`](super::sheet) module's job (RFC 4180 CSV and
-//! xlsx workbooks, schemas); this module adapts it to [`parse`](super::parse)
-//! and writes sheet trees back as CSV. Conventions (from `sheet`):
-//! - each data row is a section whose text is its key value (the key column
-//!   is `ParseOptions::key_column` when given, else the first column);
-//! - its children are `column: value` leaves for the non-empty cells, in
-//!   header order; column names are kept as written (Japanese included);
-//! - xlsx workbooks get one `sheet NAME` section per worksheet.
-//!
-//! Added here: a duplicate or empty key is reported as a warning (both rows
-//! are kept); a CSV that cannot be read (an unclosed quote) falls back to
-//! the lines dialect with a warning.
+//! Conventions:
+//! - The first non-empty row is the header; column names are kept as
+//!   written (Japanese included), trimmed.
+//! - The key column is `ParseOptions::key_column` when the header has it
+//!   (a warning names it otherwise), else the first column.
+//! - Each data row is a section `<key column>=<key value>` (`ホスト名=sw01`)
+//!   whose children are `<column>: <value>` leaves for every other column,
+//!   empty cells included (`vlan:`), in header order.
+//! - RFC 4180 quoting: quoted fields, doubled quotes, commas and line
+//!   breaks inside quotes. Blank rows are skipped. Rows with more cells
+//!   than the header get `column N` names; missing cells are empty.
+//! - A duplicate key value or an empty key is kept as its own row and
+//!   reported as a warning.
+//! - Serialisation writes the key column first, then the other columns in
+//!   the order of the first row.
 
-use std::collections::HashMap;
+use super::tree::Node;
 
-use super::sheet;
-use super::tree::{ConfigTree, Node};
-use super::Dialect;
-
-/// Parses a CSV sheet.
-pub(crate) fn parse_csv(bytes: &[u8], key_column: Option<&str>) -> ConfigTree {
-    match sheet::read_csv(bytes, "sheet") {
-        Ok(table) => {
-            let mut tree = sheet::tables_to_tree(&[table], key_column, Dialect::Csv);
-            check_keys(&tree.roots, &mut tree.warnings);
-            tree
+/// Splits CSV text into records of fields, with each record's first line.
+pub(crate) fn records(text: &str) -> Vec<(u32, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut line = 1u32;
+    let mut record_line = 1u32;
+    let mut chars = text.chars().peekable();
+    let mut at_field_start = true;
+    while let Some(ch) = chars.next() {
+        if quoted {
+            match ch {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\r' if chars.peek() == Some(&'\n') => {}
+                '\n' | '\r' => {
+                    line += 1;
+                    field.push('\n');
+                }
+                _ => field.push(ch),
+            }
+            continue;
         }
-        Err(error) => {
-            let text = String::from_utf8_lossy(bytes);
-            ConfigTree {
-                dialect: Dialect::Csv,
-                roots: super::lines::parse(&text),
-                ordered: true,
-                warnings: vec![format!("{error}; parsed as plain lines")],
+        match ch {
+            '"' if at_field_start => {
+                quoted = true;
+                at_field_start = false;
+            }
+            ',' => {
+                fields.push(std::mem::take(&mut field));
+                at_field_start = true;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                fields.push(std::mem::take(&mut field));
+                out.push((record_line, std::mem::take(&mut fields)));
+                line += 1;
+                record_line = line;
+                at_field_start = true;
+            }
+            _ => {
+                field.push(ch);
+                at_field_start = false;
             }
         }
     }
+    if !field.is_empty() || !fields.is_empty() {
+        fields.push(field);
+        out.push((record_line, fields));
+    }
+    out.retain(|(_, fields)| fields.iter().any(|f| !f.trim().is_empty()));
+    out
 }
 
-/// Parses an xlsx workbook.
-pub(crate) fn parse_xlsx(bytes: &[u8], key_column: Option<&str>) -> ConfigTree {
-    let mut tree = sheet::parse_xlsx(bytes, key_column);
-    let mut warnings = std::mem::take(&mut tree.warnings);
-    for sheet in &tree.roots {
-        check_keys(&sheet.children, &mut warnings);
+/// Parses a CSV sheet into one section per row.
+pub(crate) fn parse(text: &str, key_column: Option<&str>) -> (Vec<Node>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let table = super::sheet::table_from_records("csv", records(text));
+    if table.columns.is_empty() {
+        return (Vec::new(), warnings);
     }
-    tree.warnings = warnings;
-    tree
-}
-
-/// Warns about empty and duplicate row keys.
-fn check_keys(rows: &[Node], warnings: &mut Vec<String>) {
-    let mut first: HashMap<&str, u32> = HashMap::new();
-    for row in rows {
-        let line = row.span.start;
-        if row.text.is_empty() {
-            warnings.push(format!("row {line}: empty key"));
-        } else if let Some(previous) = first.insert(&row.text, line) {
-            warnings.push(format!(
-                "row {line}: duplicate key `{}` (first in row {previous})",
-                row.text
-            ));
-        }
-    }
+    let key = super::sheet::key_index(&table, key_column, &mut warnings);
+    let roots = super::sheet::row_nodes(&table, key, &mut warnings);
+    (roots, warnings)
 }
 
 fn quote(field: &str) -> String {
-    let needs = field.contains([',', '"', '\n', '\r'])
-        || field.starts_with(char::is_whitespace)
-        || field.ends_with(char::is_whitespace);
-    if needs {
+    if field.contains([',', '"', '\n', '\r']) || field != field.trim() {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
         field.to_string()
     }
 }
 
-/// Writes sheet rows back as CSV: a `key` column, then every column in
-/// first-appearance order. Xlsx trees write one block per `sheet NAME`
-/// section, headed by that line (for reading, not for re-import).
+/// Writes rows back as CSV.
 pub(crate) fn serialize(nodes: &[Node], out: &mut String) {
-    let sheets = !nodes.is_empty()
-        && nodes
-            .iter()
-            .all(|n| n.text.starts_with("sheet ") && n.is_section());
-    if sheets {
-        for sheet in nodes {
-            out.push_str(&sheet.text);
-            out.push('\n');
-            rows(&sheet.children, out);
-        }
-    } else {
-        rows(nodes, out);
-    }
-}
-
-fn rows(nodes: &[Node], out: &mut String) {
-    let mut columns: Vec<&str> = Vec::new();
-    for node in nodes {
-        for child in &node.children {
-            let column = child
+    let Some(first) = nodes.first() else { return };
+    let key_column = first
+        .text
+        .split_once('=')
+        .map_or(first.text.as_str(), |(k, _)| k);
+    let mut columns: Vec<&str> = vec![key_column];
+    for child in &first.children {
+        columns.push(
+            child
                 .text
-                .split_once(": ")
-                .map_or(child.text.as_str(), |(c, _)| c);
-            if !columns.contains(&column) {
-                columns.push(column);
-            }
-        }
+                .split_once(':')
+                .map_or(child.text.as_str(), |(c, _)| c),
+        );
     }
-    let header: Vec<String> = std::iter::once("key")
-        .chain(columns.iter().copied())
-        .map(quote)
-        .collect();
-    out.push_str(&header.join(","));
+    out.push_str(
+        &columns
+            .iter()
+            .map(|c| quote(c))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push('\n');
     for node in nodes {
-        let mut cells = vec![String::new(); columns.len() + 1];
-        cells[0] = quote(&node.text);
+        let key = node.text.split_once('=').map_or("", |(_, v)| v);
+        let mut cells = vec![quote(key)];
         for child in &node.children {
-            if let Some((column, value)) = child.text.split_once(": ") {
-                if let Some(at) = columns.iter().position(|c| *c == column) {
-                    cells[at + 1] = quote(value);
-                }
-            }
+            let value = child
+                .text
+                .split_once(':')
+                .map_or("", |(_, v)| v.trim_start());
+            cells.push(quote(value));
         }
         out.push_str(&cells.join(","));
         out.push('\n');
@@ -132,54 +137,35 @@ fn rows(nodes: &[Node], out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{parse, serialize, ParseOptions};
+    use super::super::serialize::tests::strip;
     use super::*;
 
     #[test]
     fn japanese_headers_quotes_and_duplicates() {
         let text = "ホスト名,IPアドレス,説明\r\nsw01,10.0.0.1,\"コア, 1号機\"\r\n\r\nsw02,10.0.0.2,\"two\nlines\"\nsw01,10.0.0.3,dup\n";
-        let tree = parse(text.as_bytes(), Dialect::Csv, &ParseOptions::default());
-        assert_eq!(tree.warnings.len(), 1, "{:?}", tree.warnings);
-        assert_eq!(tree.roots.len(), 3);
-        assert_eq!(tree.roots[0].text, "sw01");
-        let children: Vec<_> = tree.roots[0]
-            .children
-            .iter()
-            .map(|c| c.text.as_str())
-            .collect();
+        let (roots, warnings) = parse(text, None);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(roots.len(), 3);
+        assert_eq!(roots[0].text, "ホスト名=sw01");
+        let children: Vec<_> = roots[0].children.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(children, vec!["IPアドレス: 10.0.0.1", "説明: コア, 1号機"]);
-        assert_eq!(tree.roots[1].children[1].text, "説明: two\nlines");
+        assert_eq!(roots[1].children[1].text, "説明: two\nlines");
+        assert_eq!(roots[1].span, super::super::LineSpan { start: 4, end: 5 });
+        assert_eq!(roots[2].span.start, 6);
     }
 
     #[test]
     fn key_column_option_and_round_trip() {
-        let options = ParseOptions {
-            key_column: Some("name".into()),
-            ..ParseOptions::default()
-        };
-        let tree = parse(
-            b"site,name,vlan\nwest,sw01,\neast,sw02,20\n",
-            Dialect::Csv,
-            &options,
-        );
-        assert!(tree.warnings.is_empty());
-        assert_eq!(tree.roots[0].text, "sw01");
-        let out = serialize(&tree);
-        assert_eq!(out, "key,site,vlan\nsw01,west,\nsw02,east,20\n");
-        let mut again = parse(out.as_bytes(), Dialect::Csv, &ParseOptions::default());
-        let mut tree = tree;
-        again.clear_spans();
-        tree.clear_spans();
-        assert_eq!(again.roots, tree.roots);
-    }
-
-    #[test]
-    fn unreadable_csv_and_xlsx_never_fail() {
-        let tree = parse(b"a,b\n\"open,1\n", Dialect::Csv, &ParseOptions::default());
-        assert_eq!(tree.warnings.len(), 1);
-        assert_eq!(tree.roots.len(), 2);
-        let tree = parse(b"not a zip", Dialect::Xlsx, &ParseOptions::default());
-        assert_eq!(tree.warnings.len(), 1);
-        assert!(tree.roots.is_empty());
+        let (roots, warnings) = parse("site,name,vlan\nwest,sw01,\neast,sw02,20\n", Some("name"));
+        assert!(warnings.is_empty());
+        assert_eq!(roots[0].text, "name=sw01");
+        assert_eq!(roots[0].children[1].text, "vlan:");
+        let mut out = String::new();
+        serialize(&roots, &mut out);
+        assert_eq!(out, "name,site,vlan\nsw01,west,\nsw02,east,20\n");
+        let (again, _) = parse(&out, None);
+        assert_eq!(strip(again), strip(roots));
+        let (_, warnings) = parse("a,b\n1,2\n", Some("missing"));
+        assert_eq!(warnings.len(), 1);
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! Each dialect module documents its conventions (node texts, dropped
 //! lines, ordered sections): [`ios`], [`fortios`], [`junos`], [`panos_xml`],
-//! [`structured`] (yaml, json), [`ini`], [`csv`] (csv, xlsx), [`lines`]. [`serialize()`]
+//! [`structured`] (yaml, json), [`ini`], [`csv`], [`lines`]. [`serialize()`]
 //! writes a tree back so that parsing the output gives the same tree.
 
 mod banner;
@@ -97,14 +97,10 @@ pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTr
         Dialect::Yaml => structured::parse_yaml(&text),
         Dialect::Json => structured::parse_json(&text),
         Dialect::Ini => with_order(ini::parse(&text), false),
-        Dialect::Csv | Dialect::Xlsx => {
-            let key = options.key_column.as_deref();
-            let sheet = if dialect == Dialect::Csv {
-                csv::parse_csv(text.as_bytes(), key)
-            } else {
-                csv::parse_xlsx(bytes, key)
-            };
-            (sheet.roots, sheet.warnings, sheet.ordered)
+        Dialect::Csv => with_order(csv::parse(&text, options.key_column.as_deref()), false),
+        Dialect::Xlsx => {
+            let sheet = sheet::parse_xlsx(bytes, options.key_column.as_deref());
+            (sheet.roots, sheet.warnings, false)
         }
         Dialect::Lines => (lines::parse(&text), Vec::new(), true),
     };

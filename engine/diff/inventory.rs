@@ -12,7 +12,7 @@ pub fn inventory_changes(from: &Device, to: &Device, opts: &DiffOptions) -> Vec<
     let mut out = Vec::new();
     let mut scalar = |field: &str, before: &str, after: &str| {
         if before != after {
-            out.push(entry_change(field, None, before, after));
+            out.push(entry_change(field, before, after));
         }
     };
     scalar("kind", from.kind.as_str(), to.kind.as_str());
@@ -79,30 +79,30 @@ fn render(value: &serde_json::Value) -> String {
     }
 }
 
-fn entry_change(field: &str, item: Option<&str>, before: &str, after: &str) -> Change {
+fn entry_change(field: &str, before: &str, after: &str) -> Change {
     let op = match (before.is_empty(), after.is_empty()) {
         (true, false) => Op::Add,
         (false, true) => Op::Remove,
         _ => Op::Modify,
     };
     let line = |value: &str| (!value.is_empty()).then(|| format!("{field}: {value}"));
-    let mut path = vec!["inventory".to_string()];
-    path.push(item.map_or_else(|| field.to_string(), |i| format!("{field}: {i}")));
+    let (before, after) = (line(before), line(after));
+    let last = after.clone().or_else(|| before.clone()).unwrap_or_default();
     Change::new(
         op,
-        path,
-        line(before),
-        line(after),
+        vec!["inventory".to_string(), last],
+        before,
+        after,
         ChangeCategory::Inventory,
     )
 }
 
 fn list_changes(out: &mut Vec<Change>, field: &str, from: &[String], to: &[String]) {
     for item in from.iter().filter(|i| !to.contains(i)) {
-        out.push(entry_change(field, Some(item), item, ""));
+        out.push(entry_change(field, item, ""));
     }
     for item in to.iter().filter(|i| !from.contains(i)) {
-        out.push(entry_change(field, Some(item), "", item));
+        out.push(entry_change(field, "", item));
     }
 }
 
@@ -128,7 +128,7 @@ mod tests {
             .iter()
             .map(|c| format!("{} {} {:?}", c.op.as_str(), c.path.join("/"), c.after))
             .collect();
-        assert_eq!(shown[0], "modify inventory/site Some(\"site: east\")");
+        assert_eq!(shown[0], "modify inventory/site: east Some(\"site: east\")");
         assert_eq!(
             shown[1],
             "add inventory/depends_on: core2 Some(\"depends_on: core2\")"

@@ -33,20 +33,38 @@ pub fn unified_diff(
         .to_string()
 }
 
+/// Masks secrets line by line. Section context is followed for the
+/// `config … end` blocks of FortiOS-style files, where a line can be secret
+/// because of the section it sits in.
 fn masked<'t>(text: &'t str, opts: &DiffOptions) -> Cow<'t, str> {
-    if opts.show_secrets || !text.lines().any(secret::contains) {
+    if opts.show_secrets {
         return Cow::Borrowed(text);
     }
+    let mut context: Vec<&str> = Vec::new();
     let mut out = String::with_capacity(text.len());
+    let mut changed = false;
     for line in text.lines() {
-        if secret::contains(line) {
-            out.push_str(&secret::mask(line));
+        let trimmed = line.trim();
+        if secret::contains_in(&context, trimmed) {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push_str(indent);
+            out.push_str(&secret::mask_in(&context, trimmed));
+            changed = true;
         } else {
             out.push_str(line);
         }
         out.push('\n');
+        if trimmed.starts_with("config ") {
+            context.push(trimmed);
+        } else if trimmed == "end" {
+            context.pop();
+        }
     }
-    Cow::Owned(out)
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 #[cfg(test)]

@@ -35,6 +35,12 @@ pub fn find(text: &str) -> Option<Range<usize>> {
     if text.contains("PRIVATE KEY") {
         return Some(0..text.len());
     }
+    // `snmp-server host H [vrf V] [version 2c] COMMUNITY`: the community
+    // is the last word.
+    if text.starts_with("snmp-server host ") {
+        let start = text.trim_end().rfind(' ')? + 1;
+        return Some(start..text.len());
+    }
     let mut words = word_ranges(text).peekable();
     while let Some(range) = words.next() {
         let word = text[range.clone()]
@@ -65,15 +71,46 @@ pub fn find(text: &str) -> Option<Range<usize>> {
     None
 }
 
+/// Sections whose entries' `set name` is itself a secret: an SNMP
+/// community's name is the community string.
+const SECRET_NAME_SECTIONS: &[&str] = &["config system snmp community"];
+
+/// Returns the byte range of the secret value in `text`, given the section
+/// headers above it (`context`, outermost first): some lines are secret only
+/// because of where they sit.
+pub fn find_in(context: &[&str], text: &str) -> Option<Range<usize>> {
+    if let Some(range) = find(text) {
+        return Some(range);
+    }
+    let in_secret_section = context
+        .iter()
+        .any(|header| SECRET_NAME_SECTIONS.iter().any(|s| header.starts_with(s)));
+    match text.strip_prefix("set name ") {
+        Some(_) if in_secret_section => Some("set name ".len()..text.len()),
+        _ => None,
+    }
+}
+
 /// Returns true when `text` holds a secret value.
 pub fn contains(text: &str) -> bool {
     find(text).is_some()
 }
 
+/// Returns true when `text`, under the section headers `context`, holds a
+/// secret value.
+pub fn contains_in(context: &[&str], text: &str) -> bool {
+    find_in(context, text).is_some()
+}
+
 /// Returns `text` with its secret value replaced by a short fingerprint, so
 /// a changed secret shows as changed without showing the value.
 pub fn mask(text: &str) -> String {
-    match find(text) {
+    mask_in(&[], text)
+}
+
+/// Like [`mask`], for a line under the section headers `context`.
+pub fn mask_in(context: &[&str], text: &str) -> String {
+    match find_in(context, text) {
         Some(range) => format!(
             "{}<secret {}>",
             &text[..range.start],
@@ -85,8 +122,8 @@ pub fn mask(text: &str) -> String {
 
 /// Returns `text` with its secret value removed entirely: two lines with the
 /// same shape differ only in the secret (FortiOS `ENC` re-encryption).
-pub fn shape(text: &str) -> &str {
-    match find(text) {
+pub fn shape<'t>(context: &[&str], text: &'t str) -> &'t str {
+    match find_in(context, text) {
         Some(range) => &text[..range.start],
         None => text,
     }
@@ -132,7 +169,13 @@ mod tests {
 
     #[test]
     fn shape_ignores_the_value() {
-        assert_eq!(shape("set password ENC one"), shape("set password ENC two"));
+        assert_eq!(
+            shape(&[], "set password ENC one"),
+            shape(&[], "set password ENC two")
+        );
+        let snmp = ["config system snmp community", "edit 1"];
+        assert!(!mask_in(&snmp, "set name \"public-ro\"").contains("public-ro"));
+        assert_eq!(mask("set name \"public-ro\""), "set name \"public-ro\"");
         assert_ne!(mask("set password ENC one"), mask("set password ENC two"));
     }
 }

@@ -12,7 +12,7 @@ use super::lines::unified_diff;
 use super::settings::StoreSettings;
 use super::{diff_trees, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
-use crate::inventory::{Device, Inventory};
+use crate::inventory::{self, Device, Inventory};
 use crate::source::{FileEntry, FileTree, Snapshot, SnapshotRef};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -89,8 +89,12 @@ pub fn diff_snapshots_with_progress(
         ignore: settings.ignore,
         ..ParseOptions::default()
     };
-    let inventory_from = load_inventory(&from_files);
-    let inventory_to = load_inventory(&to_files);
+    let inventory_to = load_inventory(&*to_tree, &to_files)?;
+    let inventory_from = if same_inventory(&from_files, &to_files) {
+        inventory_to.clone()
+    } else {
+        load_inventory(&*from_tree, &from_files)?
+    };
     drop((from_tree, to_tree));
 
     let jobs = plan_jobs(
@@ -330,34 +334,34 @@ fn sniff(path: &str, bytes: &[u8]) -> Dialect {
     }
 }
 
-/// One device per file, named by its stem (its path without extension when
-/// stems collide). Interim until the inventory loader lands on main.
-fn load_inventory(files: &[FileEntry]) -> Inventory {
-    let without_ext = |p: &str| p.rsplit_once('.').map_or(p, |(s, _)| s).to_string();
-    let stem = |p: &str| without_ext(p.rsplit('/').next().unwrap_or(p));
-    let paths: Vec<&str> = files
-        .iter()
-        .map(|e| e.path.as_str())
-        .filter(|p| !p.split('/').any(|c| c.starts_with('.')) && !p.ends_with(".rhai"))
-        .collect();
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for path in &paths {
-        *count.entry(stem(path)).or_default() += 1;
+/// Loads a snapshot's inventory from its already-listed files (the same as
+/// [`inventory::load`], without walking the tree again).
+fn load_inventory(tree: &dyn FileTree, files: &[FileEntry]) -> Result<Inventory, DiffError> {
+    let paths: Vec<String> = files.iter().map(|e| e.path.clone()).collect();
+    match files.iter().find(|e| e.path == inventory::INVENTORY_FILE) {
+        None => Ok(Inventory::infer(&paths)),
+        Some(entry) => {
+            let bytes = tree.read_entry(entry)?;
+            let text = inventory::decode(&bytes, inventory::INVENTORY_FILE)?;
+            Ok(inventory::parse(text, inventory::INVENTORY_FILE, &paths)?)
+        }
     }
-    Inventory::new(
-        paths
+}
+
+/// True when both sides carry the very same `inventory.yaml` blob and the
+/// same file list, so the FROM inventory need not be parsed again (the file
+/// list matters: the loader checks that `config` files exist).
+fn same_inventory(from: &[FileEntry], to: &[FileEntry]) -> bool {
+    let blob = |files: &[FileEntry]| {
+        files
             .iter()
-            .map(|path| Device {
-                name: if count[&stem(path)] > 1 {
-                    without_ext(path)
-                } else {
-                    stem(path)
-                },
-                config: path.to_string(),
-                ..Device::default()
-            })
-            .collect(),
-    )
+            .find(|e| e.path == inventory::INVENTORY_FILE)
+            .map(|e| e.id)
+    };
+    blob(from).is_some()
+        && blob(from) == blob(to)
+        && from.len() == to.len()
+        && from.iter().zip(to).all(|(a, b)| a.path == b.path)
 }
 
 /// The two-file form: one device named by the TO file's stem.

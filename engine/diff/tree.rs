@@ -151,9 +151,9 @@ impl<'a> Walk<'a> {
 
     /// Returns `text` as outputs may show it: masked when it holds a secret,
     /// unless secrets were asked for.
-    fn shown(&self, text: &str) -> String {
-        if !self.opts.show_secrets && secret::contains(text) {
-            secret::mask(text)
+    fn shown(&self, context: &[&str], text: &str) -> String {
+        if !self.opts.show_secrets && secret::contains_in(context, text) {
+            secret::mask_in(context, text)
         } else {
             text.to_string()
         }
@@ -162,21 +162,29 @@ impl<'a> Walk<'a> {
     fn emit(&mut self, op: Op, from: Option<&Node>, to: Option<&Node>) {
         let before = from.map(|n| n.text.as_str());
         let after = to.map(|n| n.text.as_str());
-        let is_secret = before.is_some_and(secret::contains) || after.is_some_and(secret::contains);
+        let context = &self.path[..];
+        let secret_in = |t: &str| secret::contains_in(context, t);
+        let is_secret = before.is_some_and(secret_in) || after.is_some_and(secret_in);
         if is_secret && self.opts.ignore_secret_churn && op == Op::Modify {
             if let (Some(b), Some(a)) = (before, after) {
-                if secret::shape(b) == secret::shape(a) {
+                if secret::shape(context, b) == secret::shape(context, a) {
                     return;
                 }
             }
         }
-        let before = before.map(|t| self.shown(t));
-        let after = after.map(|t| self.shown(t));
-        let mut path: Vec<String> = self.path.iter().map(|t| self.shown(t)).collect();
+        let before = before.map(|t| self.shown(context, t));
+        let after = after.map(|t| self.shown(context, t));
+        let mut path: Vec<String> = (0..context.len())
+            .map(|i| self.shown(&context[..i], context[i]))
+            .collect();
         path.push(after.clone().or_else(|| before.clone()).unwrap_or_default());
         // A section added or removed whole carries its lines.
         let body = match (op, from, to) {
-            (Op::Add, _, Some(node)) | (Op::Remove, Some(node), _) => self.masked(&node.children),
+            (Op::Add, _, Some(node)) | (Op::Remove, Some(node), _) => {
+                let mut context = self.path.clone();
+                context.push(&node.text);
+                self.masked(&mut context, &node.children)
+            }
             _ => Vec::new(),
         };
         let category = if is_secret {
@@ -196,14 +204,21 @@ impl<'a> Walk<'a> {
         });
     }
 
-    fn masked(&self, nodes: &[Node]) -> Vec<Node> {
+    /// Copies `nodes` (under the headers `context`) with secrets masked.
+    fn masked<'n>(&self, context: &mut Vec<&'n str>, nodes: &'n [Node]) -> Vec<Node> {
         nodes
             .iter()
-            .map(|node| Node {
-                text: self.shown(&node.text),
-                span: node.span,
-                children: self.masked(&node.children),
-                ordered: node.ordered,
+            .map(|node| {
+                let text = self.shown(context, &node.text);
+                context.push(&node.text);
+                let children = self.masked(context, &node.children);
+                context.pop();
+                Node {
+                    text,
+                    span: node.span,
+                    children,
+                    ordered: node.ordered,
+                }
             })
             .collect()
     }

@@ -10,11 +10,15 @@ pub mod gate;
 mod hash;
 mod model;
 mod order;
+pub mod pipeline;
 mod shard;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use build::{assemble, at_or_above, build, DeviceRemediation, PlanInput, HENKO_ORIGIN};
+pub use build::{
+    assemble, at_or_above, base_device, build, device_diff, finish, graph_impacts, strip_to_base,
+    DeviceRemediation, PlanInput, HENKO_ORIGIN,
+};
 pub use error::PlanError;
 pub use file::{parse_plan, read_plan, LoadedPlan};
 pub use hash::{body_hash, plan_hash};

@@ -4,6 +4,7 @@
 //! These types serialise to the interface contract of DESIGN.md and read
 //! back from it, so `check`, `approve` and `plan merge` work from files.
 
+use crate::config::Node;
 use crate::diff::{Change, ChangeCategory, Op};
 use crate::script::{Finding, FindingKind, Level, Origin};
 use serde::{Deserialize, Serialize};
@@ -191,6 +192,10 @@ pub struct PlanChange {
     pub line_before: Option<u32>,
     /// Line in the TO file.
     pub line_after: Option<u32>,
+    /// For a section added or removed whole: the lines under its header,
+    /// indented one space per level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body: Vec<String>,
 }
 
 impl From<&Change> for PlanChange {
@@ -203,6 +208,7 @@ impl From<&Change> for PlanChange {
             category: category_name(c.category).to_string(),
             line_before: c.line_before,
             line_after: c.line_after,
+            body: c.body_lines(),
         }
     }
 }
@@ -230,9 +236,29 @@ impl PlanChange {
             category,
             line_before: self.line_before,
             line_after: self.line_after,
-            body: Vec::new(),
+            body: body_nodes(&self.body),
         })
     }
+}
+
+/// Rebuilds nodes from lines indented one space per level (starting at one).
+fn body_nodes(lines: &[String]) -> Vec<Node> {
+    fn insert(nodes: &mut Vec<Node>, depth: usize, node: Node) {
+        match nodes.last_mut() {
+            Some(last) if depth > 1 => insert(&mut last.children, depth - 1, node),
+            _ => nodes.push(node),
+        }
+    }
+    let mut roots = Vec::new();
+    for line in lines {
+        let depth = line.len() - line.trim_start_matches(' ').len();
+        insert(
+            &mut roots,
+            depth.max(1),
+            Node::leaf(line.trim_start_matches(' '), 0),
+        );
+    }
+    roots
 }
 
 fn category_name(c: ChangeCategory) -> &'static str {
@@ -516,6 +542,9 @@ pub struct PlanMeta {
     /// False when `--no-default-scripts` was given.
     #[serde(default = "yes")]
     pub default_scripts: bool,
+    /// `--platform` given for two loose files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
 }
 
 fn yes() -> bool {

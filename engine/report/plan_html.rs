@@ -218,6 +218,15 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
         .filter_map(|f| f.level())
         .max()
         .unwrap_or(Risk::None);
+    let facts: Vec<&str> = [
+        device.platform.as_str(),
+        device.site.as_str(),
+        device.env.as_str(),
+        i18n::status(&device.status, lang),
+    ]
+    .into_iter()
+    .filter(|f| !f.is_empty())
+    .collect();
     let verified = match device.verified {
         Some(true) => t(Msg::Verified),
         Some(false) => t(Msg::Unverified),
@@ -226,16 +235,13 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
     let _ = write!(
         out,
         "<article class=\"device\" id=\"device-{}\"><h3>{} {} · {} {}</h3>\
-         <p class=\"meta\">{} · {} · {} · {} · <code>{}</code> {}</p>",
+         <p class=\"meta\">{} · <code>{}</code> {}</p>",
         escape(&device.name),
         t(Msg::Wave),
         device.wave,
         escape(&device.name),
         badge(risk, lang),
-        escape(&device.platform),
-        escape(&device.site),
-        escape(&device.env),
-        escape(i18n::status(&device.status, lang)),
+        escape(&facts.join(" · ")),
         escape(&device.config),
         escape(verified)
     );

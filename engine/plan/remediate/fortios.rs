@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::normalize::Item;
+use super::reorder::{self, Place};
 use super::rules::PlatformRules;
 use super::simulate::{rejected, SimError};
 
@@ -170,49 +171,26 @@ impl Engine<'_> {
 
     /// Emits `move` commands so the table's entries end in TO's order.
     fn moves(&self, from: &[Item], to: &[Item], depth: usize, out: &mut Vec<String>) {
-        let target: Vec<&str> = to.iter().filter_map(|i| edit_name(&i.text)).collect();
-        let wanted: std::collections::HashSet<&str> = target.iter().copied().collect();
-        let mut current: Vec<&str> = from
+        let target: Vec<String> = to
+            .iter()
+            .filter_map(|i| edit_name(&i.text))
+            .map(str::to_string)
+            .collect();
+        let wanted: std::collections::HashSet<&str> = target.iter().map(String::as_str).collect();
+        let mut current: Vec<String> = from
             .iter()
             .filter_map(|i| edit_name(&i.text))
             .filter(|n| wanted.contains(n))
+            .map(str::to_string)
             .collect();
-        let present: std::collections::HashSet<&str> = current.iter().copied().collect();
-        current.extend(target.iter().filter(|n| !present.contains(*n)));
-        for (i, name) in target.iter().enumerate() {
-            let at = current
-                .iter()
-                .position(|n| n == name)
-                .expect("every target entry exists");
-            let expected = if i == 0 {
-                0
-            } else {
-                current
-                    .iter()
-                    .position(|n| *n == target[i - 1])
-                    .expect("placed")
-                    + 1
-            };
-            if at == expected {
-                continue;
-            }
-            let command = if i == 0 {
-                format!("move {name} before {}", current[0])
-            } else {
-                format!("move {name} after {}", target[i - 1])
+        let present: std::collections::HashSet<String> = current.iter().cloned().collect();
+        current.extend(target.iter().filter(|n| !present.contains(*n)).cloned());
+        for (name, place) in reorder::moves(&mut current, &target) {
+            let command = match place {
+                Place::Before(other) => format!("move {name} before {other}"),
+                Place::After(other) => format!("move {name} after {other}"),
             };
             out.push(self.line(depth, &command));
-            let moved = current.remove(at);
-            let dest = if i == 0 {
-                0
-            } else {
-                current
-                    .iter()
-                    .position(|n| *n == target[i - 1])
-                    .expect("placed")
-                    + 1
-            };
-            current.insert(dest, moved);
         }
     }
 }
@@ -369,8 +347,7 @@ mod tests {
                 "    edit 4",
                 "        set action deny",
                 "    next",
-                "    move 3 before 1",
-                "    move 4 after 3",
+                "    move 1 after 4",
                 "end"
             ]
         );

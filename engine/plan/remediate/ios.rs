@@ -9,6 +9,11 @@ use super::lists;
 use super::normalize::Item;
 use super::rules::PlatformRules;
 
+/// Returns the sequence number an ordered entry starts with (`10 permit …`).
+pub(crate) fn sequence(text: &str) -> Option<u64> {
+    text.split_whitespace().next()?.parse().ok()
+}
+
 /// Lines of one top-level command and everything it enters.
 type Block = Vec<String>;
 
@@ -19,13 +24,11 @@ pub(crate) fn remediate(
     rules: &PlatformRules,
 ) -> (Vec<String>, Vec<String>) {
     let mut manual = Vec::new();
-    let mut blocks = Engine {
+    let blocks = Engine {
         rules,
         manual: &mut manual,
     }
     .level(from, to, None, 0);
-    // Stable: equal weights keep the negations-then-additions order.
-    blocks.sort_by_key(|block| rules.weight(block[0].trim_start()));
     (blocks.into_iter().flatten().collect(), manual)
 }
 
@@ -44,10 +47,21 @@ impl Engine<'_> {
     }
 
     /// Returns the whole item (and its children) as commands.
-    fn full(&self, item: &Item, depth: usize, out: &mut Vec<String>) {
+    fn full(&self, item: &Item, parent: Option<&str>, depth: usize, out: &mut Vec<String>) {
         out.push(self.line(depth, &item.text));
         for child in &item.children {
-            self.full(child, depth + 1, out);
+            self.full(child, Some(&item.text), depth + 1, out);
+        }
+        self.exit(item, parent, depth, out);
+    }
+
+    /// Leaves a sub-mode explicitly where the table says pasting needs it
+    /// (`exit-address-family`), so the next line lands in the parent mode.
+    fn exit(&self, item: &Item, parent: Option<&str>, depth: usize, out: &mut Vec<String>) {
+        if depth > 0 && !item.children.is_empty() {
+            if let Some(exit) = self.rules.exit_of(&item.text, parent) {
+                out.push(self.line(depth, &exit));
+            }
         }
     }
 
@@ -95,6 +109,7 @@ impl Engine<'_> {
             .collect();
 
         let mut blocks: Vec<Block> = Vec::new();
+        let mut emitted: HashSet<String> = HashSet::new();
         for f in from {
             if to_idx.contains_key(f.text.as_str())
                 || overwritten.contains(f.text.as_str())
@@ -112,11 +127,34 @@ impl Engine<'_> {
             }
             let command = match (f.children.is_empty(), rules.reset(&f.text, parent)) {
                 (false, Some(reset)) => reset,
-                _ => rules.negate(&f.text, parent),
+                _ => {
+                    let command = rules.negate(&f.text, parent);
+                    // A short negation (`no bgp router-id`) would also remove
+                    // a line that stays: name the line in full instead.
+                    let hits_kept = from.iter().any(|k| {
+                        k.text != f.text
+                            && (to_idx.contains_key(k.text.as_str())
+                                || overwritten.contains(k.text.as_str()))
+                            && rules.negate(&k.text, parent) == command
+                    });
+                    if hits_kept && !f.text.starts_with("no ") {
+                        format!("no {}", f.text)
+                    } else {
+                        command
+                    }
+                }
             };
-            blocks.push(vec![self.line(depth, &command)]);
+            if emitted.insert(command.clone()) {
+                blocks.push(vec![self.line(depth, &command)]);
+            }
         }
-        blocks.extend(self.groups(from, to, parent, depth));
+        blocks.extend(super::groups::blocks(
+            from,
+            to,
+            parent,
+            &self.pad(depth),
+            rules,
+        ));
         for t in to {
             if in_group(t) {
                 continue;
@@ -134,7 +172,7 @@ impl Engine<'_> {
                     let mut block = Vec::new();
                     match from.iter().find(|f| self.list_pair(f, t, parent)) {
                         Some(f) => self.list_change(f, t, parent, depth, &mut block),
-                        None => self.full(t, depth, &mut block),
+                        None => self.full(t, parent, depth, &mut block),
                     }
                     blocks.push(block);
                 }
@@ -146,6 +184,8 @@ impl Engine<'_> {
                 }
             }
         }
+        // Stable: equal weights keep the negations-then-additions order.
+        blocks.sort_by_key(|block| rules.weight(block[0].trim_start(), parent));
         blocks
     }
 
@@ -169,7 +209,7 @@ impl Engine<'_> {
                 None => {
                     // Reordered: remove the section and write it again whole.
                     let mut block = vec![self.line(depth, &rules.negate(&t.text, parent))];
-                    self.full(t, depth, &mut block);
+                    self.full(t, parent, depth, &mut block);
                     return Some(block);
                 }
             }
@@ -184,6 +224,7 @@ impl Engine<'_> {
         }
         let mut block = vec![self.line(depth, &t.text)];
         block.extend(inner);
+        self.exit(t, parent, depth, &mut block);
         Some(block)
     }
 
@@ -198,6 +239,9 @@ impl Engine<'_> {
     ) -> Option<Vec<String>> {
         if from == to {
             return Some(Vec::new());
+        }
+        if let Some(lines) = self.sequenced(from, to, header, depth) {
+            return Some(lines);
         }
         let unique = |items: &[Item]| {
             items.iter().map(|i| &i.text).collect::<HashSet<_>>().len() == items.len()
@@ -218,79 +262,40 @@ impl Engine<'_> {
             out.push(self.line(depth, &self.rules.negate(&f.text, Some(header))));
         }
         for t in &to[kept.len()..] {
-            self.full(t, depth, &mut out);
+            self.full(t, Some(header), depth, &mut out);
         }
         Some(out)
     }
 
-    /// Returns the blocks for ordered sibling groups (`access-list NAME …`).
-    fn groups(&self, from: &[Item], to: &[Item], parent: Option<&str>, depth: usize) -> Vec<Block> {
-        let rules = self.rules;
-        let mut names: Vec<String> = Vec::new();
-        let mut members: HashMap<String, (Vec<&Item>, Vec<&Item>)> = HashMap::new();
-        for (side, items) in [(0, from), (1, to)] {
-            for item in items.iter().filter(|i| i.children.is_empty()) {
-                if let Some((name, _)) = rules.group_of(&item.text, parent) {
-                    let entry = members.entry(name.clone()).or_insert_with(|| {
-                        names.push(name);
-                        Default::default()
-                    });
-                    if side == 0 {
-                        &mut entry.0
-                    } else {
-                        &mut entry.1
-                    }
-                    .push(item);
-                }
-            }
-        }
-        let mut blocks = Vec::new();
-        for name in names {
-            let (f, t) = &members[&name];
-            if f == t {
-                continue;
-            }
-            let rule = rules
-                .group_of(&f.first().or(t.first()).unwrap().text, parent)
-                .unwrap()
-                .1;
-            let remove_all = |out: &mut Block| match &rule.remove_group {
-                Some(template) => {
-                    let caps = rule
-                        .matcher
-                        .captures(&f[0].text, parent)
-                        .expect("member matched its group");
-                    let mut command = String::new();
-                    caps.expand(template, &mut command);
-                    out.push(self.line(depth, &command));
-                }
-                None => out.extend(
-                    f.iter()
-                        .map(|i| self.line(depth, &rules.negate(&i.text, parent))),
-                ),
-            };
-            let mut block = Vec::new();
-            let unique = f.iter().map(|i| &i.text).collect::<HashSet<_>>().len() == f.len()
-                && t.iter().map(|i| &i.text).collect::<HashSet<_>>().len() == t.len();
-            let t_set: HashSet<&str> = t.iter().map(|i| i.text.as_str()).collect();
-            let kept: Vec<&&Item> = f
+    /// Returns the commands for a list whose entries all carry sequence
+    /// numbers (`10 permit …`): entries are removed and added by number.
+    fn sequenced(
+        &self,
+        from: &[Item],
+        to: &[Item],
+        header: &str,
+        depth: usize,
+    ) -> Option<Vec<String>> {
+        fn numbers(items: &[Item]) -> Option<HashMap<u64, &Item>> {
+            let map: HashMap<u64, &Item> = items
                 .iter()
-                .filter(|i| t_set.contains(i.text.as_str()))
-                .collect();
-            let in_place = unique && kept.iter().zip(t.iter()).all(|(k, t)| **k == *t);
-            if f.is_empty() || (in_place && (rule.remove_group.is_none() || kept.len() == f.len()))
-            {
-                for i in f.iter().filter(|i| !t_set.contains(i.text.as_str())) {
-                    block.push(self.line(depth, &rules.negate(&i.text, parent)));
-                }
-                block.extend(t[kept.len()..].iter().map(|i| self.line(depth, &i.text)));
-            } else {
-                remove_all(&mut block);
-                block.extend(t.iter().map(|i| self.line(depth, &i.text)));
-            }
-            blocks.push(block);
+                .map(|i| Some((sequence(&i.text)?, i)).filter(|_| i.children.is_empty()))
+                .collect::<Option<_>>()?;
+            (map.len() == items.len()).then_some(map)
         }
-        blocks
+        let (fs, ts) = (numbers(from)?, numbers(to)?);
+        let mut out = Vec::new();
+        for f in from {
+            if ts.get(&sequence(&f.text)?) != Some(&f) {
+                out.push(self.line(depth, &self.rules.negate(&f.text, Some(header))));
+            }
+        }
+        for t in to {
+            if fs.get(&sequence(&t.text)?) != Some(&t) {
+                out.push(self.line(depth, &t.text));
+            }
+        }
+        Some(out)
     }
 
     /// Returns true when `t` is the new value of the add/remove list `f`.
@@ -319,10 +324,10 @@ impl Engine<'_> {
             self.rules.list_of(&f.text, parent),
             self.rules.list_of(&t.text, parent),
         ) else {
-            return self.full(t, depth, out);
+            return self.full(t, parent, depth, out);
         };
         let (Some(fs), Some(ts)) = (lists::parse(fl), lists::parse(tl)) else {
-            return self.full(t, depth, out);
+            return self.full(t, parent, depth, out);
         };
         let added: std::collections::BTreeSet<u32> = ts.difference(&fs).copied().collect();
         let removed: std::collections::BTreeSet<u32> = fs.difference(&ts).copied().collect();

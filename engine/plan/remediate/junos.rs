@@ -5,170 +5,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::junos_trie::{build, tokenize, Trie};
 use super::normalize::Item;
+use super::reorder::{self, Place};
 use super::rules::PlatformRules;
 use super::simulate::{rejected, SimError};
 use crate::config::{ConfigTree, LineSpan, Node};
-
-/// A statement tree: each level is one token, in first-seen order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Trie {
-    children: Vec<(String, Trie)>,
-    index: HashMap<String, usize>,
-    /// A statement ends here (`set system services ssh`).
-    end: bool,
-}
-
-impl Trie {
-    fn child(&self, token: &str) -> Option<&Trie> {
-        self.index.get(token).map(|&i| &self.children[i].1)
-    }
-
-    fn child_mut(&mut self, token: &str) -> &mut Trie {
-        let at = match self.index.get(token) {
-            Some(&at) => at,
-            None => {
-                self.children.push((token.to_string(), Trie::default()));
-                self.index
-                    .insert(token.to_string(), self.children.len() - 1);
-                self.children.len() - 1
-            }
-        };
-        &mut self.children[at].1
-    }
-
-    fn insert(&mut self, path: &[String]) {
-        let mut node = self;
-        for token in path {
-            node = node.child_mut(token);
-        }
-        node.end = true;
-    }
-
-    fn remove(&mut self, path: &[String]) -> bool {
-        let Some((last, init)) = path.split_last() else {
-            return false;
-        };
-        if init.is_empty() {
-            let Some(at) = self.index.remove(last) else {
-                return false;
-            };
-            self.children.remove(at);
-            self.reindex();
-            return true;
-        }
-        let Some(&at) = self.index.get(&init[0]) else {
-            return false;
-        };
-        let removed = self.children[at].1.remove(&path[1..]);
-        let child = &self.children[at].1;
-        if removed && child.children.is_empty() && !child.end {
-            self.index.remove(&init[0]);
-            self.children.remove(at);
-            self.reindex();
-        }
-        removed
-    }
-
-    fn reindex(&mut self) {
-        self.index = self
-            .children
-            .iter()
-            .enumerate()
-            .map(|(i, (t, _))| (t.clone(), i))
-            .collect();
-    }
-
-    fn statements(&self, prefix: &mut Vec<String>, out: &mut Vec<String>) {
-        if self.end && !prefix.is_empty() {
-            out.push(prefix.join(" "));
-        }
-        for (token, child) in &self.children {
-            prefix.push(token.clone());
-            child.statements(prefix, out);
-            prefix.pop();
-        }
-    }
-
-    fn get(&self, path: &[String]) -> Option<&Trie> {
-        path.iter().try_fold(self, |node, token| node.child(token))
-    }
-}
-
-/// Splits a line into tokens, keeping quoted strings whole.
-fn tokenize(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for ch in text.chars() {
-        match ch {
-            '"' => {
-                quoted = !quoted;
-                current.push(ch);
-            }
-            c if c.is_whitespace() && !quoted => {
-                if !current.is_empty() {
-                    out.push(std::mem::take(&mut current));
-                }
-            }
-            c => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
-}
-
-/// Returns the statements (token paths) one line stands for: `members [ a b ]`
-/// is two statements.
-fn line_paths(text: &str, root: bool) -> Vec<Vec<String>> {
-    let text = text.trim().trim_end_matches(['{', ';', '}']).trim_end();
-    let text = if root {
-        text.strip_prefix("set ").unwrap_or(text)
-    } else {
-        text
-    };
-    let tokens = tokenize(text);
-    match tokens.iter().position(|t| t == "[") {
-        Some(open) => {
-            let close = tokens
-                .iter()
-                .rposition(|t| t == "]")
-                .unwrap_or(tokens.len());
-            let head = &tokens[..open];
-            tokens[open + 1..close.max(open + 1)]
-                .iter()
-                .map(|item| head.iter().cloned().chain([item.clone()]).collect())
-                .collect()
-        }
-        None => vec![tokens],
-    }
-}
-
-fn build(items: &[Item], rules: &PlatformRules) -> Trie {
-    fn walk(items: &[Item], prefix: &[String], trie: &mut Trie, rules: &PlatformRules) {
-        for item in items {
-            if item.text.starts_with('#') || item.text.starts_with("/*") {
-                continue;
-            }
-            for path in line_paths(&item.text, prefix.is_empty()) {
-                let full: Vec<String> = prefix.iter().cloned().chain(path).collect();
-                if full.is_empty() || rules.is_ignored(&full.join(" "), None) {
-                    continue;
-                }
-                if item.children.is_empty() {
-                    trie.insert(&full);
-                } else {
-                    walk(&item.children, &full, trie, rules);
-                }
-            }
-        }
-    }
-    let mut trie = Trie::default();
-    walk(items, &[], &mut trie, rules);
-    trie
-}
 
 /// Returns the commands that turn `from` into `to`, and the manual steps.
 pub(crate) fn remediate(
@@ -199,6 +41,17 @@ pub(crate) fn remediate(
     diff.walk(&f, &t, &mut Vec::new());
     let mut out = diff.deletes;
     out.extend(diff.sets);
+    if !rules.ordered_sections.is_empty() {
+        let mut sim = f.clone();
+        for command in &out {
+            let tokens = tokenize(command);
+            if let Some((verb, path)) = tokens.split_first() {
+                // Our own commands always apply; verification reports it if not.
+                let _ = apply(&mut sim, verb, path, rules);
+            }
+        }
+        inserts(&t, &mut sim, &mut Vec::new(), rules, &mut out);
+    }
     (out, diff.manual.into_iter().collect())
 }
 
@@ -279,6 +132,24 @@ impl Diff<'_> {
     }
 }
 
+/// Adds a note for each single-valued leaf that holds several values (only
+/// a parser that flattens nested statements produces one).
+pub(crate) fn repeated_settings(items: &[Item], rules: &PlatformRules, out: &mut Vec<String>) {
+    let mut all = Vec::new();
+    build(items, rules).statements(&mut Vec::new(), &mut all);
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for s in &all {
+        if let Some(key) = rules.idempotent_key(s, None) {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    for (key, n) in counts.into_iter().filter(|(_, n)| *n > 1) {
+        out.push(format!(
+            "single-valued setting `{key}` is set {n} times; the device keeps one value"
+        ));
+    }
+}
+
 /// Applies `set`/`delete` statements to normalised items.
 pub(crate) fn simulate(
     items: Vec<Item>,
@@ -294,30 +165,7 @@ pub(crate) fn simulate(
         if path.is_empty() {
             return Err(rejected(i, raw, "a statement path is required"));
         }
-        match verb.as_str() {
-            "set" => {
-                let text = path.join(" ");
-                if let Some(key) = rules.idempotent_key(&text, None) {
-                    let key_path = tokenize(&key);
-                    if trie.get(&key_path).is_some() {
-                        trie.remove(&key_path);
-                    }
-                }
-                trie.insert(path);
-            }
-            "delete" => {
-                if !trie.remove(path) {
-                    return Err(rejected(i, raw, "statement not found"));
-                }
-            }
-            other => {
-                return Err(rejected(
-                    i,
-                    raw,
-                    format!("`{other}` is not a Junos configuration command henko emits"),
-                ))
-            }
-        }
+        apply(&mut trie, verb, path, rules).map_err(|reason| rejected(i, raw, reason))?;
     }
     let mut statements = Vec::new();
     trie.statements(&mut Vec::new(), &mut statements);
@@ -327,21 +175,147 @@ pub(crate) fn simulate(
         .collect())
 }
 
+/// Applies one `set`, `delete` or `insert` command to the statement tree.
+fn apply(
+    trie: &mut Trie,
+    verb: &str,
+    path: &[String],
+    rules: &PlatformRules,
+) -> Result<(), String> {
+    match verb {
+        "set" => {
+            if let Some(key) = rules.idempotent_key(&path.join(" "), None) {
+                let key_path = tokenize(&key);
+                if trie.get(&key_path).is_some() {
+                    trie.remove(&key_path);
+                }
+            }
+            trie.insert(path);
+            Ok(())
+        }
+        "delete" if trie.remove(path) => Ok(()),
+        "delete" => Err("statement not found".into()),
+        "insert" => {
+            let usage = "expected `insert <path> <name> before|after <keyword> <name>`";
+            let n = path.len();
+            if n < 5 {
+                return Err(usage.into());
+            }
+            let (how, keyword, anchor) = (&path[n - 3], &path[n - 2], &path[n - 1]);
+            let (name, parent) = path[..n - 3].split_last().ok_or(usage)?;
+            if parent.last() != Some(keyword) || !matches!(how.as_str(), "before" | "after") {
+                return Err(usage.into());
+            }
+            let node = trie.get_mut(parent).ok_or("statement not found")?;
+            if node.move_child(name, anchor, how == "before") {
+                Ok(())
+            } else {
+                Err(format!(
+                    "no `{keyword} {name}` or `{keyword} {anchor}` to reorder"
+                ))
+            }
+        }
+        other => Err(format!(
+            "`{other}` is not a Junos configuration command henko emits"
+        )),
+    }
+}
+
+/// Emits `insert … before|after …` where an ordered list (filter terms,
+/// policies) ends in another order than TO's after the sets and deletes.
+fn inserts(
+    t: &Trie,
+    sim: &mut Trie,
+    prefix: &mut Vec<String>,
+    rules: &PlatformRules,
+    out: &mut Vec<String>,
+) {
+    if !prefix.is_empty() && rules.is_ordered_section(&prefix.join(" "), None) {
+        if let Some(node) = sim.get_mut(prefix) {
+            let target = t.names();
+            let wanted: std::collections::HashSet<&String> = target.iter().collect();
+            let mut current: Vec<String> = node
+                .names()
+                .into_iter()
+                .filter(|n| wanted.contains(n))
+                .collect();
+            let keyword = prefix.last().cloned().unwrap_or_default();
+            for (name, place) in reorder::moves(&mut current, &target) {
+                let (how, anchor) = match &place {
+                    Place::Before(a) => ("before", a),
+                    Place::After(a) => ("after", a),
+                };
+                node.move_child(&name, anchor, how == "before");
+                out.push(format!(
+                    "insert {} {name} {how} {keyword} {anchor}",
+                    prefix.join(" ")
+                ));
+            }
+        }
+    }
+    for (token, child) in &t.children {
+        prefix.push(token.clone());
+        inserts(child, sim, prefix, rules, out);
+        prefix.pop();
+    }
+}
+
+/// Returns the first ordered list whose entries are in another order.
+fn order_difference(
+    result: &Trie,
+    goal: &Trie,
+    prefix: &mut Vec<String>,
+    rules: &PlatformRules,
+) -> Option<String> {
+    if !prefix.is_empty() && rules.is_ordered_section(&prefix.join(" "), None) {
+        let wanted = goal.names();
+        let got: Vec<String> = result
+            .names()
+            .into_iter()
+            .filter(|n| wanted.contains(n))
+            .collect();
+        if got != wanted {
+            return Some(format!(
+                "`{}` entries are in a different order",
+                prefix.join(" ")
+            ));
+        }
+    }
+    for (token, child) in &goal.children {
+        if let Some(other) = result.child(token) {
+            prefix.push(token.clone());
+            let found = order_difference(other, child, prefix, rules);
+            prefix.pop();
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
 /// Returns the first statement one side has and the other lacks.
-pub(crate) fn difference(result: &[Item], goal: &[Item]) -> Option<String> {
-    fn set(items: &[Item]) -> BTreeSet<String> {
-        let rules = PlatformRules::builtin("junos");
+pub(crate) fn difference(result: &[Item], goal: &[Item], rules: &PlatformRules) -> Option<String> {
+    let set = |items: &[Item]| -> BTreeSet<String> {
         let mut out = Vec::new();
-        build(items, &rules).statements(&mut Vec::new(), &mut out);
+        build(items, rules).statements(&mut Vec::new(), &mut out);
         out.into_iter()
             .filter(|s| rules.manual_reason(s, None).is_none())
             .collect()
-    }
+    };
     let (a, b) = (set(result), set(goal));
     if let Some(s) = a.difference(&b).next() {
         return Some(format!("unexpected `{s}`"));
     }
-    b.difference(&a).next().map(|s| format!("missing `{s}`"))
+    if let Some(s) = b.difference(&a).next() {
+        return Some(format!("missing `{s}`"));
+    }
+    order_difference(
+        &build(result, rules),
+        &build(goal, rules),
+        &mut Vec::new(),
+        rules,
+    )
 }
 
 /// Returns simulated statements as a flat `set` configuration tree.
@@ -400,10 +374,38 @@ mod tests {
             ]
         );
         let result = simulate(from.clone(), &apply, &rules).unwrap();
-        assert_eq!(difference(&result, &to), None);
+        assert_eq!(difference(&result, &to, &rules), None);
         let (back, _) = remediate(&to, &from, &rules);
         let result = simulate(to, &back, &rules).unwrap();
-        assert_eq!(difference(&result, &from), None);
+        assert_eq!(difference(&result, &from, &rules), None);
+    }
+
+    #[test]
+    fn reordered_filter_terms_are_inserted() {
+        let rules = PlatformRules::builtin("junos");
+        let statements = |terms: &[&str]| -> Vec<Item> {
+            terms
+                .iter()
+                .map(|t| {
+                    Item::leaf(format!(
+                        "set firewall family inet filter EDGE term {t} then accept"
+                    ))
+                })
+                .collect()
+        };
+        let from = statements(&["a", "b", "c"]);
+        let to = statements(&["c", "a", "b", "d"]);
+        let (apply, _) = remediate(&from, &to, &rules);
+        assert_eq!(
+            apply,
+            [
+                "set firewall family inet filter EDGE term d then accept",
+                "insert firewall family inet filter EDGE term c before term a"
+            ]
+        );
+        let result = simulate(from.clone(), &apply, &rules).unwrap();
+        assert_eq!(difference(&result, &to, &rules), None);
+        assert!(difference(&from, &statements(&["b", "a", "c"]), &rules).is_some());
     }
 
     #[test]
@@ -411,7 +413,7 @@ mod tests {
         let rules = PlatformRules::builtin("junos");
         let a = vec![Item::leaf("set vlans v10 vlan-id 10")];
         let b = braces("vlans {\nv10 {\nvlan-id 10;\n}\n}\n");
-        assert_eq!(difference(&a, &b), None);
+        assert_eq!(difference(&a, &b, &rules), None);
         let c = braces("interfaces {\nge-0/0/2 {\nunit 0 {\nfamily ethernet-switching {\nvlan {\nmembers [ v10 v20 ];\n}\n}\n}\n}\n}\n");
         let (apply, _) = remediate(&[], &c, &rules);
         assert_eq!(apply.len(), 2);

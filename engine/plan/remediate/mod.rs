@@ -8,13 +8,19 @@
 //! Junos `set`/`delete` ([`junos`]).
 
 mod fortios;
+mod groups;
 mod ios;
 mod junos;
+mod junos_trie;
 mod lists;
+mod lookup;
 mod mask;
 mod normalize;
+mod reorder;
 mod rules;
 mod simulate;
+#[cfg(test)]
+mod tests;
 
 pub use rules::{Engine, PlatformRules, RulesError};
 pub use simulate::{simulate, SimError};
@@ -101,6 +107,18 @@ pub fn remediate_with(
         rules,
     );
     out.verified = out.simulation_errors.is_empty();
+    if !out.verified {
+        // Say why when the trees themselves cannot be reached exactly.
+        let mut notes = Vec::new();
+        for side in [&f, &t] {
+            match rules.engine {
+                Engine::Junos => junos::repeated_settings(side, rules, &mut notes),
+                _ => normalize::repeated_settings(side, None, rules, &mut notes),
+            }
+        }
+        notes.dedup();
+        out.simulation_errors.extend(notes);
+    }
     out.apply = mask::mask_lines(apply, rules, options.show_secrets);
     out.rollback = mask::mask_lines(rollback, rules, options.show_secrets);
     out

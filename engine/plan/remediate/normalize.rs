@@ -53,8 +53,12 @@ pub(crate) fn normalize_items(
         if item.children.is_empty() && rules.is_default(&item.text, parent) {
             continue;
         }
+        let had_children = !item.children.is_empty();
         let child_ordered = item.ordered || rules.is_ordered_section(&item.text, parent);
         let children = normalize_items(item.children, Some(&item.text), child_ordered, rules);
+        if children.is_empty() && is_placeholder(&item.text, had_children, parent, rules) {
+            continue;
+        }
         for text in expand_list(&item.text, parent, rules) {
             out.push(Item {
                 text,
@@ -64,9 +68,32 @@ pub(crate) fn normalize_items(
         }
     }
     if ordered {
+        // A device refuses a duplicate entry in an ordered list.
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|i| !i.children.is_empty() || seen.insert(i.text.clone()));
+        // Numbered entries are kept in number order by the device.
+        if out.iter().all(|i| super::ios::sequence(&i.text).is_some()) {
+            out.sort_by_key(|i| super::ios::sequence(&i.text));
+        }
         return out;
     }
     merge_repeats(out)
+}
+
+/// Returns true for an empty section that stands for nothing: a physical
+/// port that exists whatever the configuration says, or an empty FortiOS
+/// `config` block.
+fn is_placeholder(
+    text: &str,
+    had_children: bool,
+    parent: Option<&str>,
+    rules: &PlatformRules,
+) -> bool {
+    match rules.engine {
+        Engine::Ios => rules.reset(text, parent).is_some(),
+        Engine::Fortios => had_children && text.starts_with("config "),
+        _ => false,
+    }
 }
 
 /// Canonicalises or splits list values (`vlan 10,20-30`).
@@ -133,6 +160,33 @@ pub(crate) fn to_tree(items: &[Item], template: &ConfigTree) -> ConfigTree {
         roots: items.iter().map(node).collect(),
         ordered: template.ordered,
         warnings: Vec::new(),
+    }
+}
+
+/// Adds a note for each single-valued setting that appears more than once at
+/// one level: the device keeps one value, so such a tree cannot be reached
+/// exactly by pasting commands (a flattened parse usually causes it).
+pub(crate) fn repeated_settings(
+    items: &[Item],
+    parent: Option<&str>,
+    rules: &PlatformRules,
+    out: &mut Vec<String>,
+) {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for item in items.iter().filter(|i| i.children.is_empty()) {
+        if let Some(key) = rules.idempotent_key(&item.text, parent) {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    for (key, n) in counts.into_iter().filter(|(_, n)| *n > 1) {
+        let at = parent.map_or_else(|| "the top level".to_string(), |p| format!("`{p}`"));
+        out.push(format!(
+            "single-valued setting `{}` is set {n} times under {at}; the device keeps one value",
+            key.replace('\u{1f}', " ")
+        ));
+    }
+    for item in items {
+        repeated_settings(&item.children, Some(&item.text), rules, out);
     }
 }
 

@@ -6,6 +6,9 @@
 //! in; operators extend them from the store (`.henko/platforms/ios.yaml`) with
 //! [`PlatformRules::with_overrides`], whose entries take precedence.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use regex::{Captures, Regex};
 use serde::Deserialize;
 
@@ -75,6 +78,7 @@ pub(crate) struct ListRule {
 pub(crate) struct GroupRule {
     pub(crate) matcher: Matcher,
     pub(crate) remove_group: Option<String>,
+    pub(crate) line_numbers: bool,
 }
 
 /// The compiled rule table of one platform.
@@ -86,11 +90,13 @@ pub struct PlatformRules {
     pub(crate) ignore: Vec<Matcher>,
     pub(crate) defaults: Vec<Matcher>,
     pub(crate) idempotent: Vec<Matcher>,
+    pub(crate) multi_valued: Vec<Matcher>,
     pub(crate) negate: Vec<Templated>,
     pub(crate) ordered_sections: Vec<Matcher>,
     pub(crate) ordered_groups: Vec<GroupRule>,
     pub(crate) reset_sections: Vec<Templated>,
     pub(crate) manual: Vec<Templated>,
+    pub(crate) exits: Vec<Templated>,
     pub(crate) lists: Vec<ListRule>,
     pub(crate) order: Vec<Weighted>,
     pub(crate) secrets: Vec<Matcher>,
@@ -115,6 +121,8 @@ struct RawRules {
     #[serde(default)]
     idempotent: Vec<RawMatch>,
     #[serde(default)]
+    multi_valued: Vec<RawMatch>,
+    #[serde(default)]
     negate: Vec<RawMatch>,
     #[serde(default)]
     ordered_sections: Vec<RawMatch>,
@@ -124,6 +132,8 @@ struct RawRules {
     reset_sections: Vec<RawMatch>,
     #[serde(default)]
     manual: Vec<RawMatch>,
+    #[serde(default)]
+    exit: Vec<RawMatch>,
     #[serde(default)]
     lists: Vec<RawMatch>,
     #[serde(default)]
@@ -159,6 +169,8 @@ struct RawRule {
     add_remove: bool,
     #[serde(default)]
     remove_group: Option<String>,
+    #[serde(default)]
+    line_numbers: bool,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -198,9 +210,19 @@ impl PlatformRules {
     /// name such as `iosxe` or `fortigate`). Unknown platforms get the table
     /// of their dialect family, or a table without CLI remediation.
     pub fn builtin(platform: &str) -> PlatformRules {
-        let name = canonical_platform(platform);
-        let mut rules = Self::load_builtin(name)
-            .unwrap_or_else(|e| panic!("built-in rule table {name} is invalid: {e}"));
+        // Compiled once per process; clones share the compiled patterns.
+        static TABLES: OnceLock<HashMap<&'static str, PlatformRules>> = OnceLock::new();
+        let tables = TABLES.get_or_init(|| {
+            BUILTIN
+                .iter()
+                .map(|(name, _)| {
+                    let rules = Self::load_builtin(name)
+                        .unwrap_or_else(|e| panic!("built-in rule table {name} is invalid: {e}"));
+                    (*name, rules)
+                })
+                .collect()
+        });
+        let mut rules = tables[canonical_platform(platform)].clone();
         rules.platform = platform.to_string();
         rules
     }
@@ -236,11 +258,13 @@ impl PlatformRules {
             ignore: Vec::new(),
             defaults: Vec::new(),
             idempotent: Vec::new(),
+            multi_valued: Vec::new(),
             negate: Vec::new(),
             ordered_sections: Vec::new(),
             ordered_groups: Vec::new(),
             reset_sections: Vec::new(),
             manual: Vec::new(),
+            exits: Vec::new(),
             lists: Vec::new(),
             order: Vec::new(),
             secrets: Vec::new(),
@@ -315,6 +339,10 @@ impl PlatformRules {
             &mut self.idempotent,
             c.matchers("idempotent", raw.idempotent)?,
         );
+        prepend(
+            &mut self.multi_valued,
+            c.matchers("multi_valued", raw.multi_valued)?,
+        );
         prepend(&mut self.negate, c.templated("negate", raw.negate, true)?);
         prepend(
             &mut self.ordered_sections,
@@ -325,6 +353,7 @@ impl PlatformRules {
             c.templated("reset_sections", raw.reset_sections, true)?,
         );
         prepend(&mut self.manual, c.templated("manual", raw.manual, false)?);
+        prepend(&mut self.exits, c.templated("exit", raw.exit, true)?);
         prepend(&mut self.secrets, c.matchers("secrets", raw.secrets)?);
         let mut groups = Vec::new();
         for (i, entry) in raw.ordered_groups.into_iter().enumerate() {
@@ -338,6 +367,7 @@ impl PlatformRules {
             groups.push(GroupRule {
                 matcher,
                 remove_group: rule.remove_group,
+                line_numbers: rule.line_numbers,
             });
         }
         prepend(&mut self.ordered_groups, groups);
@@ -389,6 +419,7 @@ fn into_rule(entry: RawMatch) -> RawRule {
             split: false,
             add_remove: false,
             remove_group: None,
+            line_numbers: false,
         },
     }
 }
@@ -462,113 +493,6 @@ impl Compiler<'_> {
             out.push(Templated { matcher, template });
         }
         Ok(out)
-    }
-}
-
-/// Rule lookups used by the engines and the simulators.
-impl PlatformRules {
-    /// Returns true when the line is noise to drop before comparing.
-    pub(crate) fn is_ignored(&self, text: &str, parent: Option<&str>) -> bool {
-        self.ignore
-            .iter()
-            .any(|m| m.captures(text, parent).is_some())
-    }
-
-    /// Returns true when the line only restates a platform default.
-    pub(crate) fn is_default(&self, text: &str, parent: Option<&str>) -> bool {
-        self.defaults
-            .iter()
-            .any(|m| m.captures(text, parent).is_some())
-    }
-
-    /// Returns the overwrite key of a single-valued line, if it is one.
-    pub(crate) fn idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
-        self.idempotent.iter().find_map(|m| {
-            let caps = m.captures(text, parent)?;
-            let groups: Vec<&str> = caps.iter().skip(1).flatten().map(|g| g.as_str()).collect();
-            Some(if groups.is_empty() {
-                caps[0].to_string()
-            } else {
-                groups.join("\u{1f}")
-            })
-        })
-    }
-
-    /// Returns the command that removes `text` (a line or a section header).
-    pub(crate) fn negate(&self, text: &str, parent: Option<&str>) -> String {
-        for rule in &self.negate {
-            if let Some(caps) = rule.matcher.captures(text, parent) {
-                let mut out = String::new();
-                caps.expand(&rule.template, &mut out);
-                return out;
-            }
-        }
-        match text.strip_prefix("no ") {
-            Some(rest) => rest.trim_start().to_string(),
-            None => format!("no {text}"),
-        }
-    }
-
-    /// Returns the command that empties a section that cannot be removed
-    /// (a physical interface), if the section is one.
-    pub(crate) fn reset(&self, header: &str, parent: Option<&str>) -> Option<String> {
-        self.reset_sections.iter().find_map(|rule| {
-            let caps = rule.matcher.captures(header, parent)?;
-            let mut out = String::new();
-            caps.expand(&rule.template, &mut out);
-            Some(out)
-        })
-    }
-
-    /// Returns why a line or section must be changed by hand, if it must.
-    pub(crate) fn manual_reason(&self, text: &str, parent: Option<&str>) -> Option<String> {
-        self.manual.iter().find_map(|rule| {
-            let caps = rule.matcher.captures(text, parent)?;
-            let mut out = String::new();
-            caps.expand(&rule.template, &mut out);
-            Some(out)
-        })
-    }
-
-    /// Returns true when the section's children are ordered by the table.
-    pub(crate) fn is_ordered_section(&self, header: &str, parent: Option<&str>) -> bool {
-        self.ordered_sections
-            .iter()
-            .any(|m| m.captures(header, parent).is_some())
-    }
-
-    /// Returns the ordered group a line belongs to, and its group rule.
-    pub(crate) fn group_of(
-        &self,
-        text: &str,
-        parent: Option<&str>,
-    ) -> Option<(String, &GroupRule)> {
-        self.ordered_groups.iter().find_map(|rule| {
-            let caps = rule.matcher.captures(text, parent)?;
-            Some((caps.get(1).map_or("", |m| m.as_str()).to_string(), rule))
-        })
-    }
-
-    /// Returns the list rule a line matches with its prefix and list text.
-    pub(crate) fn list_of<'t>(
-        &self,
-        text: &'t str,
-        parent: Option<&str>,
-    ) -> Option<(&ListRule, &'t str, &'t str)> {
-        self.lists.iter().find_map(|rule| {
-            let caps = rule.matcher.captures(text, parent)?;
-            let prefix = caps.get(1)?.as_str();
-            let list = caps.get(2)?.as_str();
-            Some((rule, prefix, list))
-        })
-    }
-
-    /// Returns the ordering weight of a top-level command (default 500).
-    pub(crate) fn weight(&self, text: &str) -> i32 {
-        self.order
-            .iter()
-            .find(|w| w.matcher.captures(text, None).is_some())
-            .map_or(500, |w| w.weight)
     }
 }
 

@@ -6,6 +6,7 @@
 //! section resets, list `add`/`remove`, overwrite of single-valued settings
 //! by key, and appending; FortiOS and Junos live in their engines' modules.
 
+use super::ios::sequence;
 use super::lists;
 use super::normalize::{self, Item};
 use super::rules::{Engine, PlatformRules};
@@ -92,7 +93,7 @@ pub(crate) fn run(
 /// Returns how a simulated result differs from the goal, if it does.
 pub(crate) fn difference(result: &[Item], goal: &[Item], rules: &PlatformRules) -> Option<String> {
     match rules.engine {
-        Engine::Junos => super::junos::difference(result, goal),
+        Engine::Junos => super::junos::difference(result, goal, rules),
         _ => normalize::difference(result, goal, None, false, rules),
     }
 }
@@ -133,7 +134,7 @@ fn run_ios(
         let opens = commands
             .get(i + 1)
             .is_some_and(|next| depth_of(next, indent).0 > depth);
-        let (level, parent) = level_mut(&mut items, &stack);
+        let (level, parent, ordered) = level_mut(&mut items, &stack);
         if opens {
             let at = match level.iter().position(|c| c.text == text) {
                 Some(at) => at,
@@ -149,19 +150,41 @@ fn run_ios(
             stack.push(at);
         } else {
             apply_line(level, text, parent.as_deref(), rules);
+            if ordered {
+                place_sequenced(level, text);
+            }
         }
     }
     Ok(items)
 }
 
-fn level_mut<'a>(items: &'a mut Vec<Item>, path: &[usize]) -> (&'a mut Vec<Item>, Option<String>) {
+fn level_mut<'a>(
+    items: &'a mut Vec<Item>,
+    path: &[usize],
+) -> (&'a mut Vec<Item>, Option<String>, bool) {
     let mut level = items;
     let mut parent = None;
+    let mut ordered = false;
     for &at in path {
         parent = Some(level[at].text.clone());
+        ordered = level[at].ordered;
         level = &mut level[at].children;
     }
-    (level, parent)
+    (level, parent, ordered)
+}
+
+/// Moves a numbered entry just added to an ordered list to its place by
+/// number, as the device does (`15 permit …` lands between 10 and 20).
+fn place_sequenced(level: &mut Vec<Item>, text: &str) {
+    let Some(number) = sequence(text) else { return };
+    if level.last().is_none_or(|last| last.text != text)
+        || !level.iter().all(|i| sequence(&i.text).is_some())
+    {
+        return;
+    }
+    let item = level.pop().expect("just checked");
+    let at = level.partition_point(|i| sequence(&i.text) < Some(number));
+    level.insert(at, item);
 }
 
 fn first_word(text: &str) -> &str {
@@ -170,7 +193,11 @@ fn first_word(text: &str) -> &str {
 
 /// Applies one non-section command at one level.
 fn apply_line(level: &mut Vec<Item>, text: &str, parent: Option<&str>, rules: &PlatformRules) {
-    if level.iter().any(|c| c.text == text) {
+    // Mode changes (`exit-address-family`) and noise leave the tree alone.
+    if rules.is_ignored(text, parent)
+        || level.iter().any(|c| c.text == text)
+        || super::groups::insert_numbered(level, text, parent, rules)
+    {
         return;
     }
     // Removal: the command is the negation of existing lines.
@@ -178,7 +205,8 @@ fn apply_line(level: &mut Vec<Item>, text: &str, parent: Option<&str>, rules: &P
     let before = level.len();
     level.retain(|c| {
         let candidate = first_word(&c.text) == core || c.text.starts_with("no ");
-        !(candidate && rules.negate(&c.text, parent) == text)
+        let full = text.strip_prefix("no ") == Some(c.text.as_str());
+        !(full || (candidate && rules.negate(&c.text, parent) == text))
     });
     if level.len() != before {
         return;
