@@ -89,7 +89,12 @@ impl ParseOptions {
 /// never fails.
 pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTree {
     let mut warnings = Vec::new();
-    let text = input::decode(bytes, &mut warnings);
+    // A workbook is binary (a zip archive): it is never decoded as text.
+    let text = if dialect == Dialect::Xlsx {
+        std::borrow::Cow::Borrowed("")
+    } else {
+        input::decode(bytes, &mut warnings)
+    };
     let (mut roots, more, ordered) = match dialect {
         Dialect::Ios => with_order(ios::parse(&text), false),
         Dialect::Fortios => with_order(fortios::parse(&text), false),
