@@ -17,6 +17,7 @@ mod assess;
 mod builtin;
 mod ctx;
 mod error;
+mod failure;
 mod finding;
 mod helpers;
 mod inventory_api;
