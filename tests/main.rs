@@ -4,6 +4,7 @@ mod common;
 mod corpus;
 mod demo;
 mod diff;
+mod inventory;
 mod plan;
 mod remediate;
 mod scripts;
