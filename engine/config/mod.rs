@@ -1,50 +1,140 @@
-//! Text → [`ConfigTree`]: one module per dialect, noise filtering and secret masking.
+//! Text → [`ConfigTree`]: one module per dialect, noise filtering and secret
+//! masking.
 //!
 //! Every dialect parses into the same ordered tree so that the diff, the
 //! scripts and the plan never need to know where a configuration came from.
+//! Parsers never fail: they always return a tree and record what they
+//! worked around (lossy UTF-8, an unterminated banner, malformed XML…) in
+//! [`ConfigTree::warnings`]. They are linear-time and never recurse deeper
+//! than [`MAX_DEPTH`], whatever the input.
+//!
+//! Each dialect module documents its conventions (node texts, dropped
+//! lines, ordered sections): [`ios`], [`fortios`], [`junos`], [`panos_xml`],
+//! [`structured`] (yaml, json), [`ini`], [`csv`], [`sheet`] (xlsx), [`lines`]. [`serialize()`]
+//! writes a tree back so that parsing the output gives the same tree.
 
+pub mod at_rest;
+mod banner;
+mod builder;
+pub mod csv;
 mod dialect;
+mod error;
+pub mod fortios;
+pub mod ini;
+mod input;
+pub mod ios;
+pub mod junos;
+mod junos_arena;
+mod junos_lex;
+pub mod lines;
+pub mod noise;
+pub mod panos_xml;
+mod secret_names;
+mod secret_rules;
+pub mod secrets;
+pub mod serialize;
 pub mod sheet;
+pub mod sniff;
+pub mod structured;
+mod structured_lines;
 mod tree;
 
+#[cfg(test)]
+mod hostile_tests;
+#[cfg(test)]
+mod roundtrip_tests;
+
 pub use dialect::Dialect;
+pub use error::{ConfigError, InvalidPattern};
+pub use noise::parse_ignore_file;
+pub use secrets::{
+    find_secret, find_secrets, find_secrets_in_context, fingerprint, mask, mask_text, mask_tree,
+    SecretSpan,
+};
+pub use serialize::serialize;
+pub use sniff::sniff;
 pub use tree::{ConfigTree, LineSpan, Node};
+
+/// The deepest nesting a tree can have. Deeper input attaches at this depth
+/// with a warning, so no parser, serializer or tree walk can overflow the
+/// stack.
+pub const MAX_DEPTH: usize = 128;
 
 /// Options that change how text becomes a tree.
 #[derive(Clone, Debug, Default)]
 pub struct ParseOptions {
     /// Extra noise patterns (regular expressions) whose matching lines are
-    /// dropped, on top of the built-in ones.
+    /// dropped, on top of the built-in ones. A pattern is matched against
+    /// each node's text; a matching section is dropped with its subtree.
     pub ignore: Vec<String>,
     /// Key column for parameter sheets (default: the first column).
     pub key_column: Option<String>,
 }
 
-/// Parses `bytes` in `dialect` into a [`ConfigTree`]. Invalid UTF-8 is
-/// decoded lossily and recorded as a warning on the tree.
-///
-/// Minimal indentation parser; the per-dialect parsers replace it.
-pub fn parse(bytes: &[u8], dialect: Dialect, _options: &ParseOptions) -> ConfigTree {
-    let text = String::from_utf8_lossy(bytes);
-    let mut roots: Vec<Node> = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = raw.trim_end();
-        if line.trim().is_empty() || line.trim_start().starts_with('!') {
-            continue;
-        }
-        let node = Node::leaf(line.trim_start(), index as u32 + 1);
-        match (line.starts_with(' '), roots.last_mut()) {
-            (true, Some(parent)) => {
-                parent.span.end = node.span.end;
-                parent.children.push(node);
-            }
-            _ => roots.push(node),
-        }
+impl ParseOptions {
+    /// Checks that every ignore pattern compiles; `origin` names where the
+    /// patterns came from (the ignore file) for the error. Call it once
+    /// before parsing many files: [`parse`] itself skips an invalid set
+    /// with a warning instead of failing.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidIgnorePattern`] for the first bad pattern.
+    pub fn validate(&self, origin: &str) -> Result<(), ConfigError> {
+        noise::validate_patterns(origin, &self.ignore)
     }
+}
+
+/// Parses `bytes` in `dialect` into a [`ConfigTree`]. Invalid UTF-8 is
+/// decoded lossily and recorded as a warning on the tree; the parse itself
+/// never fails.
+pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTree {
+    if dialect == Dialect::Xlsx {
+        // A workbook is a zip archive, not text: hand the bytes over as-is.
+        let mut tree = sheet::parse_xlsx(bytes, options.key_column.as_deref());
+        noise::prune(&mut tree.roots, &options.ignore, &mut tree.warnings);
+        return tree;
+    }
+    let mut warnings = Vec::new();
+    let text = input::decode(bytes, &mut warnings);
+    let (mut roots, more, ordered) = match dialect {
+        Dialect::Ios => with_order(ios::parse(&text), false),
+        Dialect::Fortios => with_order(fortios::parse(&text), false),
+        Dialect::Junos => with_order(junos::parse(&text), false),
+        Dialect::PanosXml => with_order(panos_xml::parse(&text), false),
+        Dialect::Yaml => structured::parse_yaml(&text),
+        Dialect::Json => structured::parse_json(&text),
+        Dialect::Ini => with_order(ini::parse(&text), false),
+        Dialect::Csv => with_order(csv::parse(&text, options.key_column.as_deref()), false),
+        Dialect::Xlsx => unreachable_xlsx(),
+        Dialect::Lines => (lines::parse(&text), Vec::new(), true),
+    };
+    warnings.extend(more);
+    noise::prune(&mut roots, &options.ignore, &mut warnings);
     ConfigTree {
         dialect,
         roots,
-        ordered: false,
-        warnings: Vec::new(),
+        ordered,
+        warnings,
+    }
+}
+
+/// Xlsx returns early in [`parse`]; this arm only keeps the match exhaustive.
+fn unreachable_xlsx() -> structured::Parsed {
+    (Vec::new(), Vec::new(), false)
+}
+
+fn with_order((roots, warnings): (Vec<Node>, Vec<String>), ordered: bool) -> structured::Parsed {
+    (roots, warnings, ordered)
+}
+
+/// Returns the ordered group a top-level node belongs to, for dialects
+/// whose ordered lists are flat top-level lines rather than sections: in
+/// ios, `access-list NAME …` lines (numbered IOS and ASA access lists)
+/// belong to the group `access-list NAME`, and the relative order of the
+/// roots of one group is meaningful. `None` for every other node.
+pub fn ordered_group(dialect: Dialect, text: &str) -> Option<&str> {
+    match dialect {
+        Dialect::Ios => ios::ordered_group(text),
+        _ => None,
     }
 }

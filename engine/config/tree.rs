@@ -45,6 +45,16 @@ impl Node {
     pub fn is_section(&self) -> bool {
         !self.children.is_empty()
     }
+
+    /// Resets the line spans of this node and its subtree to zero, so that
+    /// trees parsed from differently laid-out text compare equal.
+    pub fn clear_spans(&mut self) {
+        let mut stack: Vec<&mut Node> = vec![self];
+        while let Some(node) = stack.pop() {
+            node.span = LineSpan::default();
+            stack.extend(node.children.iter_mut());
+        }
+    }
 }
 
 /// A parsed configuration: an ordered forest of [`Node`]s plus the dialect
@@ -69,6 +79,11 @@ impl ConfigTree {
             nodes.iter().map(|n| 1 + count(&n.children)).sum()
         }
         count(&self.roots)
+    }
+
+    /// Resets every line span to zero (see [`Node::clear_spans`]).
+    pub fn clear_spans(&mut self) {
+        self.roots.iter_mut().for_each(Node::clear_spans);
     }
 
     /// Returns true when the tree holds no node.

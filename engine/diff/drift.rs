@@ -138,32 +138,30 @@ fn scalar(value: &serde_json::Value) -> Option<String> {
     }
 }
 
-/// Replaces `needle` in `haystack` where it is not glued to a letter or digit
-/// on either side (`10.1` matches in `10.1.20.1`, not in `10.10.0.1`).
+/// Replaces `needle` in `haystack` where it stands as a token of its own:
+/// not glued to a letter or digit on either side, and not the tail of a
+/// dotted number (`10.1` matches in `10.1.20.1`, not in `10.10.0.1` nor at
+/// the end of `10.1.10.1`).
 fn replace_bounded(haystack: &str, needle: &str, replacement: &str) -> String {
     if needle.is_empty() || !haystack.contains(needle) {
         return haystack.to_string();
     }
+    let glued = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut out = String::with_capacity(haystack.len());
-    let mut rest = haystack;
-    let mut previous: Option<char> = None;
-    while let Some(at) = rest.find(needle) {
-        let before = rest[..at]
-            .chars()
-            .next_back()
-            .or(if at == 0 { previous } else { None });
-        let after = rest[at + needle.len()..].chars().next();
-        let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-        out.push_str(&rest[..at]);
-        if glued(before) || glued(after) {
-            out.push_str(needle);
-        } else {
-            out.push_str(replacement);
+    let mut copied = 0;
+    for (at, _) in haystack.match_indices(needle) {
+        let mut preceding = haystack[..at].chars().rev();
+        let (before, before2) = (preceding.next(), preceding.next());
+        let after = haystack[at + needle.len()..].chars().next();
+        let tail_of_number = matches!(before, Some('.' | ':')) && glued(before2);
+        if glued(before) || glued(after) || tail_of_number {
+            continue;
         }
-        previous = needle.chars().next_back();
-        rest = &rest[at + needle.len()..];
+        out.push_str(&haystack[copied..at]);
+        out.push_str(replacement);
+        copied = at + needle.len();
     }
-    out.push_str(rest);
+    out.push_str(&haystack[copied..]);
     out
 }
 
@@ -187,6 +185,8 @@ mod tests {
     fn bounded_replacement_respects_token_edges() {
         assert_eq!(replace_bounded("ip 10.1.20.1", "10.1", "X"), "ip X.20.1");
         assert_eq!(replace_bounded("ip 10.10.0.1", "10.1", "X"), "ip 10.10.0.1");
+        assert_eq!(replace_bounded("ip 10.1.10.1", "10.1", "X"), "ip X.10.1");
+        assert_eq!(replace_bounded("10.1 10.1", "10.1", "X"), "X X");
         assert_eq!(
             replace_bounded("hostname w-fw01", "w-fw01", "N"),
             "hostname N"
@@ -233,4 +233,177 @@ mod tests {
         };
         assert!(PairNormalizer::new(&device("a", &[]), &device("b", &[]), &rules).is_err());
     }
+}
+
+/// Which pairs `drift` compares.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum PairSelection {
+    /// Every `pair` declared in the inventory.
+    #[default]
+    All,
+    /// Only these (left = usually production, right = its twin).
+    Only(Vec<(String, String)>),
+}
+
+/// Why a drift run could not be done.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum DriftError {
+    /// The snapshot could not be read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(#[from] crate::source::SourceError),
+    /// The inventory is invalid.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Inventory(#[from] crate::inventory::InventoryError),
+    /// A drift rule does not compile.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rule(#[from] DriftRuleError),
+    /// The drift rules file or inventory section is malformed.
+    #[error("{source_name}: invalid drift rules: {reason}")]
+    #[diagnostic(code(henko::drift::rules))]
+    Rules {
+        /// Where the rules came from.
+        source_name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `--pair` names a device the inventory does not have.
+    #[error("--pair names `{name}`, which is not in the inventory")]
+    #[diagnostic(code(henko::drift::unknown_device))]
+    UnknownDevice {
+        /// The name.
+        name: String,
+    },
+}
+
+/// Where drift rules may live besides the inventory's `drift:` section.
+pub const DRIFT_FILE: &str = ".henko/drift.yaml";
+
+/// Compares every selected HA/DR pair of a snapshot after normalisation and
+/// returns the differences as a diff whose "devices" are the pairs
+/// (`LEFT ⇄ RIGHT`; `before` = left's line, `after` = right's line).
+pub fn drift_snapshot(
+    snapshot: &crate::source::Snapshot,
+    selection: &PairSelection,
+    options: &super::DiffOptions,
+) -> Result<super::SnapshotDiff, DriftError> {
+    use super::{DeviceDiff, DeviceStatus};
+    let reader = snapshot.open()?;
+    let inventory = crate::inventory::load(reader.as_ref())?;
+    let rules = read_rules(reader.as_ref(), &inventory)?;
+    let pairs = select_pairs(&inventory, selection)?;
+    let parse_options = crate::config::ParseOptions::default();
+    let mut devices = Vec::new();
+    for (left, right) in pairs {
+        let normalizer = PairNormalizer::new(left, right, &rules)?;
+        let read = |device: &Device| -> Result<ConfigTree, DriftError> {
+            let bytes = reader.read(&device.config)?;
+            let dialect = device.dialect().unwrap_or(crate::config::Dialect::Lines);
+            Ok(crate::config::parse(&bytes, dialect, &parse_options))
+        };
+        let (left_tree, right_tree) = (read(left)?, read(right)?);
+        let changes = super::diff_trees(
+            &normalizer.left(&left_tree),
+            &normalizer.right(&right_tree),
+            options,
+        );
+        if changes.is_empty() {
+            continue;
+        }
+        devices.push(DeviceDiff {
+            name: format!("{} ⇄ {}", left.name, right.name),
+            platform: left.platform.clone(),
+            dialect: left_tree.dialect,
+            status: DeviceStatus::Modified,
+            config: format!("{} ⇄ {}", left.config, right.config),
+            changes,
+            lines: None,
+            warnings: left_tree
+                .warnings
+                .iter()
+                .chain(&right_tree.warnings)
+                .cloned()
+                .collect(),
+        });
+    }
+    let reference = snapshot.reference().clone();
+    Ok(super::SnapshotDiff {
+        from: reference.clone(),
+        to: reference,
+        devices,
+        inventory: inventory.clone(),
+        inventory_from: inventory,
+    })
+}
+
+/// Merges the inventory's `drift:` section with `.henko/drift.yaml`.
+fn read_rules(
+    reader: &dyn crate::source::FileTree,
+    inventory: &crate::inventory::Inventory,
+) -> Result<DriftRules, DriftError> {
+    let mut rules = DriftRules::default();
+    if !inventory.drift().is_null() {
+        let from_inventory: DriftRules = serde_json::from_value(inventory.drift().clone())
+            .map_err(|e| DriftError::Rules {
+                source_name: "inventory.yaml (drift:)".into(),
+                reason: e.to_string(),
+            })?;
+        rules.substitutions.extend(from_inventory.substitutions);
+        rules.ignore.extend(from_inventory.ignore);
+    }
+    match reader.read(DRIFT_FILE) {
+        Ok(bytes) => {
+            let from_file: DriftRules =
+                serde_yaml::from_slice(&bytes).map_err(|e| DriftError::Rules {
+                    source_name: DRIFT_FILE.into(),
+                    reason: e.to_string(),
+                })?;
+            rules.substitutions.extend(from_file.substitutions);
+            rules.ignore.extend(from_file.ignore);
+        }
+        Err(crate::source::SourceError::MissingFile { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(rules)
+}
+
+/// Returns the pairs to compare, production (or the alphabetically first)
+/// member on the left, each pair once, sorted.
+fn select_pairs<'a>(
+    inventory: &'a crate::inventory::Inventory,
+    selection: &PairSelection,
+) -> Result<Vec<(&'a Device, &'a Device)>, DriftError> {
+    let get = |name: &str| {
+        inventory
+            .get(name)
+            .ok_or_else(|| DriftError::UnknownDevice {
+                name: name.to_string(),
+            })
+    };
+    let mut pairs = Vec::new();
+    match selection {
+        PairSelection::Only(names) => {
+            for (a, b) in names {
+                pairs.push((get(a)?, get(b)?));
+            }
+        }
+        PairSelection::All => {
+            for device in inventory.devices() {
+                let Some(twin) = inventory.pair(&device.name) else {
+                    continue;
+                };
+                let device_first = (device.env, &device.name) > (twin.env, &twin.name);
+                // Env orders prod last, so the "greater" side is production.
+                if device_first {
+                    pairs.push((device, twin));
+                }
+            }
+        }
+    }
+    pairs.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    pairs.dedup_by(|a, b| a.0.name == b.0.name && a.1.name == b.1.name);
+    Ok(pairs)
 }

@@ -1,5 +1,6 @@
 //! Errors of the diff stage.
 
+use crate::inventory::InventoryError;
 use crate::source::SourceError;
 
 /// What can stop a snapshot diff. Every variant names the file at fault.
@@ -10,6 +11,10 @@ pub enum DiffError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Source(#[from] SourceError),
+    /// An inventory is invalid.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Inventory(#[from] InventoryError),
     /// A line of the store's ignore file is not a regular expression.
     #[error("{path}:{line}: `{pattern}` is not a valid regular expression: {reason}")]
     #[diagnostic(

@@ -1,7 +1,9 @@
 //! Changes to a device's inventory entry (it moved site, gained a
 //! dependency, got a new pair), as `inventory` category changes.
 
-use super::{secret, Change, ChangeCategory, DiffOptions, Op};
+use super::secret::Secrets;
+use super::{Change, ChangeCategory, DiffOptions, Op};
+use crate::config::Dialect;
 use crate::inventory::Device;
 use std::collections::BTreeSet;
 
@@ -12,7 +14,7 @@ pub fn inventory_changes(from: &Device, to: &Device, opts: &DiffOptions) -> Vec<
     let mut out = Vec::new();
     let mut scalar = |field: &str, before: &str, after: &str| {
         if before != after {
-            out.push(entry_change(field, None, before, after));
+            out.push(entry_change(field, before, after));
         }
     };
     scalar("kind", from.kind.as_str(), to.kind.as_str());
@@ -34,6 +36,7 @@ pub fn inventory_changes(from: &Device, to: &Device, opts: &DiffOptions) -> Vec<
     list_changes(&mut out, "tags", &from.tags, &to.tags);
     list_changes(&mut out, "depends_on", &from.depends_on, &to.depends_on);
 
+    let secrets = Secrets::new(Dialect::Yaml, opts.fingerprint_key.as_deref());
     let keys: BTreeSet<&String> = from.vars.keys().chain(to.vars.keys()).collect();
     for key in keys {
         let before = from.vars.get(key).map(render);
@@ -44,11 +47,11 @@ pub fn inventory_changes(from: &Device, to: &Device, opts: &DiffOptions) -> Vec<
         let is_secret = [&before, &after]
             .into_iter()
             .flatten()
-            .any(|v| secret::contains(&format!("{key}: {v}")));
+            .any(|v| secrets.contains(&[], &format!("{key}: {v}")));
         let show = |v: Option<String>| {
             v.map(|v| {
                 if is_secret && !opts.show_secrets {
-                    secret::mask(&format!("{key}: {v}"))
+                    secrets.mask(&[], &format!("{key}: {v}"))
                 } else {
                     format!("{key}: {v}")
                 }
@@ -79,30 +82,30 @@ fn render(value: &serde_json::Value) -> String {
     }
 }
 
-fn entry_change(field: &str, item: Option<&str>, before: &str, after: &str) -> Change {
+fn entry_change(field: &str, before: &str, after: &str) -> Change {
     let op = match (before.is_empty(), after.is_empty()) {
         (true, false) => Op::Add,
         (false, true) => Op::Remove,
         _ => Op::Modify,
     };
     let line = |value: &str| (!value.is_empty()).then(|| format!("{field}: {value}"));
-    let mut path = vec!["inventory".to_string()];
-    path.push(item.map_or_else(|| field.to_string(), |i| format!("{field}: {i}")));
+    let (before, after) = (line(before), line(after));
+    let last = after.clone().or_else(|| before.clone()).unwrap_or_default();
     Change::new(
         op,
-        path,
-        line(before),
-        line(after),
+        vec!["inventory".to_string(), last],
+        before,
+        after,
         ChangeCategory::Inventory,
     )
 }
 
 fn list_changes(out: &mut Vec<Change>, field: &str, from: &[String], to: &[String]) {
     for item in from.iter().filter(|i| !to.contains(i)) {
-        out.push(entry_change(field, Some(item), item, ""));
+        out.push(entry_change(field, item, ""));
     }
     for item in to.iter().filter(|i| !from.contains(i)) {
-        out.push(entry_change(field, Some(item), "", item));
+        out.push(entry_change(field, "", item));
     }
 }
 
@@ -128,7 +131,7 @@ mod tests {
             .iter()
             .map(|c| format!("{} {} {:?}", c.op.as_str(), c.path.join("/"), c.after))
             .collect();
-        assert_eq!(shown[0], "modify inventory/site Some(\"site: east\")");
+        assert_eq!(shown[0], "modify inventory/site: east Some(\"site: east\")");
         assert_eq!(
             shown[1],
             "add inventory/depends_on: core2 Some(\"depends_on: core2\")"

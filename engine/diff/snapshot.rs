@@ -12,8 +12,8 @@ use super::lines::unified_diff;
 use super::settings::StoreSettings;
 use super::{diff_trees, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
-use crate::inventory::{Device, Inventory};
-use crate::source::{FileEntry, FileTree, Snapshot, SnapshotRef};
+use crate::inventory::{self, Device, Inventory};
+use crate::source::{redact, FileEntry, FileTree, Snapshot, SnapshotRef};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -63,6 +63,11 @@ pub fn diff_snapshots_with_progress(
 ) -> Result<SnapshotDiff, DiffError> {
     let from_tree = from.open()?;
     let to_tree = to.open()?;
+    let mut opts = opts.clone();
+    if opts.fingerprint_key.is_none() {
+        opts.fingerprint_key = store_key(to).or_else(|| store_key(from));
+    }
+    let opts = &opts;
     match (from, to) {
         (Snapshot::File { .. }, Snapshot::File { .. }) => {
             return two_files(from, to, &*from_tree, &*to_tree, opts)
@@ -89,8 +94,12 @@ pub fn diff_snapshots_with_progress(
         ignore: settings.ignore,
         ..ParseOptions::default()
     };
-    let inventory_from = load_inventory(&from_files);
-    let inventory_to = load_inventory(&to_files);
+    let inventory_to = load_inventory(&*to_tree, &to_files)?;
+    let inventory_from = if same_inventory(&from_files, &to_files) {
+        inventory_to.clone()
+    } else {
+        load_inventory(&*from_tree, &from_files)?
+    };
     drop((from_tree, to_tree));
 
     let jobs = plan_jobs(
@@ -157,6 +166,8 @@ struct Job<'a> {
     name: &'a str,
     status: DeviceStatus,
     platform: String,
+    /// Key column of a parameter sheet, from the inventory.
+    key_column: Option<String>,
     from: Option<&'a FileEntry>,
     to: Option<&'a FileEntry>,
     config: String,
@@ -219,6 +230,7 @@ fn plan_jobs<'a>(
             name,
             status,
             platform: device.platform.clone(),
+            key_column: device.key.clone(),
             from,
             to,
             config: device.config.clone(),
@@ -254,6 +266,17 @@ impl Job<'_> {
             .unwrap_or_default();
         let dialect = dialect_for(&platform, &self.config, sample);
         let same = from_bytes == to_bytes;
+        let keyed;
+        let parse = match &self.key_column {
+            Some(column) => {
+                keyed = ParseOptions {
+                    key_column: Some(column.clone()),
+                    ..parse.clone()
+                };
+                &keyed
+            }
+            None => parse,
+        };
         if !same {
             let from_tree =
                 parse_side(from_bytes.as_deref(), dialect, parse, "FROM", &mut warnings);
@@ -265,8 +288,10 @@ impl Job<'_> {
             let to_text = String::from_utf8_lossy(to_bytes.as_deref().unwrap_or_default());
             let from_name = self.from.map_or(self.config.as_str(), |e| e.path.as_str());
             let to_name = self.to.map_or(self.config.as_str(), |e| e.path.as_str());
-            Some(unified_diff(from_name, to_name, &from_text, &to_text, opts))
-                .filter(|l| !l.is_empty())
+            Some(unified_diff(
+                dialect, from_name, to_name, &from_text, &to_text, opts,
+            ))
+            .filter(|l| !l.is_empty())
         } else {
             None
         };
@@ -300,64 +325,46 @@ fn parse_side(
 
 /// The dialect of a device: from its platform, else sniffed from the file.
 fn dialect_for(platform: &str, path: &str, bytes: &[u8]) -> Dialect {
-    Dialect::for_platform(platform).unwrap_or_else(|| sniff(path, bytes))
+    Dialect::for_platform(platform).unwrap_or_else(|| config::sniff(path, bytes))
 }
 
-/// Guesses the dialect of a file outside the inventory from its extension
-/// and first lines; plain lines when nothing fits.
-fn sniff(path: &str, bytes: &[u8]) -> Dialect {
-    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    match extension.as_deref() {
-        Some("yaml" | "yml") => return Dialect::Yaml,
-        Some("json") => return Dialect::Json,
-        Some("csv") => return Dialect::Csv,
-        Some("xlsx") => return Dialect::Xlsx,
-        Some("xml") => return Dialect::PanosXml,
-        Some("ini" | "conf") => return Dialect::Ini,
-        _ => {}
-    }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
-    let lines = || head.lines().map(str::trim);
-    if lines().any(|l| l.starts_with("config system ") || l.starts_with("#config-version=")) {
-        Dialect::Fortios
-    } else if lines().any(|l| l.starts_with("set system ") || l == "system {") {
-        Dialect::Junos
-    } else if lines().any(|l| l.starts_with("hostname ") || l.starts_with("interface ") || l == "!")
-    {
-        Dialect::Ios
-    } else {
-        Dialect::Lines
+/// Returns the fingerprint key of the store a git snapshot lives in, if it
+/// has one (`henko init` creates it, outside every git object).
+fn store_key(snapshot: &Snapshot) -> Option<Vec<u8>> {
+    match snapshot {
+        Snapshot::Git { repo, .. } => std::fs::read(redact::key_path(repo)).ok(),
+        _ => None,
     }
 }
 
-/// One device per file, named by its stem (its path without extension when
-/// stems collide). Interim until the inventory loader lands on main.
-fn load_inventory(files: &[FileEntry]) -> Inventory {
-    let without_ext = |p: &str| p.rsplit_once('.').map_or(p, |(s, _)| s).to_string();
-    let stem = |p: &str| without_ext(p.rsplit('/').next().unwrap_or(p));
-    let paths: Vec<&str> = files
-        .iter()
-        .map(|e| e.path.as_str())
-        .filter(|p| !p.split('/').any(|c| c.starts_with('.')) && !p.ends_with(".rhai"))
-        .collect();
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for path in &paths {
-        *count.entry(stem(path)).or_default() += 1;
+/// Loads a snapshot's inventory from its already-listed files (the same as
+/// [`inventory::load`], without walking the tree again).
+fn load_inventory(tree: &dyn FileTree, files: &[FileEntry]) -> Result<Inventory, DiffError> {
+    let paths: Vec<String> = files.iter().map(|e| e.path.clone()).collect();
+    match files.iter().find(|e| e.path == inventory::INVENTORY_FILE) {
+        None => Ok(Inventory::infer(&paths)),
+        Some(entry) => {
+            let bytes = tree.read_entry(entry)?;
+            let text = inventory::decode(&bytes, inventory::INVENTORY_FILE)?;
+            Ok(inventory::parse(text, inventory::INVENTORY_FILE, &paths)?)
+        }
     }
-    Inventory::new(
-        paths
+}
+
+/// True when both sides carry the very same `inventory.yaml` blob and the
+/// same file list, so the FROM inventory need not be parsed again (the file
+/// list matters: the loader checks that `config` files exist).
+fn same_inventory(from: &[FileEntry], to: &[FileEntry]) -> bool {
+    let blob = |files: &[FileEntry]| {
+        files
             .iter()
-            .map(|path| Device {
-                name: if count[&stem(path)] > 1 {
-                    without_ext(path)
-                } else {
-                    stem(path)
-                },
-                config: path.to_string(),
-                ..Device::default()
-            })
-            .collect(),
-    )
+            .find(|e| e.path == inventory::INVENTORY_FILE)
+            .map(|e| e.id)
+    };
+    blob(from).is_some()
+        && blob(from) == blob(to)
+        && from.len() == to.len()
+        && from.iter().zip(to).all(|(a, b)| a.path == b.path)
 }
 
 /// The two-file form: one device named by the TO file's stem.
@@ -386,6 +393,7 @@ fn two_files(
         name: &name,
         status: DeviceStatus::Modified,
         platform,
+        key_column: None,
         from: Some(from_entry),
         to: Some(to_entry),
         config: to_entry.path.clone(),

@@ -162,3 +162,70 @@ pub fn evaluate(plan: &Plan, input: &GateInput<'_>) -> Verdict {
     }
     verdict
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::approval::APPROVAL_SCHEMA;
+    use crate::plan::testing::sample_plan;
+
+    fn approval(plan: &Plan, role: &str) -> ApprovalRecord {
+        ApprovalRecord {
+            schema: APPROVAL_SCHEMA.into(),
+            plan_hash: plan.hash.clone(),
+            from: plan.from.clone(),
+            to: plan.to.clone(),
+            by: "someone".into(),
+            role: role.into(),
+            comment: None,
+            time: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    fn run(plan: &Plan, body: &str, recomputed: &str, approvals: &[ApprovalRecord]) -> Verdict {
+        evaluate(
+            plan,
+            &GateInput {
+                body_hash: body,
+                recomputed_hash: recomputed,
+                approvals,
+                fail_on: Risk::High,
+            },
+        )
+    }
+
+    #[test]
+    fn passes_only_fresh_and_approved_by_the_required_role() {
+        let plan = sample_plan();
+        let h = plan.hash.clone();
+        let none = run(&plan, &h, &h, &[]);
+        assert!(matches!(none.reasons[0], Reason::MissingApproval { .. }));
+        assert!(none
+            .reasons
+            .iter()
+            .any(|r| matches!(r, Reason::UnapprovedRisk { .. })));
+        let wrong = run(&plan, &h, &h, &[approval(&plan, "security")]);
+        assert_eq!(wrong.reasons.len(), 1, "{:?}", wrong.reasons);
+        let right = run(&plan, &h, &h, &[approval(&plan, "network-lead")]);
+        assert!(right.passed(), "{:?}", right.reasons);
+    }
+
+    #[test]
+    fn edited_or_recomputed_differently_is_stale_and_old_approvals_do_not_count() {
+        let plan = sample_plan();
+        let h = plan.hash.clone();
+        let approvals = [approval(&plan, "network-lead")];
+        let edited = run(&plan, "0000", &h, &approvals);
+        assert!(matches!(edited.reasons[..], [Reason::Edited { .. }]));
+        let moved = run(&plan, &h, "1111", &approvals);
+        assert!(moved
+            .reasons
+            .iter()
+            .any(|r| matches!(r, Reason::Stale { .. })));
+        assert!(moved
+            .reasons
+            .iter()
+            .any(|r| matches!(r, Reason::MissingApproval { .. })));
+        assert!(moved.reasons[0].to_string().starts_with("stale:"));
+    }
+}

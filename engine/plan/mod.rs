@@ -1,20 +1,32 @@
 //! Changes + findings → plans: remediation and rollback commands,
 //! simulation, safe ordering, the content hash and approvals.
+//!
+//! - [`pipeline`] runs the whole job: snapshots → diff → scripts →
+//!   [`remediate`] → [`build`] (and [`pipeline::merge_plans`] for shards).
+//! - [`build`]/[`finish`]/[`assemble`] turn diffs, findings and commands into
+//!   a [`Plan`]; [`order`] sets waves and the execution order.
+//! - [`plan_hash`] is the SHA-256 of the canonical body that approvals bind to;
+//!   [`approval`] records approvals, [`gate`] decides what `check` says.
 pub mod remediate;
 
 pub mod approval;
 mod build;
 mod error;
 mod file;
+mod finding;
 pub mod gate;
 mod hash;
 mod model;
 mod order;
+pub mod pipeline;
 mod shard;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use build::{assemble, at_or_above, build, DeviceRemediation, PlanInput, HENKO_ORIGIN};
+pub use build::{
+    assemble, at_or_above, base_device, build, device_diff, finish, graph_impacts, strip_to_base,
+    DeviceRemediation, PlanInput, HENKO_ORIGIN,
+};
 pub use error::PlanError;
 pub use file::{parse_plan, read_plan, LoadedPlan};
 pub use hash::{body_hash, plan_hash};

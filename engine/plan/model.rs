@@ -4,8 +4,10 @@
 //! These types serialise to the interface contract of DESIGN.md and read
 //! back from it, so `check`, `approve` and `plan merge` work from files.
 
+pub use super::finding::{PlanFinding, PlanFindingKind};
+use crate::config::Node;
 use crate::diff::{Change, ChangeCategory, Op};
-use crate::script::{Finding, FindingKind, Level, Origin};
+use crate::script::Level;
 use serde::{Deserialize, Serialize};
 
 /// The schema name every plan file carries.
@@ -191,6 +193,10 @@ pub struct PlanChange {
     pub line_before: Option<u32>,
     /// Line in the TO file.
     pub line_after: Option<u32>,
+    /// For a section added or removed whole: the lines under its header,
+    /// indented one space per level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body: Vec<String>,
 }
 
 impl From<&Change> for PlanChange {
@@ -203,6 +209,7 @@ impl From<&Change> for PlanChange {
             category: category_name(c.category).to_string(),
             line_before: c.line_before,
             line_after: c.line_after,
+            body: c.body_lines(),
         }
     }
 }
@@ -230,9 +237,29 @@ impl PlanChange {
             category,
             line_before: self.line_before,
             line_after: self.line_after,
-            body: Vec::new(),
+            body: body_nodes(&self.body),
         })
     }
+}
+
+/// Rebuilds nodes from lines indented one space per level (starting at one).
+fn body_nodes(lines: &[String]) -> Vec<Node> {
+    fn insert(nodes: &mut Vec<Node>, depth: usize, node: Node) {
+        match nodes.last_mut() {
+            Some(last) if depth > 1 => insert(&mut last.children, depth - 1, node),
+            _ => nodes.push(node),
+        }
+    }
+    let mut roots = Vec::new();
+    for line in lines {
+        let depth = line.len() - line.trim_start_matches(' ').len();
+        insert(
+            &mut roots,
+            depth.max(1),
+            Node::leaf(line.trim_start_matches(' '), 0),
+        );
+    }
+    roots
 }
 
 fn category_name(c: ChangeCategory) -> &'static str {
@@ -240,211 +267,6 @@ fn category_name(c: ChangeCategory) -> &'static str {
         ChangeCategory::Config => "config",
         ChangeCategory::Secret => "secret",
         ChangeCategory::Inventory => "inventory",
-    }
-}
-
-/// One finding, as plan files record it (the script's [`Finding`]).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct PlanFinding {
-    /// Device concerned (`None` for plan-wide findings).
-    pub device: Option<String>,
-    /// What was found.
-    #[serde(flatten)]
-    pub kind: PlanFindingKind,
-    /// Script that emitted it.
-    pub script: String,
-    /// Line of the emitting call, when known.
-    pub line: Option<u32>,
-}
-
-/// The payload of a [`PlanFinding`]; mirrors [`FindingKind`].
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum PlanFindingKind {
-    /// A risk.
-    Risk {
-        /// How risky.
-        level: Risk,
-        /// Rule id.
-        rule: String,
-        /// Message.
-        message: String,
-    },
-    /// Another device is hit.
-    Impact {
-        /// The device hit.
-        target: String,
-        /// Why.
-        reason: String,
-        /// Dependency path.
-        path: Vec<String>,
-    },
-    /// An approval is needed.
-    Approval {
-        /// Role.
-        role: String,
-        /// Why.
-        reason: String,
-    },
-    /// A check before applying.
-    Precheck {
-        /// Command.
-        command: String,
-    },
-    /// A check after applying.
-    Verify {
-        /// Command.
-        command: String,
-    },
-    /// An apply step.
-    Apply {
-        /// Command.
-        command: String,
-    },
-    /// A rollback step.
-    Rollback {
-        /// Command.
-        command: String,
-    },
-    /// A note.
-    Note {
-        /// Text.
-        text: String,
-    },
-}
-
-impl PlanFinding {
-    /// Returns the risk level when this finding is a risk.
-    pub fn level(&self) -> Option<Risk> {
-        match &self.kind {
-            PlanFindingKind::Risk { level, .. } => Some(*level),
-            _ => None,
-        }
-    }
-
-    /// Returns a short kind name (`risk`, `impact`, …).
-    pub fn kind_name(&self) -> &'static str {
-        match &self.kind {
-            PlanFindingKind::Risk { .. } => "risk",
-            PlanFindingKind::Impact { .. } => "impact",
-            PlanFindingKind::Approval { .. } => "approval",
-            PlanFindingKind::Precheck { .. } => "precheck",
-            PlanFindingKind::Verify { .. } => "verify",
-            PlanFindingKind::Apply { .. } => "apply",
-            PlanFindingKind::Rollback { .. } => "rollback",
-            PlanFindingKind::Note { .. } => "note",
-        }
-    }
-
-    /// Returns the one-line text a report shows for this finding.
-    pub fn summary(&self) -> String {
-        match &self.kind {
-            PlanFindingKind::Risk { rule, message, .. } => format!("{rule}: {message}"),
-            PlanFindingKind::Impact { target, reason, .. } => format!("{target}: {reason}"),
-            PlanFindingKind::Approval { role, reason } => format!("{role}: {reason}"),
-            PlanFindingKind::Precheck { command }
-            | PlanFindingKind::Verify { command }
-            | PlanFindingKind::Apply { command }
-            | PlanFindingKind::Rollback { command } => command.clone(),
-            PlanFindingKind::Note { text } => text.clone(),
-        }
-    }
-
-    /// Returns the engine's [`Finding`] again.
-    pub fn to_finding(&self) -> Finding {
-        let kind = match &self.kind {
-            PlanFindingKind::Risk {
-                level,
-                rule,
-                message,
-            } => FindingKind::Risk {
-                level: Level::parse(level.as_str()).unwrap_or_default(),
-                rule: rule.clone(),
-                message: message.clone(),
-            },
-            PlanFindingKind::Impact {
-                target,
-                reason,
-                path,
-            } => FindingKind::Impact {
-                target: target.clone(),
-                reason: reason.clone(),
-                path: path.clone(),
-            },
-            PlanFindingKind::Approval { role, reason } => FindingKind::Approval {
-                role: role.clone(),
-                reason: reason.clone(),
-            },
-            PlanFindingKind::Precheck { command } => FindingKind::Precheck {
-                command: command.clone(),
-            },
-            PlanFindingKind::Verify { command } => FindingKind::Verify {
-                command: command.clone(),
-            },
-            PlanFindingKind::Apply { command } => FindingKind::Apply {
-                command: command.clone(),
-            },
-            PlanFindingKind::Rollback { command } => FindingKind::Rollback {
-                command: command.clone(),
-            },
-            PlanFindingKind::Note { text } => FindingKind::Note { text: text.clone() },
-        };
-        Finding {
-            device: self.device.clone(),
-            kind,
-            origin: Origin {
-                script: self.script.clone(),
-                line: self.line,
-            },
-        }
-    }
-}
-
-impl From<&Finding> for PlanFinding {
-    fn from(f: &Finding) -> Self {
-        let kind = match &f.kind {
-            FindingKind::Risk {
-                level,
-                rule,
-                message,
-            } => PlanFindingKind::Risk {
-                level: (*level).into(),
-                rule: rule.clone(),
-                message: message.clone(),
-            },
-            FindingKind::Impact {
-                target,
-                reason,
-                path,
-            } => PlanFindingKind::Impact {
-                target: target.clone(),
-                reason: reason.clone(),
-                path: path.clone(),
-            },
-            FindingKind::Approval { role, reason } => PlanFindingKind::Approval {
-                role: role.clone(),
-                reason: reason.clone(),
-            },
-            FindingKind::Precheck { command } => PlanFindingKind::Precheck {
-                command: command.clone(),
-            },
-            FindingKind::Verify { command } => PlanFindingKind::Verify {
-                command: command.clone(),
-            },
-            FindingKind::Apply { command } => PlanFindingKind::Apply {
-                command: command.clone(),
-            },
-            FindingKind::Rollback { command } => PlanFindingKind::Rollback {
-                command: command.clone(),
-            },
-            FindingKind::Note { text } => PlanFindingKind::Note { text: text.clone() },
-        };
-        PlanFinding {
-            device: f.device.clone(),
-            kind,
-            script: f.origin.script.clone(),
-            line: f.origin.line,
-        }
     }
 }
 
@@ -516,6 +338,9 @@ pub struct PlanMeta {
     /// False when `--no-default-scripts` was given.
     #[serde(default = "yes")]
     pub default_scripts: bool,
+    /// `--platform` given for two loose files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
 }
 
 fn yes() -> bool {
@@ -540,28 +365,6 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn findings_round_trip_through_json() {
-        let finding = Finding {
-            device: Some("fw1".into()),
-            kind: FindingKind::Risk {
-                level: Level::High,
-                rule: "fw.policy-removed".into(),
-                message: "policy 10 removed".into(),
-            },
-            origin: Origin {
-                script: "builtin:firewall".into(),
-                line: Some(12),
-            },
-        };
-        let plan_finding = PlanFinding::from(&finding);
-        let json = serde_json::to_value(&plan_finding).unwrap();
-        assert_eq!(json["type"], "risk");
-        assert_eq!(json["level"], "high");
-        let back: PlanFinding = serde_json::from_value(json).unwrap();
-        assert_eq!(back.to_finding(), finding);
-    }
 
     #[test]
     fn risk_orders_none_lowest() {

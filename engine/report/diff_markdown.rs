@@ -3,7 +3,7 @@
 //! device with a `diff` block. Kept under [`MARKDOWN_LIMIT`] characters by
 //! leaving devices out and saying which.
 
-use super::diff_summary::{sign, status_label, Counts, Summary};
+use super::diff_summary::{line_of, sign, status_label, Counts, Summary};
 use super::diff_text::DiffReportOptions;
 use super::fleet::{group, name_list};
 use crate::diff::{Change, DeviceDiff, Op, SnapshotDiff};
@@ -164,7 +164,7 @@ fn change_lines(change: &Change, out: &mut Vec<String>) {
     if !context.is_empty() {
         out.push(format!("  # {context}"));
     }
-    let line = change.path.last().map(String::as_str).unwrap_or_default();
+    let line = line_of(change);
     match change.op {
         Op::Modify => {
             out.push(format!(
@@ -192,7 +192,7 @@ fn describe(change: &Change) -> String {
             change.before.as_deref().unwrap_or_default(),
             change.after.as_deref().unwrap_or_default()
         ),
-        _ => change.path.last().cloned().unwrap_or_default(),
+        _ => line_of(change).to_string(),
     };
     if context.is_empty() {
         line

@@ -118,3 +118,14 @@ pub fn sign(op: Op) -> char {
         Op::Move => '>',
     }
 }
+
+/// Returns the line a change is about: the TO line, or the FROM line for a
+/// removal (falling back to the last path element).
+pub fn line_of(change: &Change) -> &str {
+    let line = match change.op {
+        Op::Remove => change.before.as_deref(),
+        _ => change.after.as_deref(),
+    };
+    line.or(change.path.last().map(String::as_str))
+        .unwrap_or_default()
+}

@@ -3,7 +3,7 @@
 //! a summary line.
 
 use super::color::Palette;
-use super::diff_summary::{sign, status_label, Counts, Summary};
+use super::diff_summary::{line_of, sign, status_label, Counts, Summary};
 use super::fleet::{group, name_list};
 use crate::diff::{Change, DeviceDiff, Op, SnapshotDiff};
 use std::fmt::Write;
@@ -51,7 +51,12 @@ pub fn render_diff_text(diff: &SnapshotDiff, opts: &DiffReportOptions) -> String
             ))
         );
         for fleet in &view.groups {
-            write_change(&mut out, fleet.change, "", palette);
+            let parents = &fleet.change.path[..fleet.change.path.len().saturating_sub(1)];
+            if !parents.is_empty() {
+                let _ = writeln!(out, "  {}", palette.dim(&parents.join(" › ")));
+            }
+            let indent = if parents.is_empty() { "" } else { "  " };
+            write_change(&mut out, fleet.change, indent, palette);
             let _ = writeln!(
                 out,
                 "    {}",
@@ -151,7 +156,7 @@ fn write_change(out: &mut String, change: &Change, indent: &str, palette: Palett
         Op::Modify => palette.modified(text),
         Op::Move => palette.moved(text),
     };
-    let line = change.path.last().map(String::as_str).unwrap_or_default();
+    let line = line_of(change);
     let mark = sign(change.op);
     match change.op {
         Op::Modify => {

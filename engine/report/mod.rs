@@ -26,3 +26,6 @@ mod plan_tests;
 pub mod plan_text;
 pub mod plan_xlsx;
 pub mod sarif;
+
+#[cfg(test)]
+mod diff_tests;

@@ -158,7 +158,9 @@ impl ScriptSet {
         timeout: Duration,
     ) -> CallResult {
         let mut scope = Scope::new();
-        let options = CallFnOptions::new().eval_ast(false).rewind_scope(false);
+        // Top-level statements (imports, constants) run before the entry
+        // function so that functions see them; rules keep them cheap.
+        let options = CallFnOptions::new().eval_ast(true).rewind_scope(false);
         sandbox::start_call(timeout);
         let result = self.engine.call_fn_with_options::<Dynamic>(
             options,

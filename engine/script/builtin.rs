@@ -33,16 +33,56 @@ pub(crate) const MODULES: &[(&str, &str)] = &[(
     include_str!("../../scripts/lib/checks.rhai"),
 )];
 
+/// Shipped rule tests: (file name under `scripts/tests/`, source).
+pub(crate) const TESTS: &[(&str, &str)] = &[
+    (
+        "firewall.yaml",
+        include_str!("../../scripts/tests/firewall.yaml"),
+    ),
+    ("ha.yaml", include_str!("../../scripts/tests/ha.yaml")),
+    (
+        "impact.yaml",
+        include_str!("../../scripts/tests/impact.yaml"),
+    ),
+    (
+        "interfaces.yaml",
+        include_str!("../../scripts/tests/interfaces.yaml"),
+    ),
+    (
+        "loadbalancer.yaml",
+        include_str!("../../scripts/tests/loadbalancer.yaml"),
+    ),
+    (
+        "management.yaml",
+        include_str!("../../scripts/tests/management.yaml"),
+    ),
+    ("plan.yaml", include_str!("../../scripts/tests/plan.yaml")),
+    (
+        "routing.yaml",
+        include_str!("../../scripts/tests/routing.yaml"),
+    ),
+    (
+        "secrets.yaml",
+        include_str!("../../scripts/tests/secrets.yaml"),
+    ),
+    ("sshd.yaml", include_str!("../../scripts/tests/sshd.yaml")),
+    (
+        "storage.yaml",
+        include_str!("../../scripts/tests/storage.yaml"),
+    ),
+    ("vm.yaml", include_str!("../../scripts/tests/vm.yaml")),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
 
-    fn rhai_files(dir: &Path, prefix: &str) -> Vec<String> {
+    fn files(dir: &Path, prefix: &str, extension: &str) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .expect("read scripts folder")
             .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
+            .filter(|p| p.extension().is_some_and(|e| e == extension))
             .map(|p| format!("{prefix}{}", p.file_name().unwrap().to_string_lossy()))
             .collect();
         names.sort();
@@ -54,16 +94,33 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
         let mut rules: Vec<String> = RULES.iter().map(|(n, _)| n.to_string()).collect();
         rules.sort();
-        assert_eq!(rules, rhai_files(&root, ""), "update RULES in builtin.rs");
+        assert_eq!(
+            rules,
+            files(&root, "", "rhai"),
+            "update RULES in builtin.rs"
+        );
         let mut modules: Vec<String> = MODULES.iter().map(|(n, _)| n.to_string()).collect();
         modules.sort();
         assert_eq!(
             modules,
-            rhai_files(&root.join("lib"), "lib/"),
+            files(&root.join("lib"), "lib/", "rhai"),
             "update MODULES in builtin.rs"
         );
-        for (name, text) in RULES.iter().chain(MODULES) {
-            let on_disk = std::fs::read_to_string(root.join(name)).expect("read script");
+        let mut tests: Vec<String> = TESTS.iter().map(|(n, _)| n.to_string()).collect();
+        tests.sort();
+        assert_eq!(
+            tests,
+            files(&root.join("tests"), "", "yaml"),
+            "update TESTS in builtin.rs"
+        );
+        let shipped = TESTS.iter().map(|(n, t)| (format!("tests/{n}"), *t));
+        for (name, text) in RULES
+            .iter()
+            .chain(MODULES)
+            .map(|(n, t)| (n.to_string(), *t))
+            .chain(shipped)
+        {
+            let on_disk = std::fs::read_to_string(root.join(&name)).expect("read script");
             assert_eq!(&on_disk, text, "{name} is stale; rebuild");
         }
     }

@@ -21,6 +21,7 @@ mod finding;
 mod helpers;
 mod inventory_api;
 mod resolver;
+pub mod rule_test;
 mod sandbox;
 mod set;
 mod values;

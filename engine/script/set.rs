@@ -156,6 +156,15 @@ impl ScriptSet {
         self.scripts.iter().map(|s| &*s.name).collect()
     }
 
+    /// Returns each loaded rule script's name and whether it defines
+    /// `on_device` and `on_plan`, sorted by name.
+    pub fn entry_points(&self) -> Vec<(&str, bool, bool)> {
+        self.scripts
+            .iter()
+            .map(|s| (&*s.name, s.on_device, s.on_plan))
+            .collect()
+    }
+
     /// Returns the number of loaded rule scripts.
     pub fn len(&self) -> usize {
         self.scripts.len()

@@ -151,6 +151,12 @@ pub(crate) fn change_map(change: &Change) -> Map {
         crate::diff::ChangeCategory::Inventory => "inventory",
     };
     map.insert("category".into(), text(category));
+    let body: Array = change
+        .body_lines()
+        .iter()
+        .map(|line| text(line.trim_start()))
+        .collect();
+    map.insert("body".into(), Dynamic::from_array(body));
     let line = change.line_after.or(change.line_before);
     map.insert(
         "line".into(),
@@ -194,16 +200,20 @@ mod tests {
             category: ChangeCategory::Config,
             line_before: Some(12),
             line_after: None,
-            body: Vec::new(),
+            body: vec![crate::config::Node::leaf("password ****", 13)],
         };
         let map = change_map(&change);
-        for key in ["op", "path", "before", "after", "category", "line", "text"] {
+        for key in [
+            "op", "path", "before", "after", "category", "line", "text", "body",
+        ] {
             assert!(map.contains_key(key), "missing {key}");
         }
         assert_eq!(map["op"].clone().into_string().unwrap(), "remove");
         assert!(map["after"].is_unit());
         assert_eq!(map["line"].as_int().unwrap(), 12);
         assert_eq!(map["path"].clone().into_array().unwrap().len(), 2);
+        let body = map["body"].clone().into_array().unwrap();
+        assert_eq!(body[0].clone().into_string().unwrap(), "password ****");
     }
 
     #[test]

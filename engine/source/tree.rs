@@ -263,6 +263,12 @@ impl FileTree for FolderTree {
             });
         }
         let full = self.root.join(relative);
+        if !full.exists() {
+            return Err(SourceError::MissingFile {
+                path: path.to_string(),
+                rev: self.rev.clone(),
+            });
+        }
         check_inside(&self.root, &full)?;
         match std::fs::read(&full) {
             Ok(bytes) => Ok(bytes),

@@ -105,9 +105,9 @@ def devices():
             [f"{c}-leaf01", f"{c}-leaf02", f"{c}-web01", f"{c}-web02", f"{c}-web03"],
             pair=f"{o}-slb01", vars=base(f"{c}-slb01"))
     # Parameter sheets (both sites in one file).
-    dev("vlan-sheet", "service", "xlsx", None, "parameter-sheet", ["sheet", "vlan"], env="prod",
+    dev("vlans", "service", "xlsx", None, "parameter-sheet", ["sheet", "vlan"], env="prod",
         site="common", config="sheets/vlans.xlsx", key="VLAN ID")
-    dev("ipam-sheet", "service", "csv", None, "parameter-sheet", ["sheet", "ipam"], env="prod",
+    dev("ipam", "service", "csv", None, "parameter-sheet", ["sheet", "ipam"], env="prod",
         site="common", config="sheets/ipam.csv", key="key")
     return out
 

@@ -1,0 +1,380 @@
+//! The whole plan run: snapshots → diff → scripts → remediation → plan;
+//! the merge of partial plans; and the recomputation `check` compares with.
+
+use super::{
+    finish, graph_impacts, merge, DeviceRemediation, Part, Plan, PlanError, PlanInput, PlanMeta,
+    RevRef, ScriptFailure, Shard,
+};
+use crate::config::{self, ConfigTree, Dialect, ParseOptions};
+use crate::diff::{diff_snapshots, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
+use crate::inventory::Inventory;
+use crate::plan::remediate::{remediate, PlatformRules, RulesError};
+use crate::script::{AssessInput, AssessOptions, ScriptError, ScriptOptions, ScriptSet};
+use crate::source::{FileTree, Snapshot, SourceError};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// What can stop a plan run.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum PipelineError {
+    /// A snapshot could not be resolved or read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(#[from] SourceError),
+    /// The diff failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Diff(#[from] DiffError),
+    /// Scripts could not be loaded or compiled.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Script(#[from] ScriptError),
+    /// An operator's platform rule table in the store is wrong.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rules(#[from] RulesError),
+    /// An inventory could not be read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Inventory(#[from] crate::inventory::InventoryError),
+    /// A plan file or the parts are wrong.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] PlanError),
+    /// A revision now resolves to another commit than the parts recorded.
+    #[error("{rev} now resolves to {now}, but the parts were made at {recorded}")]
+    #[diagnostic(
+        code(henko::plan::moved),
+        help("make the parts again, or merge with revisions that do not move (commit ids)")
+    )]
+    Moved {
+        /// The revision.
+        rev: String,
+        /// What the parts recorded.
+        recorded: String,
+        /// What it resolves to now.
+        now: String,
+    },
+}
+
+/// How to make a plan (the parts of `henko plan` that change its content).
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    /// Include the shipped rule library.
+    pub default_scripts: bool,
+    /// Extra script folders.
+    pub scripts: Vec<PathBuf>,
+    /// Run every script phase even when some fail.
+    pub keep_going: bool,
+    /// Wall-clock limit for one script call.
+    pub timeout: Duration,
+    /// Only the devices of this shard.
+    pub shard: Option<Shard>,
+    /// Platform of two loose files.
+    pub platform: Option<String>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            default_scripts: true,
+            scripts: Vec::new(),
+            keep_going: false,
+            timeout: AssessOptions::default().timeout,
+            shard: None,
+            platform: None,
+        }
+    }
+}
+
+impl PlanOptions {
+    /// Returns the options a plan file recorded (`check` recomputes with them).
+    pub fn from_meta(meta: &PlanMeta) -> Result<PlanOptions, PlanError> {
+        Ok(PlanOptions {
+            default_scripts: meta.default_scripts,
+            scripts: meta.scripts.iter().map(PathBuf::from).collect(),
+            shard: meta.shard.as_deref().map(Shard::parse).transpose()?,
+            platform: meta.platform.clone(),
+            ..PlanOptions::default()
+        })
+    }
+
+    fn meta(&self) -> PlanMeta {
+        PlanMeta {
+            henko: env!("CARGO_PKG_VERSION").to_string(),
+            shard: self.shard.map(|s| s.to_string()),
+            scripts: self
+                .scripts
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            default_scripts: self.default_scripts,
+            platform: self.platform.clone(),
+        }
+    }
+}
+
+/// Makes the plan from `from` to `to`.
+pub fn make_plan(
+    from: &str,
+    to: &str,
+    repo: Option<&Path>,
+    options: &PlanOptions,
+) -> Result<Plan, PipelineError> {
+    let from_snap = Snapshot::resolve(from, repo)?;
+    let to_snap = Snapshot::resolve(to, repo)?;
+    let diff_options = DiffOptions {
+        platform: options.platform.clone(),
+        ..DiffOptions::default()
+    };
+    let mut diff = diff_snapshots(&from_snap, &to_snap, &diff_options)?;
+    if let Some(shard) = options.shard {
+        diff.devices.retain(|d| shard.contains(&d.name));
+    }
+    let scripts = load_scripts(&to_snap, options)?;
+    let assessment = scripts.assess(
+        &AssessInput {
+            devices: &diff.devices,
+            inventory: &diff.inventory,
+            inventory_from: &diff.inventory_from,
+        },
+        &AssessOptions {
+            keep_going: options.keep_going,
+            timeout: options.timeout,
+        },
+    );
+    let remediations = remediate_all(&from_snap, &to_snap, &diff.devices, &diff.inventory_from)?;
+    let failures = plan_failures(&assessment.failures);
+    let input = PlanInput {
+        from: &RevRef::from(&diff.from),
+        to: &RevRef::from(&diff.to),
+        devices: &diff.devices,
+        inventory: &diff.inventory,
+        inventory_from: &diff.inventory_from,
+        findings: &assessment.findings,
+        failures: &failures,
+        remediations: &remediations,
+    };
+    Ok(super::build(&input, options.meta()))
+}
+
+/// Merges partial plans: joins their devices, runs every script over the
+/// whole change set again (so plan-wide rules see everything), and
+/// assembles the plan exactly as an unsharded run would.
+pub fn merge_plans(
+    parts: &[Part],
+    repo: Option<&Path>,
+    options: &PlanOptions,
+) -> Result<Plan, PipelineError> {
+    let merged = merge(parts)?;
+    let from_snap = resolve_same(&merged.from, repo)?;
+    let to_snap = resolve_same(&merged.to, repo)?;
+    let inventory_from = crate::inventory::load(&*from_snap.open()?)?;
+    let inventory = crate::inventory::load(&*to_snap.open()?)?;
+    let diffs = merged.diffs();
+    let scripts = load_scripts(&to_snap, options)?;
+    let assessment = scripts.assess(
+        &AssessInput {
+            devices: &diffs,
+            inventory: &inventory,
+            inventory_from: &inventory_from,
+        },
+        &AssessOptions {
+            keep_going: options.keep_going,
+            timeout: options.timeout,
+        },
+    );
+    let failures = plan_failures(&assessment.failures);
+    let mut options = options.clone();
+    options.shard = None;
+    Ok(finish(
+        merged.from,
+        merged.to,
+        merged.devices,
+        graph_impacts(&diffs, &inventory, &inventory_from),
+        &assessment.findings,
+        &failures,
+        options.meta(),
+    ))
+}
+
+/// Resolves a recorded revision and insists it still gives the same commit.
+fn resolve_same(side: &RevRef, repo: Option<&Path>) -> Result<Snapshot, PipelineError> {
+    let snapshot = Snapshot::resolve(&side.rev, repo)?;
+    let now = &snapshot.reference().commit;
+    if now != &side.commit {
+        return Err(PipelineError::Moved {
+            rev: side.rev.clone(),
+            recorded: side.commit.clone(),
+            now: now.clone(),
+        });
+    }
+    Ok(snapshot)
+}
+
+/// Loads the shipped rules, the TO snapshot's `scripts/` folder and the
+/// folders given.
+fn load_scripts(to: &Snapshot, options: &PlanOptions) -> Result<ScriptSet, PipelineError> {
+    let tree = to.open()?;
+    let mut store_scripts = Vec::new();
+    if !matches!(to, Snapshot::File { .. }) {
+        for entry in tree.files()? {
+            if let Some(name) = entry.path.strip_prefix("scripts/") {
+                if name.ends_with(".rhai") {
+                    let bytes = tree.read_entry(&entry)?;
+                    store_scripts.push((
+                        name.to_string(),
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(ScriptSet::load(&ScriptOptions {
+        builtin: options.default_scripts,
+        dirs: options.scripts.clone(),
+        store_scripts,
+    })?)
+}
+
+fn plan_failures(failures: &[crate::script::ScriptFailure]) -> Vec<ScriptFailure> {
+    failures
+        .iter()
+        .map(|f| ScriptFailure {
+            script: f.script.clone(),
+            device: f.device.clone(),
+            message: f.to_string(),
+        })
+        .collect()
+}
+
+/// Derives apply/rollback commands for every device of a CLI dialect, on
+/// rayon's pool with one pair of snapshot readers per worker.
+fn remediate_all(
+    from: &Snapshot,
+    to: &Snapshot,
+    devices: &[DeviceDiff],
+    inventory_from: &Inventory,
+) -> Result<BTreeMap<String, DeviceRemediation>, PipelineError> {
+    let cli: Vec<&DeviceDiff> = devices
+        .iter()
+        .filter(|d| matches!(d.dialect, Dialect::Ios | Dialect::Fortios | Dialect::Junos))
+        .collect();
+    let rules = platform_rules(to, cli.iter().map(|d| platform_of(d)))?;
+    type Readers = Option<(Box<dyn FileTree>, Box<dyn FileTree>)>;
+    let results: Vec<Result<(String, DeviceRemediation), SourceError>> = cli
+        .par_iter()
+        .map_init(
+            || -> Readers { None },
+            |readers, diff| {
+                // Readers are reused by the worker; one that failed is
+                // opened again for the next device.
+                let (from_tree, to_tree) = match readers.take() {
+                    Some(pair) => pair,
+                    None => (from.open()?, to.open()?),
+                };
+                let from_path = inventory_from
+                    .get(&diff.name)
+                    .map(|d| d.config.clone())
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| diff.config.clone());
+                let before = match diff.status {
+                    DeviceStatus::Added => empty(diff.dialect),
+                    _ => parse(&*from_tree, from, &from_path, diff.dialect)?,
+                };
+                let after = match diff.status {
+                    DeviceStatus::Removed => empty(diff.dialect),
+                    _ => parse(&*to_tree, to, &diff.config, diff.dialect)?,
+                };
+                *readers = Some((from_tree, to_tree));
+                let platform = platform_of(diff);
+                let r = remediate(&before, &after, platform, &rules[platform]);
+                Ok((
+                    diff.name.clone(),
+                    DeviceRemediation {
+                        apply: r.apply,
+                        rollback: r.rollback,
+                        manual: r.manual,
+                        verified: r.verified,
+                        simulation_errors: r.simulation_errors,
+                    },
+                ))
+            },
+        )
+        .collect();
+    let mut out = BTreeMap::new();
+    for result in results {
+        let (name, remediation) = result?;
+        out.insert(name, remediation);
+    }
+    Ok(out)
+}
+
+/// Returns the platform whose rules apply to a device: its inventory
+/// platform, or for a device outside the inventory its dialect's name.
+fn platform_of(diff: &DeviceDiff) -> &str {
+    match diff.platform.as_str() {
+        "" => diff.dialect.name(),
+        known => known,
+    }
+}
+
+/// Where operators keep their extensions of a platform's rule table, in
+/// the TO snapshot.
+fn override_path(platform: &str) -> String {
+    format!(".henko/platforms/{platform}.yaml")
+}
+
+/// Returns the rule table of every platform: the built-in one, extended by
+/// the TO snapshot's `.henko/platforms/<platform>.yaml` when there is one.
+fn platform_rules<'a>(
+    to: &Snapshot,
+    platforms: impl Iterator<Item = &'a str>,
+) -> Result<BTreeMap<String, PlatformRules>, PipelineError> {
+    let tree = to.open()?;
+    let files: Vec<String> = match to {
+        Snapshot::File { .. } => Vec::new(),
+        _ => tree.files()?.into_iter().map(|e| e.path).collect(),
+    };
+    let mut rules = BTreeMap::new();
+    for platform in platforms {
+        if rules.contains_key(platform) {
+            continue;
+        }
+        let mut table = PlatformRules::builtin(platform);
+        let path = override_path(platform);
+        if files.contains(&path) {
+            let text = String::from_utf8_lossy(&tree.read(&path)?).into_owned();
+            table = table.with_overrides(&text, &path)?;
+        }
+        rules.insert(platform.to_string(), table);
+    }
+    Ok(rules)
+}
+
+fn empty(dialect: Dialect) -> ConfigTree {
+    ConfigTree {
+        dialect,
+        ..ConfigTree::default()
+    }
+}
+
+/// Reads and parses one configuration; a loose file is read whatever its
+/// name, since the two-file form names the device after the TO file.
+fn parse(
+    tree: &dyn FileTree,
+    snapshot: &Snapshot,
+    path: &str,
+    dialect: Dialect,
+) -> Result<ConfigTree, SourceError> {
+    let bytes = match snapshot {
+        Snapshot::File { path, .. } => {
+            std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?
+        }
+        _ => tree.read(path)?,
+    };
+    Ok(config::parse(&bytes, dialect, &ParseOptions::default()))
+}

@@ -1,0 +1,182 @@
+//! End-to-end tests of `henko demo` and of the embedded demo data in
+//! `snapshots/demo/` (see docs/demo.md).
+
+use crate::common::TestEnv;
+use henko::config::{self, Dialect, ParseOptions};
+use henko::inventory;
+use henko::source::{FileTree, Snapshot};
+use std::path::{Path, PathBuf};
+
+const POINTS: [&str; 3] = ["2023-04-01", "2023-05-15", "2023-06-30"];
+
+fn demo_folder(point: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("snapshots/demo")
+        .join(point)
+}
+
+fn open(point: &str) -> Box<dyn FileTree> {
+    let folder = demo_folder(point);
+    Snapshot::resolve(folder.to_str().unwrap(), None)
+        .unwrap()
+        .open()
+        .unwrap()
+}
+
+#[test]
+fn demo_runs_end_to_end_and_names_the_store() {
+    let env = TestEnv::new();
+    let out = env.henko().arg("demo").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "exit {:?}\n{stdout}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("store:     /"), "{stdout}");
+    for point in POINTS {
+        assert!(
+            stdout.contains(&format!("committed  tag demo-{point}")),
+            "{point} not committed:\n{stdout}"
+        );
+    }
+    // The deliberate schema violation of 2023-06-30 is reported with its cell.
+    assert!(stdout.contains("東センター!D6"), "{stdout}");
+    // The diff of the whole period, then the full diff of the last window.
+    assert!(
+        stdout.contains("diff demo-2023-04-01 demo-2023-06-30 (per device):"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("→ PermitRootLogin yes"), "{stdout}");
+    // The deliberate drift, and nothing the substitution rules explain away.
+    assert!(
+        stdout.contains("2023-04-01  2 pair(s) differ: w-fw01 ⇄ e-fw01, w-fw02 ⇄ e-fw02"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2023-06-30  6 pair(s) differ"), "{stdout}");
+    // A plan per window, with its risk.
+    assert!(
+        stdout.contains("plan demo-2023-04-01 → demo-2023-05-15: risk "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("plan demo-2023-05-15 → demo-2023-06-30: risk "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("is removed now"), "{stdout}");
+}
+
+#[test]
+fn demo_out_keeps_a_store_that_log_reads() {
+    let env = TestEnv::new();
+    env.henko()
+        .args(["demo", "--out", "kept"])
+        .assert()
+        .success();
+    assert!(env
+        .join("kept/snapshots/2023-06-30/inventory.yaml")
+        .is_file());
+    let out = env
+        .henko()
+        .args(["--repo", "kept/store", "log"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log = String::from_utf8_lossy(&out.stdout);
+    let tags: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.split("tag: ").nth(1)?.split(')').next())
+        .collect();
+    assert_eq!(
+        tags,
+        vec!["demo-2023-06-30", "demo-2023-05-15", "demo-2023-04-01"],
+        "{log}"
+    );
+}
+
+#[test]
+fn demo_out_refuses_a_folder_that_is_not_empty() {
+    let env = TestEnv::new();
+    env.write("busy/notes.txt", "mine\n");
+    let out = env
+        .henko()
+        .args(["demo", "--out", "busy"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+    assert_eq!(
+        std::fs::read_to_string(env.join("busy/notes.txt")).unwrap(),
+        "mine\n"
+    );
+}
+
+#[test]
+fn every_demo_inventory_loads_with_pairs_across_sites() {
+    for point in POINTS {
+        let tree = open(point);
+        let inv = inventory::load(tree.as_ref()).unwrap_or_else(|e| panic!("{point}: {e:?}"));
+        assert!(inv.devices().len() >= 30, "{point}");
+        for device in inv.devices() {
+            if let Some(twin) = inv.pair(&device.name) {
+                assert_ne!(
+                    device.site, twin.site,
+                    "{point}: {} pairs within a site",
+                    device.name
+                );
+                assert_eq!(twin.pair.as_deref(), Some(device.name.as_str()));
+            }
+        }
+        // VMs reach the firewalls through hypervisor, leaf, aggregation and core.
+        let chain = inv.dependencies("w-web01");
+        let reached: Vec<&str> = chain.iter().map(|p| p.device.as_str()).collect();
+        for provider in [
+            "w-esx01",
+            "w-leaf01",
+            "w-l3sw01",
+            "w-core-rt01",
+            "w-fw01",
+            "w-pafw01",
+        ] {
+            assert!(
+                reached.contains(&provider),
+                "{point}: w-web01 does not reach {provider}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_demo_config_parses_without_warnings() {
+    for point in POINTS {
+        let tree = open(point);
+        let inv = inventory::load(tree.as_ref()).unwrap();
+        for device in inv.devices() {
+            let dialect = Dialect::for_platform(&device.platform)
+                .unwrap_or_else(|| panic!("{}: unknown platform {}", device.name, device.platform));
+            let bytes = tree.read(&device.config).unwrap();
+            let options = ParseOptions {
+                key_column: device.key.clone(),
+                ..ParseOptions::default()
+            };
+            // Workbooks are binary: the sheet reader turns them into trees.
+            let parsed = if dialect == Dialect::Xlsx {
+                config::sheet::parse_xlsx(&bytes, device.key.as_deref())
+            } else {
+                config::parse(&bytes, dialect, &options)
+            };
+            assert!(
+                parsed.warnings.is_empty(),
+                "{point}/{} ({dialect}): {:?}",
+                device.config,
+                parsed.warnings
+            );
+            assert!(
+                !parsed.roots.is_empty(),
+                "{point}/{}: empty tree",
+                device.config
+            );
+        }
+    }
+}
