@@ -389,3 +389,37 @@ fn reentered_interface_is_merged() {
         );
     }
 }
+
+#[test]
+fn sniffing_agrees_with_the_corpus_folders() {
+    let Some(root) = corpus_root() else { return };
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for (path, dialect, bytes) in corpus_files(&root) {
+        let relative = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative.starts_with("pairs/") || relative.starts_with("vmware/") {
+            continue;
+        }
+        checked += 1;
+        let sniffed = sniff(&relative, &bytes);
+        if sniffed != dialect {
+            mismatches.push(format!(
+                "{relative}: sniffed {sniffed}, folder says {dialect}"
+            ));
+        }
+    }
+    eprintln!(
+        "sniff: {} of {checked} files disagree\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert!(
+        mismatches.len() * 20 <= checked,
+        "more than 5% misdetected:\n{}",
+        mismatches.join("\n")
+    );
+}
