@@ -594,11 +594,31 @@ fn rule_tests_in_the_store_run_with_the_shipped_ones() {
     env.write("backup/scripts/local.rhai", SYSLOG_RULE);
     env.write("backup/scripts/tests/local.yaml", SYSLOG_TESTS);
     env.henko().args(["init", "store"]).assert().success();
-    let snap = env.henko().args(["--repo", "store", "snapshot", "backup"]).output().unwrap();
-    assert!(snap.status.success(), "{}", String::from_utf8_lossy(&snap.stderr));
-    let out = env.henko().args(["--repo", "store", "scripts", "test"]).output().unwrap();
+    let snap = env
+        .henko()
+        .args(["--repo", "store", "snapshot", "backup"])
+        .output()
+        .unwrap();
+    assert!(
+        snap.status.success(),
+        "{}",
+        String::from_utf8_lossy(&snap.stderr)
+    );
+    let out = env
+        .henko()
+        .args(["--repo", "store", "scripts", "test"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("test routing/bgp-neighbor-removed ... ok"), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("test routing/bgp-neighbor-removed ... ok"),
+        "{stdout}"
+    );
     assert!(stdout.contains("test local/fires ... ok"), "{stdout}");
 }

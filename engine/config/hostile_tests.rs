@@ -45,7 +45,9 @@ fn empty_input_gives_an_empty_tree() {
 fn nul_bytes_and_invalid_utf8_are_repaired_with_warnings() {
     for dialect in Dialect::ALL {
         let tree = parse_all(dialect, b"hostname r\0one\nbad \xFF\xFE byte: 1\n");
-        assert!(tree.warnings.len() >= 2, "{dialect}: {:?}", tree.warnings);
+        // A workbook is bytes, not text: one warning says it is not a workbook.
+        let expected = if dialect == Dialect::Xlsx { 1 } else { 2 };
+        assert!(tree.warnings.len() >= expected, "{dialect}: {:?}", tree.warnings);
     }
     let tree = parse(b"hostname a\xFFb\n", Dialect::Ios, &ParseOptions::default());
     assert_eq!(tree.roots[0].text, "hostname a\u{FFFD}b");
