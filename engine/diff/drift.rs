@@ -189,7 +189,10 @@ mod tests {
         assert_eq!(replace_bounded("ip 10.10.0.1", "10.1", "X"), "ip 10.10.0.1");
         assert_eq!(replace_bounded("ip 10.1.10.1", "10.1", "X"), "ip X.10.1");
         assert_eq!(replace_bounded("10.1 10.1", "10.1", "X"), "X X");
-        assert_eq!(replace_bounded("vmware:w-esx01", "w-esx01", "H"), "vmware:H");
+        assert_eq!(
+            replace_bounded("vmware:w-esx01", "w-esx01", "H"),
+            "vmware:H"
+        );
         assert_eq!(
             replace_bounded("hostname w-fw01", "w-fw01", "N"),
             "hostname N"
