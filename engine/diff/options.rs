@@ -19,6 +19,11 @@ pub struct DiffOptions {
     pub platform: Option<String>,
     /// Which devices to diff.
     pub filter: DeviceFilter,
+    /// Key for secret fingerprints (the store's key, so a fingerprint
+    /// cannot be brute-forced from a short password); plain SHA-256 when
+    /// `None`. [`diff_snapshots`](super::diff_snapshots) reads the store's
+    /// key itself when a side is a git revision and none is given.
+    pub fingerprint_key: Option<Vec<u8>>,
     /// Time budget of one line-level diff (ordered sections, `--lines`);
     /// past it, the diff falls back to a coarser but still correct answer.
     pub deadline: Duration,
@@ -32,6 +37,7 @@ impl Default for DiffOptions {
             lines: false,
             platform: None,
             filter: DeviceFilter::default(),
+            fingerprint_key: None,
             deadline: Duration::from_secs(1),
         }
     }

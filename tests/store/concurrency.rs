@@ -94,9 +94,18 @@ fn killing_a_snapshot_never_leaves_a_dangling_ref() {
     }
     let out = spawn_snapshot(&env, "backup").wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    // How long a snapshot with one changed file takes, to spread the kills
-    // over it (from process start to the ref move).
-    env.write("backup/configs/d00/dev0.cfg", "hostname dev0\n! timing\n");
+    // Each run changes 150 files, enough to take the pack path (see
+    // engine/source/store/write.rs). How long one takes, to spread the kills
+    // over it (from process start to the ref move):
+    let change = |marker: &str| {
+        for i in 0..150 {
+            env.write(
+                format!("backup/configs/d{:02}/dev{i}.cfg", i % 50),
+                format!("hostname dev{i}\n! {marker}\n"),
+            );
+        }
+    };
+    change("timing");
     let started = Instant::now();
     let out = spawn_snapshot(&env, "backup").wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -104,10 +113,7 @@ fn killing_a_snapshot_never_leaves_a_dangling_ref() {
     let mut tip = stdout(&out).trim().to_string();
     let kills = 12u32;
     for k in 0..kills {
-        env.write(
-            "backup/configs/d00/dev0.cfg",
-            format!("hostname dev0\n! kill {k}\n"),
-        );
+        change(&format!("kill {k}"));
         let mut child = spawn_snapshot(&env, "backup");
         std::thread::sleep(full * k / kills);
         let _ = child.kill();
@@ -130,7 +136,7 @@ fn killing_a_snapshot_never_leaves_a_dangling_ref() {
     }
     // A killed writer may leave its ref lock behind, exactly like git;
     // otherwise the store takes the next snapshot normally.
-    env.write("backup/configs/d00/dev0.cfg", "hostname dev0\n! final\n");
+    change("final");
     let out = spawn_snapshot(&env, "backup").wait_with_output().unwrap();
     assert!(
         out.status.success() || stderr(&out).contains("is locked"),

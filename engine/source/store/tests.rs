@@ -330,3 +330,31 @@ fn a_stale_lock_is_reported_not_waited_for() {
     assert!(matches!(err, SourceError::RefLocked { .. }), "{err:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
 }
+
+/// Regression: creating a ref used `force = false`, which libgit2 checks
+/// before taking the lock, so two writers creating the same new ref could
+/// both "win" and one commit was lost.
+#[test]
+fn racing_creators_of_a_new_ref_both_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("store");
+    Store::init(&store_path, false).unwrap();
+    for round in 0..20 {
+        let refname = format!("refs/henko/race-{round}");
+        let barrier = std::sync::Barrier::new(4);
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let (store_path, refname, barrier) = (&store_path, &refname, &barrier);
+                scope.spawn(move || {
+                    let store = Store::open(Some(store_path)).unwrap();
+                    barrier.wait();
+                    store
+                        .append_record(refname, &format!("{t}.json"), b"{}", "race")
+                        .unwrap();
+                });
+            }
+        });
+        let store = Store::open(Some(&store_path)).unwrap();
+        assert_eq!(store.records(&refname).unwrap().len(), 4, "round {round}");
+    }
+}
