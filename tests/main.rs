@@ -4,6 +4,8 @@ mod common;
 mod corpus;
 mod demo;
 mod diff;
+mod inventory;
 mod plan;
 mod remediate;
+mod scripts;
 mod store;

@@ -48,6 +48,7 @@ pub fn run(args: ValidateArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
     let tree = target.snapshot.open()?;
     let mut findings = Findings::default();
     check_inventory(tree.as_ref(), &target, &mut findings)?;
+    check_sheets(tree.as_ref(), &mut findings);
 
     let rendered = match args.format {
         Format::Text => text(&findings, &target),
@@ -148,6 +149,45 @@ fn check_inventory(
         }
     }
     Ok(())
+}
+
+/// Checks every parameter sheet that has a schema beside it; each broken
+/// rule names the sheet, row, column and cell.
+fn check_sheets(tree: &dyn FileTree, findings: &mut Findings) {
+    let devices = findings
+        .inventory
+        .as_ref()
+        .map(|inventory| inventory.devices().iter().map(|d| d.name.clone()).collect())
+        .unwrap_or_default();
+    for problem in crate::config::sheet::validate_snapshot(tree, devices) {
+        let mut place = Vec::new();
+        if !problem.sheet.is_empty() {
+            place.push(format!("sheet {}", problem.sheet));
+        }
+        if problem.row > 0 {
+            place.push(format!("row {}", problem.row));
+        }
+        if let Some(column) = &problem.column {
+            place.push(format!("column {column}"));
+        }
+        if let Some(cell) = &problem.cell {
+            place.push(format!("cell {cell}"));
+        }
+        let message = if place.is_empty() {
+            problem.message
+        } else {
+            format!("{}: {}", place.join(", "), problem.message)
+        };
+        let mut violation = Violation::in_file(
+            problem.file.clone(),
+            format!("henko::sheet::{}", problem.code),
+            message,
+        );
+        if problem.file.to_ascii_lowercase().ends_with(".csv") {
+            violation.line = problem.row as usize;
+        }
+        findings.violations.push(violation);
+    }
 }
 
 fn text(findings: &Findings, target: &Target) -> String {

@@ -16,12 +16,10 @@
 //! - Serialisation writes the key column first, then the other columns in
 //!   the order of the first row.
 
-use std::collections::HashMap;
-
 use super::tree::Node;
 
 /// Splits CSV text into records of fields, with each record's first line.
-fn records(text: &str) -> Vec<(u32, Vec<String>)> {
+pub(crate) fn records(text: &str) -> Vec<(u32, Vec<String>)> {
     let mut out = Vec::new();
     let mut fields: Vec<String> = Vec::new();
     let mut field = String::new();
@@ -81,56 +79,12 @@ fn records(text: &str) -> Vec<(u32, Vec<String>)> {
 /// Parses a CSV sheet into one section per row.
 pub(crate) fn parse(text: &str, key_column: Option<&str>) -> (Vec<Node>, Vec<String>) {
     let mut warnings = Vec::new();
-    let mut rows = records(text).into_iter();
-    let Some((_, header)) = rows.next() else {
+    let table = super::sheet::table_from_records("csv", records(text));
+    if table.columns.is_empty() {
         return (Vec::new(), warnings);
-    };
-    let mut columns: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
-    let key = match key_column {
-        Some(name) => columns.iter().position(|c| c == name).unwrap_or_else(|| {
-            warnings.push(format!(
-                "key column `{name}` not in the header; using the first column"
-            ));
-            0
-        }),
-        None => 0,
-    };
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    let mut roots = Vec::new();
-    for (line, cells) in rows {
-        while columns.len() < cells.len() {
-            columns.push(format!("column {}", columns.len() + 1));
-        }
-        let cell = |at: usize| cells.get(at).map_or("", |c| c.trim());
-        let key_value = cell(key);
-        if key_value.is_empty() {
-            warnings.push(format!("line {line}: row has an empty `{}`", columns[key]));
-        } else if let Some(first) = seen.insert(key_value.to_string(), line) {
-            warnings.push(format!(
-                "line {line}: duplicate `{}` value `{key_value}` (first on line {first})",
-                columns[key]
-            ));
-        }
-        let mut node = Node::leaf(format!("{}={key_value}", columns[key]), line);
-        let extra_lines = cells
-            .iter()
-            .map(|c| c.matches('\n').count() as u32)
-            .sum::<u32>();
-        node.span.end = line + extra_lines;
-        for (at, column) in columns.iter().enumerate() {
-            if at == key {
-                continue;
-            }
-            let value = cell(at);
-            let text = if value.is_empty() {
-                format!("{column}:")
-            } else {
-                format!("{column}: {value}")
-            };
-            node.children.push(Node::leaf(text, line));
-        }
-        roots.push(node);
     }
+    let key = super::sheet::key_index(&table, key_column, &mut warnings);
+    let roots = super::sheet::row_nodes(&table, key, &mut warnings);
     (roots, warnings)
 }
 
@@ -142,8 +96,27 @@ fn quote(field: &str) -> String {
     }
 }
 
-/// Writes rows back as CSV.
+/// Writes rows back as CSV. An xlsx tree (one `sheet NAME` section per
+/// worksheet) is written as one CSV block per sheet, each headed by its
+/// `sheet NAME` line: readable, not re-importable.
 pub(crate) fn serialize(nodes: &[Node], out: &mut String) {
+    let sheets = !nodes.is_empty()
+        && nodes.iter().all(|node| {
+            node.text.starts_with("sheet ")
+                && node.children.iter().all(|row| row.text.contains('='))
+        });
+    if sheets {
+        for sheet in nodes {
+            out.push_str(&sheet.text);
+            out.push('\n');
+            rows(&sheet.children, out);
+        }
+    } else {
+        rows(nodes, out);
+    }
+}
+
+fn rows(nodes: &[Node], out: &mut String) {
     let Some(first) = nodes.first() else { return };
     let key_column = first
         .text
@@ -213,5 +186,16 @@ mod tests {
         assert_eq!(strip(again), strip(roots));
         let (_, warnings) = parse("a,b\n1,2\n", Some("missing"));
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn xlsx_trees_serialise_one_block_per_sheet() {
+        let mut row = Node::leaf("VLAN ID=140", 2);
+        row.children.push(Node::leaf("名前: BATCH", 2));
+        let mut sheet = Node::leaf("sheet 西センター", 1);
+        sheet.children.push(row);
+        let mut out = String::new();
+        serialize(&[sheet], &mut out);
+        assert_eq!(out, "sheet 西センター\nVLAN ID,名前\n140,BATCH\n");
     }
 }

@@ -13,24 +13,28 @@
 //! [`structured`] (yaml, json), [`ini`], [`csv`], [`lines`]. [`serialize()`]
 //! writes a tree back so that parsing the output gives the same tree.
 
+pub mod at_rest;
 mod banner;
 mod builder;
 pub mod csv;
 mod dialect;
-pub mod sheet;
 mod error;
 pub mod fortios;
+mod fortios_fold;
 pub mod ini;
 mod input;
 pub mod ios;
 pub mod junos;
+mod junos_arena;
 mod junos_lex;
 pub mod lines;
 pub mod noise;
 pub mod panos_xml;
+mod secret_names;
 mod secret_rules;
 pub mod secrets;
 pub mod serialize;
+pub mod sheet;
 pub mod sniff;
 pub mod structured;
 mod structured_lines;
@@ -86,7 +90,12 @@ impl ParseOptions {
 /// never fails.
 pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTree {
     let mut warnings = Vec::new();
-    let text = input::decode(bytes, &mut warnings);
+    // A workbook is binary (a zip archive): it is never decoded as text.
+    let text = if dialect == Dialect::Xlsx {
+        std::borrow::Cow::Borrowed("")
+    } else {
+        input::decode(bytes, &mut warnings)
+    };
     let (mut roots, more, ordered) = match dialect {
         Dialect::Ios => with_order(ios::parse(&text), false),
         Dialect::Fortios => with_order(fortios::parse(&text), false),

@@ -24,9 +24,9 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::secret_rules;
 use super::tree::{ConfigTree, Node};
 use super::Dialect;
+use super::{secret_names, secret_rules};
 
 /// Byte range `start..end` of a secret value inside a node's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,7 +58,7 @@ pub fn find_secrets_in_context(
     ancestors: &[&str],
     text: &str,
 ) -> Vec<SecretSpan> {
-    let mut ranges = secret_rules::private_keys(text);
+    let mut ranges = secret_names::private_keys(text);
     match dialect {
         Dialect::Ios => ranges.extend(secret_rules::ios(text)),
         Dialect::Fortios => ranges.extend(secret_rules::fortios(text)),
@@ -80,7 +80,7 @@ pub fn find_secrets_in_context(
         }
         Dialect::Lines => {
             ranges.extend(secret_rules::ios(text));
-            ranges.extend(secret_rules::key_value(text, None));
+            ranges.extend(secret_names::key_value(text, None));
         }
         Dialect::PanosXml
         | Dialect::Yaml
@@ -95,7 +95,7 @@ pub fn find_secrets_in_context(
                     .next()
                     .unwrap_or("")
             });
-            ranges.extend(secret_rules::key_value(text, parent));
+            ranges.extend(secret_names::key_value(text, parent));
         }
     }
     let mut spans: Vec<SecretSpan> = ranges
@@ -238,5 +238,26 @@ mod tests {
             !masked.contains("hunter2") && !masked.contains("s3cr3t"),
             "{masked}"
         );
+    }
+
+    #[test]
+    fn masks_panos_xml_and_set_phash() {
+        let tree = parse(
+            b"<config><mgt-config><users><entry name=\"admin\"><phash>$1$abcd$efgh</phash></entry></users></mgt-config></config>",
+            Dialect::PanosXml,
+            &ParseOptions::default(),
+        );
+        let masked = super::super::serialize(&mask_tree(&tree, None));
+        assert!(
+            !masked.contains("$1$abcd$efgh") && masked.contains("<phash>&lt;secret:"),
+            "{masked}"
+        );
+        let tree = parse(
+            b"set mgt-config users admin phash $1$abcd$efgh\n",
+            Dialect::Junos,
+            &ParseOptions::default(),
+        );
+        let masked = super::super::serialize(&mask_tree(&tree, None));
+        assert!(!masked.contains("$1$abcd$efgh"), "{masked}");
     }
 }

@@ -8,7 +8,7 @@ use super::{
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
 use crate::diff::{diff_snapshots, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::inventory::Inventory;
-use crate::plan::remediate::{remediate, PlatformRules};
+use crate::plan::remediate::{remediate, PlatformRules, RulesError};
 use crate::script::{AssessInput, AssessOptions, ScriptError, ScriptOptions, ScriptSet};
 use crate::source::{FileTree, Snapshot, SourceError};
 use rayon::prelude::*;
@@ -32,6 +32,10 @@ pub enum PipelineError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Script(#[from] ScriptError),
+    /// An operator's platform rule table in the store is wrong.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rules(#[from] RulesError),
     /// An inventory could not be read.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -259,6 +263,7 @@ fn remediate_all(
         .iter()
         .filter(|d| matches!(d.dialect, Dialect::Ios | Dialect::Fortios | Dialect::Junos))
         .collect();
+    let rules = platform_rules(to, cli.iter().map(|d| platform_of(d)))?;
     type Readers = Option<(Box<dyn FileTree>, Box<dyn FileTree>)>;
     let results: Vec<Result<(String, DeviceRemediation), SourceError>> = cli
         .par_iter()
@@ -285,14 +290,8 @@ fn remediate_all(
                     _ => parse(&*to_tree, to, &diff.config, diff.dialect)?,
                 };
                 *readers = Some((from_tree, to_tree));
-                // A device outside the inventory has no platform: its
-                // dialect's name is the closest one.
-                let platform = match diff.platform.as_str() {
-                    "" => diff.dialect.name(),
-                    known => known,
-                };
-                let rules = PlatformRules::builtin(platform);
-                let r = remediate(&before, &after, platform, &rules);
+                let platform = platform_of(diff);
+                let r = remediate(&before, &after, platform, &rules[platform]);
                 Ok((
                     diff.name.clone(),
                     DeviceRemediation {
@@ -312,6 +311,48 @@ fn remediate_all(
         out.insert(name, remediation);
     }
     Ok(out)
+}
+
+/// Returns the platform whose rules apply to a device: its inventory
+/// platform, or for a device outside the inventory its dialect's name.
+fn platform_of(diff: &DeviceDiff) -> &str {
+    match diff.platform.as_str() {
+        "" => diff.dialect.name(),
+        known => known,
+    }
+}
+
+/// Where operators keep their extensions of a platform's rule table, in
+/// the TO snapshot.
+fn override_path(platform: &str) -> String {
+    format!(".henko/platforms/{platform}.yaml")
+}
+
+/// Returns the rule table of every platform: the built-in one, extended by
+/// the TO snapshot's `.henko/platforms/<platform>.yaml` when there is one.
+fn platform_rules<'a>(
+    to: &Snapshot,
+    platforms: impl Iterator<Item = &'a str>,
+) -> Result<BTreeMap<String, PlatformRules>, PipelineError> {
+    let tree = to.open()?;
+    let files: Vec<String> = match to {
+        Snapshot::File { .. } => Vec::new(),
+        _ => tree.files()?.into_iter().map(|e| e.path).collect(),
+    };
+    let mut rules = BTreeMap::new();
+    for platform in platforms {
+        if rules.contains_key(platform) {
+            continue;
+        }
+        let mut table = PlatformRules::builtin(platform);
+        let path = override_path(platform);
+        if files.contains(&path) {
+            let text = String::from_utf8_lossy(&tree.read(&path)?).into_owned();
+            table = table.with_overrides(&text, &path)?;
+        }
+        rules.insert(platform.to_string(), table);
+    }
+    Ok(rules)
 }
 
 fn empty(dialect: Dialect) -> ConfigTree {

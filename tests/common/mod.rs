@@ -3,9 +3,12 @@
 //!
 //! ```ignore
 //! let env = TestEnv::new();
+//! env.init_store();                                   // henko init store
 //! env.write("backup/configs/r1.cfg", "hostname r1\n");
-//! env.henko().args(["init", "store"]).assert().success();
-//! let out = env.henko().args(["--repo", "store", "snapshot", "backup"]).output().unwrap();
+//! let before = env.snapshot("backup", "before");      // commit id
+//! env.write("backup/configs/r1.cfg", "hostname r1-new\n");
+//! let after = env.snapshot("backup", "after");
+//! let out = env.henko().args(["--repo", "store", "diff", &before, &after]).output().unwrap();
 //! insta::assert_snapshot!(env.normalize(&String::from_utf8_lossy(&out.stdout)));
 //! ```
 //!
@@ -82,6 +85,37 @@ impl TestEnv {
         cmd.current_dir(self.path());
         hermetic(cmd.env_clear());
         cmd
+    }
+
+    /// Creates a store at `store/` (`henko init store`) and returns its path.
+    pub fn init_store(&self) -> PathBuf {
+        let out = self
+            .henko()
+            .args(["init", "store"])
+            .output()
+            .expect("run henko init");
+        assert!(
+            out.status.success(),
+            "henko init: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.join("store")
+    }
+
+    /// Snapshots `folder` (relative to the temporary folder) into the store
+    /// at `store/` with `message`, and returns the commit id.
+    pub fn snapshot(&self, folder: &str, message: &str) -> String {
+        let out = self
+            .henko()
+            .args(["--repo", "store", "snapshot", folder, "-m", message])
+            .output()
+            .expect("run henko snapshot");
+        assert!(
+            out.status.success(),
+            "henko snapshot: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
     /// Returns the `henko` binary as a plain [`std::process::Command`] with

@@ -13,11 +13,12 @@ pub use schema::{
     parse_prefix, validate, CellType, ColumnRule, Prefix, References, SchemaFile, TableSchema,
     Violation,
 };
+pub(crate) use table::table_from_records;
 pub use table::{column_letters, read_csv, read_xlsx, Row, SheetError, Table};
 
 use super::{ConfigTree, Dialect, LineSpan, Node};
 use crate::source::FileTree;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Returns true when `path` names a parameter sheet henko reads as a table.
 pub fn is_sheet(path: &str) -> bool {
@@ -30,16 +31,19 @@ pub fn read_tables(path: &str, bytes: &[u8]) -> Result<Vec<Table>, SheetError> {
     if path.to_ascii_lowercase().ends_with(".xlsx") {
         read_xlsx(bytes, path)
     } else {
-        Ok(vec![read_csv(bytes, path)?])
+        Ok(vec![read_csv(bytes, path)])
     }
 }
 
 /// Turns tables into a tree: rows keyed by `key` (else the first column).
+/// Problems (missing key column, empty or duplicate keys) become warnings.
 pub fn tables_to_tree(tables: &[Table], key: Option<&str>, dialect: Dialect) -> ConfigTree {
     let mut roots: Vec<Node> = Vec::new();
+    let mut warnings = Vec::new();
     let wrap = dialect == Dialect::Xlsx;
     for table in tables {
-        let rows = table_rows(table, key);
+        let key_index = key_index(table, key, &mut warnings);
+        let rows = row_nodes(table, key_index, &mut warnings);
         if wrap {
             let start = table.header_row;
             let end = table.rows.last().map_or(start, |r| r.number);
@@ -57,32 +61,65 @@ pub fn tables_to_tree(tables: &[Table], key: Option<&str>, dialect: Dialect) -> 
         dialect,
         roots,
         ordered: false,
-        warnings: Vec::new(),
+        warnings,
     }
 }
 
-fn table_rows(table: &Table, key: Option<&str>) -> Vec<Node> {
-    let key_index = table.key_index(key);
+/// Returns the key column's index: `key` when the header has it (a warning
+/// names it otherwise), else the first column.
+pub(crate) fn key_index(table: &Table, key: Option<&str>, warnings: &mut Vec<String>) -> usize {
+    match key {
+        Some(name) => table.column_index(name).unwrap_or_else(|| {
+            warnings.push(format!(
+                "{}: key column `{name}` not in the header; using the first column",
+                table.name
+            ));
+            0
+        }),
+        None => 0,
+    }
+}
+
+/// One section per row, `<key column>=<key value>` (`VLAN ID=120`), with a
+/// `<column>: <value>` leaf for every other column in header order (empty
+/// cells as `<column>:`). Empty and duplicate keys are kept and warned about.
+pub(crate) fn row_nodes(table: &Table, key: usize, warnings: &mut Vec<String>) -> Vec<Node> {
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    let key_name = table.columns.get(key).map_or("", String::as_str);
     table
         .rows
         .iter()
         .map(|row| {
             let line = row.number;
+            let key_value = table.cell(row, key);
+            if key_value.is_empty() {
+                warnings.push(format!("line {line}: row has an empty `{key_name}`"));
+            } else if let Some(first) = seen.insert(key_value, line) {
+                warnings.push(format!(
+                    "line {line}: duplicate `{key_name}` value `{key_value}` (first on line {first})"
+                ));
+            }
+            let extra_lines: u32 = row.cells.iter().map(|c| c.matches('\n').count() as u32).sum();
             let children = table
                 .columns
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| *i != key_index)
-                .filter_map(|(i, column)| {
+                .filter(|(i, _)| *i != key)
+                .map(|(i, column)| {
                     let value = table.cell(row, i);
-                    (!value.is_empty()).then(|| Node::leaf(format!("{column}: {value}"), line))
+                    let text = if value.is_empty() {
+                        format!("{column}:")
+                    } else {
+                        format!("{column}: {value}")
+                    };
+                    Node::leaf(text, line)
                 })
                 .collect();
             Node {
-                text: table.cell(row, key_index).to_string(),
+                text: format!("{key_name}={key_value}"),
                 span: LineSpan {
                     start: line,
-                    end: line,
+                    end: line + extra_lines,
                 },
                 children,
                 ordered: false,
@@ -204,8 +241,8 @@ mod tests {
 
     #[test]
     fn sorting_rows_gives_the_same_tree_modulo_spans() {
-        let a = read_csv(b"id,name\n1,a\n2,b\n", "s.csv").unwrap();
-        let b = read_csv(b"id,name\n2,b\n1,a\n", "s.csv").unwrap();
+        let a = read_csv(b"id,name\n1,a\n2,b\n", "s.csv");
+        let b = read_csv(b"id,name\n2,b\n1,a\n", "s.csv");
         let texts = |t: &ConfigTree| {
             let mut v: Vec<(String, Vec<String>)> = t
                 .roots
@@ -223,6 +260,7 @@ mod tests {
         let ta = tables_to_tree(&[a], None, Dialect::Csv);
         let tb = tables_to_tree(&[b], None, Dialect::Csv);
         assert_eq!(texts(&ta), texts(&tb));
+        assert_eq!(ta.roots[0].text, "id=1");
         assert_eq!(ta.roots[0].children[0].text, "name: a");
     }
 

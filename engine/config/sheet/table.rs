@@ -43,15 +43,6 @@ pub enum SheetError {
         /// What calamine said.
         reason: String,
     },
-    /// A CSV quoted field never closes.
-    #[error("{file}:{line}: quoted field is never closed")]
-    #[diagnostic(code(henko::sheet::csv_quote))]
-    UnclosedQuote {
-        /// File name.
-        file: String,
-        /// Line where the field starts.
-        line: u32,
-    },
 }
 
 impl Table {
@@ -95,84 +86,39 @@ pub fn column_letters(mut index: u32) -> String {
 }
 
 /// Reads a CSV parameter sheet (RFC 4180: quoted fields may hold commas,
-/// quotes and newlines; a UTF-8 BOM and CRLF are accepted).
-pub fn read_csv(bytes: &[u8], file: &str) -> Result<Table, SheetError> {
+/// quotes and newlines; a UTF-8 BOM and CRLF are accepted). Cells are
+/// trimmed; rows longer than the header get `column N` names.
+pub fn read_csv(bytes: &[u8], file: &str) -> Table {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut records = parse_csv_records(text, file)?.into_iter();
-    let (header_row, columns) = records
-        .by_ref()
-        .find(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
-        .unwrap_or((1, Vec::new()));
-    let rows = records
-        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
-        .map(|(number, cells)| Row { number, cells })
+    table_from_records(
+        file.rsplit('/').next().unwrap_or(file),
+        crate::config::csv::records(text),
+    )
+}
+
+/// Builds a table from CSV records (line, cells): the first is the header.
+pub(crate) fn table_from_records(name: &str, records: Vec<(u32, Vec<String>)>) -> Table {
+    let mut records = records.into_iter();
+    let (header_row, header) = records.next().unwrap_or((1, Vec::new()));
+    let mut columns: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
+    let rows: Vec<Row> = records
+        .map(|(number, cells)| Row {
+            number,
+            cells: cells.iter().map(|c| c.trim().to_string()).collect(),
+        })
         .collect();
-    Ok(Table {
-        name: file.rsplit('/').next().unwrap_or(file).to_string(),
+    let widest = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    while columns.len() < widest {
+        columns.push(format!("column {}", columns.len() + 1));
+    }
+    Table {
+        name: name.to_string(),
         columns,
         header_row,
         first_column: 0,
         rows,
-    })
-}
-
-/// Splits CSV text into records of trimmed-right cells, each with the line
-/// it starts on.
-fn parse_csv_records(text: &str, file: &str) -> Result<Vec<(u32, Vec<String>)>, SheetError> {
-    let mut records = Vec::new();
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let mut line = 1u32;
-    let mut record_line = 1u32;
-    let mut in_quotes = false;
-    let mut quote_line = 1u32;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if in_quotes && chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            '"' if in_quotes => in_quotes = false,
-            '"' if cell.trim().is_empty() => {
-                cell.clear();
-                in_quotes = true;
-                quote_line = line;
-            }
-            ',' if !in_quotes => cells.push(std::mem::take(&mut cell)),
-            '\r' if !in_quotes => {}
-            '\n' if !in_quotes => {
-                cells.push(std::mem::take(&mut cell));
-                records.push((record_line, finish(std::mem::take(&mut cells))));
-                line += 1;
-                record_line = line;
-            }
-            '\n' => {
-                line += 1;
-                cell.push('\n');
-            }
-            _ => cell.push(c),
-        }
     }
-    if in_quotes {
-        return Err(SheetError::UnclosedQuote {
-            file: file.to_string(),
-            line: quote_line,
-        });
-    }
-    if !cell.is_empty() || !cells.is_empty() {
-        cells.push(cell);
-        records.push((record_line, finish(cells)));
-    }
-    Ok(records)
-}
-
-fn finish(cells: Vec<String>) -> Vec<String> {
-    cells
-        .into_iter()
-        .map(|c| c.trim_end_matches([' ', '\t', '\r']).to_string())
-        .collect()
 }
 
 /// Reads every worksheet of an xlsx workbook as a table (the first non-empty
@@ -241,19 +187,13 @@ mod tests {
     #[test]
     fn csv_with_quotes_bom_and_japanese_headers() {
         let text = "\u{feff}VLAN ID,名前,備考\r\n120,WEB,\"a, b\"\r\n\r\n130,DB,\"multi\nline\"\n";
-        let table = read_csv(text.as_bytes(), "sheets/vlans.csv").unwrap();
+        let table = read_csv(text.as_bytes(), "sheets/vlans.csv");
         assert_eq!(table.columns, ["VLAN ID", "名前", "備考"]);
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0].cells[2], "a, b");
         assert_eq!(table.rows[1].number, 4);
         assert_eq!(table.rows[1].cells[2], "multi\nline");
         assert_eq!(table.name, "vlans.csv");
-    }
-
-    #[test]
-    fn unclosed_quote_names_line() {
-        let err = read_csv(b"a,b\n1,\"oops\n", "x.csv").unwrap_err();
-        assert!(err.to_string().contains("x.csv:2"), "{err}");
     }
 
     #[test]

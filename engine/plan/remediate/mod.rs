@@ -10,6 +10,7 @@
 mod fortios;
 mod groups;
 mod ios;
+mod ios_sim;
 mod junos;
 mod junos_trie;
 mod lists;
