@@ -287,7 +287,10 @@ fn secrets_are_masked_unless_asked() {
         &indented(to, Dialect::Ios),
         "ios",
         &rules,
-        &RemediateOptions { show_secrets: true },
+        &RemediateOptions {
+            show_secrets: true,
+            ..RemediateOptions::default()
+        },
     );
     assert_eq!(shown.apply, ["username admin privilege 15 secret 5 $1$new"]);
 }
