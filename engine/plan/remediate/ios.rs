@@ -58,7 +58,8 @@ impl Engine<'_> {
     /// Leaves a sub-mode explicitly where the table says pasting needs it
     /// (`exit-address-family`), so the next line lands in the parent mode.
     fn exit(&self, item: &Item, parent: Option<&str>, depth: usize, out: &mut Vec<String>) {
-        if depth > 0 && !item.children.is_empty() {
+        // Even an empty header enters the sub-mode, so it is left too.
+        if depth > 0 {
             if let Some(exit) = self.rules.exit_of(&item.text, parent) {
                 out.push(self.line(depth, &exit));
             }

@@ -2,30 +2,29 @@
 //! `<secret:ab12cd34>` (the start of its SHA-256), so a rotated secret still
 //! shows as a different fingerprint while its value never leaves henko.
 //!
-//! The patterns come from the platform rule table (`secrets:`); once the
-//! config stage's shared masking lands, its detector can replace
-//! [`secret_span`] without changing callers.
+//! The config stage's shared detector ([`crate::config::mask_text`]) masks
+//! first, so a value gets the same fingerprint here as in diffs and
+//! reports; the platform table's `secrets:` patterns then catch what only
+//! a command form shows (operators can add their own).
 
-use sha2::{Digest, Sha256};
+use super::rules::{Engine, PlatformRules};
+use crate::config::Dialect;
 
-use super::rules::PlatformRules;
-
-/// Returns the lines with secret values masked (unchanged when `show`).
-pub(crate) fn mask_lines(lines: Vec<String>, rules: &PlatformRules, show: bool) -> Vec<String> {
+/// Returns the lines with secret values masked (unchanged when `show`);
+/// `key` is the store's fingerprint key, if any.
+pub(crate) fn mask_lines(
+    lines: Vec<String>,
+    rules: &PlatformRules,
+    show: bool,
+    key: Option<&[u8]>,
+) -> Vec<String> {
     if show {
         return lines;
     }
     lines
         .into_iter()
-        .map(|line| mask_line(&line, rules))
+        .map(|line| mask_line(&line, rules, key))
         .collect()
-}
-
-/// Returns the fingerprint that stands for `value`.
-pub(crate) fn fingerprint(value: &str) -> String {
-    let digest = Sha256::digest(value.as_bytes());
-    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    format!("<secret:{hex}>")
 }
 
 /// Returns the byte range of the secret value in `text`, if it holds one.
@@ -51,19 +50,27 @@ fn secret_span(text: &str, rules: &PlatformRules) -> Option<(usize, usize)> {
     })
 }
 
-fn mask_line(line: &str, rules: &PlatformRules) -> String {
+fn mask_line(line: &str, rules: &PlatformRules, key: Option<&[u8]>) -> String {
     let body = line.trim_start();
     let pad = &line[..line.len() - body.len()];
+    let dialect = match rules.engine {
+        Engine::Fortios => Dialect::Fortios,
+        Engine::Junos => Dialect::Junos,
+        _ => Dialect::Ios,
+    };
+    let shared = crate::config::mask_text(dialect, body, key);
+    if shared != body {
+        return format!("{pad}{shared}");
+    }
     match secret_span(body, rules) {
-        Some((begin, end)) if !body[begin..end].starts_with("<secret:") => {
-            format!(
-                "{pad}{}{}{}",
-                &body[..begin],
-                fingerprint(&body[begin..end]),
-                &body[end..]
-            )
+        Some((begin, end)) => {
+            let value = format!(
+                "<secret:{}>",
+                crate::config::fingerprint(&body[begin..end], key)
+            );
+            format!("{pad}{}{value}{}", &body[..begin], &body[end..])
         }
-        _ => line.to_string(),
+        None => line.to_string(),
     }
 }
 
@@ -82,6 +89,7 @@ mod tests {
             ],
             &ios,
             false,
+            None,
         );
         assert!(
             masked[0].starts_with(" enable secret 5 <secret:"),
@@ -98,13 +106,40 @@ mod tests {
             vec!["        set password ENC SH2abc==".into()],
             &fgt,
             false,
+            None,
         );
         assert!(
             masked[0].starts_with("        set password ENC <secret:"),
             "{}",
             masked[0]
         );
-        let shown = mask_lines(vec!["        set password ENC SH2abc==".into()], &fgt, true);
+        let shown = mask_lines(
+            vec!["        set password ENC SH2abc==".into()],
+            &fgt,
+            true,
+            None,
+        );
         assert!(shown[0].ends_with("SH2abc=="));
+        // The same value gets the same fingerprint as in the diff's masking.
+        let keyed = mask_lines(
+            vec!["enable secret 5 $1$abc".into()],
+            &ios,
+            false,
+            Some(b"k"),
+        );
+        assert_eq!(
+            keyed[0],
+            crate::config::mask_text(Dialect::Ios, "enable secret 5 $1$abc", Some(b"k"))
+        );
+        // Table patterns catch what the shared detector does not know.
+        let ops = PlatformRules::builtin("ios")
+            .with_overrides("secrets:\n  - '^tacacs-token \\S+'\n", "ops.yaml")
+            .unwrap();
+        let masked = mask_lines(vec!["tacacs-token abc123".into()], &ops, false, None);
+        assert!(
+            masked[0].starts_with("tacacs-token <secret:"),
+            "{}",
+            masked[0]
+        );
     }
 }

@@ -34,6 +34,9 @@ use normalize::Item;
 pub struct RemediateOptions {
     /// Emit secret values in clear text instead of `<secret:…>` fingerprints.
     pub show_secrets: bool,
+    /// The store's fingerprint key, so masked values match the diff's
+    /// (`None`: plain SHA-256, as the diff uses without a key).
+    pub fingerprint_key: Option<Vec<u8>>,
 }
 
 /// The commands that move a device from FROM to TO and back.
@@ -120,8 +123,9 @@ pub fn remediate_with(
         notes.dedup();
         out.simulation_errors.extend(notes);
     }
-    out.apply = mask::mask_lines(apply, rules, options.show_secrets);
-    out.rollback = mask::mask_lines(rollback, rules, options.show_secrets);
+    let key = options.fingerprint_key.as_deref();
+    out.apply = mask::mask_lines(apply, rules, options.show_secrets, key);
+    out.rollback = mask::mask_lines(rollback, rules, options.show_secrets, key);
     out
 }
 
