@@ -39,6 +39,7 @@ pub mod sniff;
 pub mod structured;
 mod structured_lines;
 mod tree;
+pub mod yaml_depth;
 
 #[cfg(test)]
 mod hostile_tests;

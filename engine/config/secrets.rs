@@ -96,6 +96,9 @@ pub fn find_secrets_in_context(
                     .unwrap_or("")
             });
             ranges.extend(secret_names::key_value(text, parent));
+            if dialect == Dialect::PanosXml {
+                ranges.extend(xml_element_value(text));
+            }
         }
     }
     let mut spans: Vec<SecretSpan> = ranges
@@ -115,6 +118,25 @@ pub fn find_secrets_in_context(
         }
     }
     merged
+}
+
+/// The value of a raw XML element named like a secret
+/// (`<phash>V</phash>`, `<password>V</password>`), as it appears in a line
+/// diff of a PAN-OS XML file rather than in a parsed node.
+fn xml_element_value(text: &str) -> Option<std::ops::Range<usize>> {
+    let open = text.find('<')?;
+    let close = open + text[open..].find('>')?;
+    let tag = &text[open + 1..close];
+    if tag.ends_with('/') || tag.starts_with('/') {
+        return None;
+    }
+    let name = tag.split_whitespace().next()?;
+    if !secret_names::is_secret_name(name) {
+        return None;
+    }
+    let start = close + 1;
+    let end = text[start..].find('<').map_or(text.len(), |at| start + at);
+    (end > start).then_some(start..end)
 }
 
 /// Returns the fingerprint of `value`: 8 hex digits of HMAC-SHA256 with
@@ -197,6 +219,21 @@ fn mask_nodes(
 mod tests {
     use super::super::{parse, ParseOptions};
     use super::*;
+
+    #[test]
+    fn raw_xml_secret_elements_are_found_in_panos_lines() {
+        let line = "      <phash>$1$GeUGlmLR$qv4fGjoJMcRKEhFYSrBRR.</phash>";
+        let span = find_secret(Dialect::PanosXml, line).unwrap();
+        assert_eq!(
+            &line[span.start..span.end],
+            "$1$GeUGlmLR$qv4fGjoJMcRKEhFYSrBRR."
+        );
+        assert_eq!(
+            find_secret(Dialect::PanosXml, "<hostname>fw1</hostname>"),
+            None
+        );
+        assert_eq!(find_secret(Dialect::PanosXml, "<password/>"), None);
+    }
 
     #[test]
     fn masks_with_fingerprint() {

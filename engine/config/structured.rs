@@ -41,6 +41,11 @@ pub(crate) type Parsed = (Vec<Node>, Vec<String>, bool);
 
 /// Parses YAML text (one or more documents).
 pub(crate) fn parse_yaml(text: &str) -> Parsed {
+    use super::yaml_depth::{excessive_flow_nesting, MAX_FLOW_DEPTH};
+    if excessive_flow_nesting(text, MAX_FLOW_DEPTH).is_some() {
+        let why = format!("flow collections nest deeper than {MAX_FLOW_DEPTH} levels");
+        return fallback(text, "YAML", &why);
+    }
     let mut documents = Vec::new();
     for document in serde_yaml::Deserializer::from_str(text) {
         match serde_yaml::Value::deserialize(document) {

@@ -82,6 +82,7 @@ pub fn parse(text: &str, file_name: &str, files: &[String]) -> Result<Inventory,
         return decode(text.as_bytes(), file_name).map(|_| Inventory::default());
     }
     let file = SourceFile::new(file_name, text);
+    check_flow_depth(&file)?;
     let root: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| syntax(&file, &e))?;
     let locator = Locator::new(text);
     let mut walker = Walker {
@@ -130,6 +131,24 @@ fn check_size(len: usize, file_name: &str) -> Result<(), InventoryError> {
         .with_help(
             "an inventory lists devices, not their configurations; keep configs in their own files",
         ),
+    ))
+}
+
+/// Refuses runaway flow nesting before serde_yaml sees it (its scanner is
+/// quadratic in the nesting depth; see [`crate::config::yaml_depth`]).
+fn check_flow_depth(file: &SourceFile) -> Result<(), InventoryError> {
+    use crate::config::yaml_depth::{excessive_flow_nesting, MAX_FLOW_DEPTH};
+    let Some(at) = excessive_flow_nesting(file.text(), MAX_FLOW_DEPTH) else {
+        return Ok(());
+    };
+    Err(unreadable(
+        Violation::at(
+            file,
+            at..at,
+            "henko::inventory::syntax",
+            format!("invalid YAML: recursion limit exceeded (flow collections nest deeper than {MAX_FLOW_DEPTH} levels)"),
+        )
+        .with_help("the file nests deeper than any inventory needs"),
     ))
 }
 

@@ -1,0 +1,96 @@
+//! Regression tests for bugs found by fuzzing and the hostile-input suite,
+//! each named after what broke.
+
+use crate::common::TestEnv;
+use std::time::{Duration, Instant};
+
+/// serde_yaml's scanner is quadratic in flow nesting: 100,000 `[` took
+/// minutes before the loaders refused runaway nesting up front.
+#[test]
+fn deep_yaml_flow_nesting_is_refused_in_linear_time() {
+    let env = TestEnv::new();
+    let depth = 200_000;
+    let nested = format!("{}{}\n", "[".repeat(depth), "]".repeat(depth));
+    env.write("bad/inventory.yaml", format!("devices: {nested}"));
+    env.write("bad/configs/r1.cfg", "hostname r1\n");
+    env.write("a/vms/vm1.yaml", "name: vm1\ncpu: 2\n");
+    env.write("b/vms/vm1.yaml", format!("name: vm1\ncpu: {nested}"));
+    let started = Instant::now();
+    let out = env.henko().args(["validate", "bad"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let all = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(
+        all.contains("inventory.yaml") && all.contains("nest deeper"),
+        "{all}"
+    );
+    // A YAML config that deep is read as plain lines, with a warning.
+    let out = env
+        .henko()
+        .args(["diff", "a", "b", "--stat"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Two `henko approve` runs by the same person in the same role at the same
+/// moment both picked record number 1, and the later commit replaced the
+/// earlier record in the approvals tree.
+#[test]
+fn simultaneous_approvals_by_one_person_keep_both_records() {
+    let env = TestEnv::new();
+    env.henko().args(["init", "store"]).assert().success();
+    env.write("v1/configs/r1.cfg", "hostname r1\n");
+    env.write("v2/configs/r1.cfg", "hostname r2\n");
+    env.henko()
+        .args([
+            "plan",
+            "v1",
+            "v2",
+            "--no-default-scripts",
+            "-o",
+            "plan.json",
+        ])
+        .assert()
+        .success();
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            env.henko_process()
+                .args(["--repo", "store", "approve", "plan.json", "--by", "alice"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut approved = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            approved += 1;
+        } else {
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("concurrent"), "{err}");
+        }
+    }
+    let tree = env.git(&[
+        "-C",
+        "store",
+        "ls-tree",
+        "-r",
+        "--name-only",
+        "refs/henko/approvals",
+    ]);
+    let records = String::from_utf8_lossy(&tree.stdout).lines().count();
+    assert!(approved >= 5, "{approved} of 6 approvals went through");
+    assert_eq!(records, approved, "every approval keeps its own record");
+}
