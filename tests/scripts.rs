@@ -622,3 +622,39 @@ fn rule_tests_in_the_store_run_with_the_shipped_ones() {
     );
     assert!(stdout.contains("test local/fires ... ok"), "{stdout}");
 }
+
+#[test]
+fn the_shipped_rules_never_fail_on_the_corpus_pairs() {
+    use henko::source::Snapshot;
+    let Some(corpus) = crate::common::corpus() else {
+        return;
+    };
+    let set = shipped();
+    let mut pairs: Vec<_> = std::fs::read_dir(corpus.join("pairs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pairs.sort();
+    let mut assessed = 0;
+    for pair in pairs {
+        let side = |name: &str| Snapshot::resolve(pair.join(name).to_str().unwrap(), None).unwrap();
+        let diff =
+            henko::diff::diff_snapshots(&side("before"), &side("after"), &Default::default())
+                .unwrap_or_else(|e| panic!("{}: {e}", pair.display()));
+        let started = Instant::now();
+        let assessment = assess(&set, &diff.devices, &diff.inventory);
+        assert!(
+            assessment.failures.is_empty(),
+            "{}: {:?}",
+            pair.display(),
+            assessment.failures
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{}",
+            pair.display()
+        );
+        assessed += diff.devices.len();
+    }
+    assert!(assessed > 0);
+}

@@ -39,20 +39,11 @@ pub fn run(args: ApproveArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
     }
     let store = Store::open(repo)?;
     let record = ApprovalRecord::new(&loaded.plan, &args.by, &args.role, args.comment);
-    // The first free number: records are never overwritten.
-    let existing: Vec<String> = store
-        .records(APPROVALS_REF)?
-        .into_iter()
-        .map(|r| r.path)
-        .collect();
-    let mut n = 1;
-    while existing.contains(&record.path(n)) {
-        n += 1;
-    }
-    let path = record.path(n);
-    let commit = store.append_record(
+    // The first free number, chosen against the tip the record is committed
+    // on: two approvals at once never overwrite each other.
+    let (commit, _path) = store.add_record(
         APPROVALS_REF,
-        &path,
+        |n| record.path(n as usize),
         record.to_json().as_bytes(),
         &record.message(),
     )?;

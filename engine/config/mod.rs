@@ -20,6 +20,7 @@ pub mod csv;
 mod dialect;
 mod error;
 pub mod fortios;
+mod fortios_fold;
 pub mod ini;
 mod input;
 pub mod ios;

@@ -149,7 +149,16 @@ pub(crate) fn ios(text: &str) -> Vec<Range<usize>> {
                 .get(at + 1)
                 .is_some_and(|next| ["address", "hostname", "key"].iter().any(|w| next.is(w))),
             "secret" | "passwd" | "key-string" | "authentication-key" | "message-digest-key"
-            | "server-key" | "password-encrypt" | "wpa-psk" | "pass-phrase" | "passphrase" => true,
+            | "server-key" | "password-encrypt" | "wpa-psk" | "pass-phrase" | "passphrase"
+            | "enable-password" => true,
+            // ldap-login-password, bind-password, shared-secret …
+            other
+                if other.ends_with("-password")
+                    || other.ends_with("-passwd")
+                    || other.ends_with("-secret") =>
+            {
+                true
+            }
             "key" => {
                 let benign_next = tokens.get(at + 1).is_some_and(|next| {
                     [
@@ -359,6 +368,8 @@ mod tests {
             ),
             ("passwd 2KFQnbNIdI.2KYOU encrypted", &["2KFQnbNIdI.2KYOU"]),
             ("key-string 7 110A1016141D", &["110A1016141D"]),
+            (" ldap-login-password s3cret", &["s3cret"]),
+            ("enable-password abc123", &["abc123"]),
             (
                 "ntp authentication-key 4294967295 md5 aBigKey",
                 &["aBigKey"],

@@ -153,7 +153,9 @@ fn replace_bounded(haystack: &str, needle: &str, replacement: &str) -> String {
         let mut preceding = haystack[..at].chars().rev();
         let (before, before2) = (preceding.next(), preceding.next());
         let after = haystack[at + needle.len()..].chars().next();
-        let tail_of_number = matches!(before, Some('.' | ':')) && glued(before2);
+        let tail_of_number = needle.starts_with(|c: char| c.is_ascii_digit())
+            && before == Some('.')
+            && before2.is_some_and(|c| c.is_ascii_digit());
         if glued(before) || glued(after) || tail_of_number {
             continue;
         }
@@ -187,6 +189,10 @@ mod tests {
         assert_eq!(replace_bounded("ip 10.10.0.1", "10.1", "X"), "ip 10.10.0.1");
         assert_eq!(replace_bounded("ip 10.1.10.1", "10.1", "X"), "ip X.10.1");
         assert_eq!(replace_bounded("10.1 10.1", "10.1", "X"), "X X");
+        assert_eq!(
+            replace_bounded("vmware:w-esx01", "w-esx01", "H"),
+            "vmware:H"
+        );
         assert_eq!(
             replace_bounded("hostname w-fw01", "w-fw01", "N"),
             "hostname N"

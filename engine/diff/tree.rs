@@ -291,7 +291,8 @@ fn match_by_text(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link], o
             continue;
         }
         let mut j = *head;
-        if !same_subtree(&from[i], &to[j]) {
+        // Only a repeated text has a choice to make.
+        if next[j] != usize::MAX && !same_subtree(&from[i], &to[j]) {
             let mut candidate = next[j];
             while candidate != usize::MAX {
                 if lt[candidate] == Link::None && same_subtree(&from[i], &to[candidate]) {

@@ -126,3 +126,22 @@ proptest! {
         prop_assert_eq!(found, expected, "{}", text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Any YAML-ish text: an inventory or an error, never a panic.
+    #[test]
+    fn arbitrary_text_never_panics(text in "(devices:\n|defaults:\n|- |name: |kind: |depends_on: |pair: |[ :\\-#\\[\\]{},&*\t\n]|[a-c]|é|\r\n){0,60}") {
+        let files = vec!["configs/a.cfg".to_string(), "configs/b".to_string()];
+        match parse(&text, "inventory.yaml", &files) {
+            Ok(inventory) => prop_assert!(inventory.devices().len() <= text.len()),
+            Err(e) => {
+                for v in e.violations() {
+                    prop_assert_eq!(v.file.as_str(), "inventory.yaml");
+                    prop_assert!(v.line <= text.lines().count() + 1, "{:?}", v);
+                }
+            }
+        }
+    }
+}

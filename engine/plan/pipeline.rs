@@ -9,7 +9,10 @@ use crate::config::{self, ConfigTree, Dialect, ParseOptions};
 use crate::diff::{diff_snapshots, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::inventory::Inventory;
 use crate::plan::remediate::{remediate, PlatformRules, RulesError};
-use crate::script::{AssessInput, AssessOptions, ScriptError, ScriptOptions, ScriptSet};
+use crate::script::{
+    AssessInput, AssessOptions, Finding, FindingKind, Level, Origin, ScriptError, ScriptOptions,
+    ScriptSet,
+};
 use crate::source::{FileTree, Snapshot, SourceError};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -148,17 +151,64 @@ pub fn make_plan(
     );
     let remediations = remediate_all(&from_snap, &to_snap, &diff.devices, &diff.inventory_from)?;
     let failures = plan_failures(&assessment.failures);
+    let mut findings = assessment.findings;
+    findings.extend(sheet_findings(&to_snap, &diff.inventory, &diff.devices)?);
     let input = PlanInput {
         from: &RevRef::from(&diff.from),
         to: &RevRef::from(&diff.to),
         devices: &diff.devices,
         inventory: &diff.inventory,
         inventory_from: &diff.inventory_from,
-        findings: &assessment.findings,
+        findings: &findings,
         failures: &failures,
         remediations: &remediations,
     };
     Ok(super::build(&input, options.meta()))
+}
+
+/// The script name of findings that come from parameter-sheet schemas.
+pub const SHEETS_ORIGIN: &str = "henko:sheets";
+
+/// Returns every schema violation of the TO snapshot's parameter sheets as a
+/// critical finding (`sheet.schema-violation`), on the sheet's device when
+/// that device is in the plan, plan-wide otherwise, so a plan that carries a
+/// broken sheet cannot pass `henko check` unapproved.
+fn sheet_findings(
+    to: &Snapshot,
+    inventory: &Inventory,
+    devices: &[DeviceDiff],
+) -> Result<Vec<Finding>, PipelineError> {
+    let reader = to.open()?;
+    let names = inventory.devices().iter().map(|d| d.name.clone()).collect();
+    let violations = config::sheet::validate_snapshot(reader.as_ref(), names);
+    Ok(violations
+        .into_iter()
+        .map(|v| {
+            let device = inventory
+                .devices()
+                .iter()
+                .find(|d| d.config == v.file)
+                .map(|d| d.name.clone())
+                .filter(|name| devices.iter().any(|diff| &diff.name == name));
+            let place = match (&v.cell, v.sheet.is_empty()) {
+                (Some(cell), false) => format!("{} {}!{cell}", v.file, v.sheet),
+                (Some(cell), true) => format!("{} {cell}", v.file),
+                (None, _) => v.file.clone(),
+            };
+            Finding {
+                device,
+                kind: FindingKind::Risk {
+                    level: Level::Critical,
+                    rule: format!("sheet.{}", v.code),
+                    message: format!("{place}: {}", v.message),
+                },
+                origin: Origin {
+                    script: SHEETS_ORIGIN.to_string(),
+                    line: (v.row > 0).then_some(v.row),
+                },
+            }
+        })
+        .collect())
 }
 
 /// Merges partial plans: joins their devices, runs every script over the
@@ -188,6 +238,8 @@ pub fn merge_plans(
         },
     );
     let failures = plan_failures(&assessment.failures);
+    let mut findings = assessment.findings;
+    findings.extend(sheet_findings(&to_snap, &inventory, &diffs)?);
     let mut options = options.clone();
     options.shard = None;
     Ok(finish(
@@ -195,7 +247,7 @@ pub fn merge_plans(
         merged.to,
         merged.devices,
         graph_impacts(&diffs, &inventory, &inventory_from),
-        &assessment.findings,
+        &findings,
         &failures,
         options.meta(),
     ))

@@ -121,15 +121,6 @@ fn junit_and_sarif_mark_blocking_findings() {
 }
 
 #[test]
-#[ignore = "prints the sample reports for a look"]
-fn show_sample() {
-    let plan = sample_plan();
-    println!("{}", plan_text::render(&plan, Lang::En));
-    println!("{}", plan_markdown::render(&plan, Lang::Ja));
-    std::fs::write("/tmp/henko-sample.html", plan_html::render(&plan, Lang::Ja)).unwrap();
-}
-
-#[test]
 fn markdown_stays_under_the_comment_limit() {
     let mut plan = sample_plan();
     let template = plan.devices[0].clone();

@@ -1,6 +1,18 @@
 //! Rhai scripts: the engine, its sandbox, the API scripts see (`ctx`), and
 //! the [`Finding`]s they emit.
 //!
+//! - [`ScriptSet::load`] compiles the shipped library (`builtin`, compiled
+//!   into the binary), the store's `scripts/` and `--scripts` folders; a
+//!   rule with the same file name overrides a shipped one (`set`,
+//!   `resolver` for confined `import`s).
+//! - [`ScriptSet::assess`] runs `on_device(ctx)` for every changed device ×
+//!   rule in parallel, then `on_plan(ctx)` once per rule (`assess`), inside
+//!   the sandbox's limits and deadline (`sandbox`); failures name script,
+//!   device, line and column (`failure`).
+//! - `ctx` (`ctx`, `inventory_api`, `values`) and the helper functions
+//!   (`helpers`) are the script API documented in `scripts/README.md`.
+//! - [`rule_test`] runs the YAML rule tests behind `henko scripts test`.
+//!
 //! ```no_run
 //! use henko::script::{AssessInput, AssessOptions, ScriptOptions, ScriptSet};
 //! # fn demo(devices: &[henko::diff::DeviceDiff], inventory: &henko::inventory::Inventory) {
@@ -17,6 +29,7 @@ mod assess;
 mod builtin;
 mod ctx;
 mod error;
+mod failure;
 mod finding;
 mod helpers;
 mod inventory_api;
