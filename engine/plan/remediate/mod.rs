@@ -17,6 +17,7 @@ mod lists;
 mod lookup;
 mod mask;
 mod normalize;
+mod prefilter;
 mod reorder;
 mod rules;
 mod simulate;
