@@ -94,3 +94,102 @@ fn simultaneous_approvals_by_one_person_keep_both_records() {
     assert!(approved >= 5, "{approved} of 6 approvals went through");
     assert_eq!(records, approved, "every approval keeps its own record");
 }
+
+/// Remediation commands printed the new and old SNMP community of a
+/// FortiGate (`set name` under `config system snmp community`) in clear.
+#[test]
+fn a_fortios_snmp_community_never_shows_in_a_plan() {
+    let env = TestEnv::new();
+    let community = |name: &str| {
+        format!("config system snmp community\n    edit 1\n        set name \"{name}\"\n    next\nend\n")
+    };
+    env.write("a.conf", community("oldcommunity1"));
+    env.write("b.conf", community("newcommunity2"));
+    let out = env
+        .henko()
+        .args([
+            "plan",
+            "a.conf",
+            "b.conf",
+            "--platform",
+            "fortios",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("set name <secret:"), "{text}");
+    assert!(
+        !text.contains("oldcommunity1") && !text.contains("newcommunity2"),
+        "{text}"
+    );
+}
+
+/// Remediation masked `sha512`, the hash type word, instead of the hash
+/// after it (`username … secret sha512 $6$…`).
+#[test]
+fn a_sha512_user_hash_never_shows_in_a_plan() {
+    let env = TestEnv::new();
+    let hash = "$6$Enl0WfE32FthwyiJ$yTyGaEJ2uPKLU.F7314YtB7J1jrzrMi7ogXIRTEHQfLdLg";
+    env.write("a.cfg", "hostname s1\nusername arista secret arista0\n");
+    env.write(
+        "b.cfg",
+        format!("hostname s1\nusername arista privilege 15 secret sha512 {hash}\n"),
+    );
+    let out = env
+        .henko()
+        .args(["plan", "a.cfg", "b.cfg", "--platform", "eos"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("<secret:"), "{text}");
+    assert!(!text.contains(hash) && !text.contains("arista0"), "{text}");
+}
+
+/// `--lines` diffs of PAN-OS XML showed `<phash>` values: the element is one
+/// whitespace-free word, which the keyword scan never split.
+#[test]
+fn a_panos_phash_never_shows_in_a_line_diff() {
+    let env = TestEnv::new();
+    let xml = |hash: &str| {
+        format!("<config>\n  <mgt-config>\n    <users>\n      <entry name=\"admin\">\n        <phash>{hash}</phash>\n      </entry>\n    </users>\n  </mgt-config>\n</config>\n")
+    };
+    env.write(
+        "a/configs/fw.xml",
+        xml("$1$GeUGlmLR$qv4fGjoJMcRKEhFYSrBRR."),
+    );
+    env.write(
+        "b/configs/fw.xml",
+        xml("$1$NewHashX$abcdefghijklmnopqrstuv"),
+    );
+    let out = env
+        .henko()
+        .args(["diff", "a", "b", "--lines"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("phash"), "{text}");
+    assert!(
+        !text.contains("GeUGlmLR") && !text.contains("NewHashX"),
+        "{text}"
+    );
+}

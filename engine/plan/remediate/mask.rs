@@ -21,10 +21,38 @@ pub(crate) fn mask_lines(
     if show {
         return lines;
     }
+    // FortiOS `config … end` blocks are followed so that `set name` under
+    // `config system snmp community` (the community string itself) is masked.
+    let mut sections: Vec<String> = Vec::new();
     lines
         .into_iter()
-        .map(|line| mask_line(&line, rules, key))
+        .map(|line| {
+            let body = line.trim();
+            let masked = match body.strip_prefix("set name ") {
+                Some(value) if in_snmp_community(&sections) && !value.starts_with("<secret") => {
+                    let pad = &line[..line.len() - line.trim_start().len()];
+                    format!(
+                        "{pad}set name <secret:{}>",
+                        crate::config::fingerprint(value, key)
+                    )
+                }
+                _ => mask_line(&line, rules, key),
+            };
+            if body.starts_with("config ") {
+                sections.push(body.to_string());
+            } else if body == "end" {
+                sections.pop();
+            }
+            masked
+        })
         .collect()
+}
+
+/// True inside a FortiOS SNMP community, whose name is the community string.
+fn in_snmp_community(sections: &[String]) -> bool {
+    sections
+        .last()
+        .is_some_and(|s| s.starts_with("config system snmp community"))
 }
 
 /// Returns the byte range of the secret value in `text`, if it holds one.
