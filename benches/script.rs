@@ -115,6 +115,7 @@ fn bench(c: &mut Criterion) {
                 devices: &one,
                 inventory: &inventory,
                 inventory_from: &inventory,
+                tables: &Default::default(),
             };
             black_box(set.assess(&input, &options))
         })
@@ -129,6 +130,7 @@ fn bench(c: &mut Criterion) {
                 devices: &many,
                 inventory: &inventory,
                 inventory_from: &inventory,
+                tables: &Default::default(),
             };
             black_box(set.assess(&input, &options))
         })

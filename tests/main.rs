@@ -11,4 +11,5 @@ mod regression;
 mod remediate;
 mod scripts;
 mod secrets;
+mod sheets;
 mod store;

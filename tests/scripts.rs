@@ -327,6 +327,7 @@ fn shipped() -> ScriptSet {
 
 fn assess(set: &ScriptSet, diffs: &[DeviceDiff], inventory: &Inventory) -> Assessment {
     let input = AssessInput {
+        tables: &Default::default(),
         devices: diffs,
         inventory,
         inventory_from: inventory,

@@ -11,7 +11,7 @@ use crate::inventory::Inventory;
 use crate::plan::remediate::{remediate, PlatformRules, RulesError};
 use crate::script::{
     AssessInput, AssessOptions, Finding, FindingKind, Level, Origin, ScriptError, ScriptOptions,
-    ScriptSet,
+    ScriptSet, SheetTables,
 };
 use crate::source::{FileTree, Snapshot, SourceError};
 use rayon::prelude::*;
@@ -138,8 +138,10 @@ pub fn make_plan(
         diff.devices.retain(|d| shard.contains(&d.name));
     }
     let scripts = load_scripts(&to_snap, options)?;
+    let tables = sheet_tables(&to_snap, &diff.inventory, &diff.devices)?;
     let assessment = scripts.assess(
         &AssessInput {
+            tables: &tables,
             devices: &diff.devices,
             inventory: &diff.inventory,
             inventory_from: &diff.inventory_from,
@@ -164,6 +166,55 @@ pub fn make_plan(
         remediations: &remediations,
     };
     Ok(super::build(&input, options.meta()))
+}
+
+/// Reads the whole TO table of every changed parameter sheet (CSV or
+/// xlsx), for `ctx.table` in scripts: one map per row, column → cell, plus
+/// `_sheet` for workbooks. An unreadable sheet gives no rows (its parse
+/// warnings are already on the diff).
+fn sheet_tables(
+    to: &Snapshot,
+    inventory: &Inventory,
+    devices: &[DeviceDiff],
+) -> Result<SheetTables, PipelineError> {
+    let reader = to.open()?;
+    let mut tables = SheetTables::new();
+    for diff in devices.iter().filter(|d| d.status != DeviceStatus::Removed) {
+        let Some(device) = inventory.get(&diff.name) else {
+            continue;
+        };
+        if !config::sheet::is_sheet(&device.config) {
+            continue;
+        }
+        let bytes = match reader.read(&device.config) {
+            Ok(bytes) => bytes,
+            Err(SourceError::MissingFile { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let Ok(sheets) = config::sheet::read_tables(&device.config, &bytes) else {
+            continue;
+        };
+        let workbook = sheets.len() > 1 || device.config.to_ascii_lowercase().ends_with(".xlsx");
+        let rows = sheets
+            .iter()
+            .flat_map(|table| {
+                table.rows.iter().map(move |row| {
+                    let mut map: BTreeMap<String, String> = table
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, column)| (column.clone(), table.cell(row, i).to_string()))
+                        .collect();
+                    if workbook {
+                        map.insert("_sheet".into(), table.name.clone());
+                    }
+                    map
+                })
+            })
+            .collect();
+        tables.insert(diff.name.clone(), rows);
+    }
+    Ok(tables)
 }
 
 /// The script name of findings that come from parameter-sheet schemas.
@@ -226,8 +277,10 @@ pub fn merge_plans(
     let inventory = crate::inventory::load(&*to_snap.open()?)?;
     let diffs = merged.diffs();
     let scripts = load_scripts(&to_snap, options)?;
+    let tables = sheet_tables(&to_snap, &inventory, &diffs)?;
     let assessment = scripts.assess(
         &AssessInput {
+            tables: &tables,
             devices: &diffs,
             inventory: &inventory,
             inventory_from: &inventory_from,

@@ -12,9 +12,9 @@ use super::Finding;
 use crate::diff::DeviceDiff;
 use crate::inventory::Inventory;
 use rayon::prelude::*;
-use rhai::{CallFnOptions, Dynamic, Scope};
+use rhai::{Array, CallFnOptions, Dynamic, Map, Scope};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,7 +28,14 @@ pub struct AssessInput<'a> {
     /// The FROM snapshot's inventory (`ctx.inventory_before`; describes
     /// removed devices).
     pub inventory_from: &'a Inventory,
+    /// The whole TO table of every changed parameter sheet, by device name
+    /// (`ctx.table`): one map per row, column name → cell text, plus
+    /// `_sheet` (the worksheet) for workbooks. Empty when there is none.
+    pub tables: &'a SheetTables,
 }
+
+/// Parameter-sheet rows by device name, as scripts see them in `ctx.table`.
+pub type SheetTables = BTreeMap<String, Vec<BTreeMap<String, String>>>;
 
 /// How to run the rules.
 #[derive(Clone, Copy, Debug)]
@@ -98,6 +105,23 @@ impl ScriptSet {
             inventory_from: InventoryView::new(Arc::new(input.inventory_from.clone())),
             devices,
             index,
+            tables: input
+                .tables
+                .iter()
+                .map(|(name, rows)| {
+                    let rows: Array = rows
+                        .iter()
+                        .map(|row| {
+                            let map: Map = row
+                                .iter()
+                                .map(|(k, v)| (k.as_str().into(), Dynamic::from(v.clone())))
+                                .collect();
+                            Dynamic::from_map(map)
+                        })
+                        .collect();
+                    (name.clone(), rows)
+                })
+                .collect(),
         });
 
         let device_scripts: Vec<&Script> = self.scripts.iter().filter(|s| s.on_device).collect();
@@ -255,6 +279,7 @@ mod tests {
         })
         .expect("compiles");
         let input = AssessInput {
+            tables: &SheetTables::new(),
             devices,
             inventory,
             inventory_from: inventory,
@@ -381,6 +406,7 @@ fn on_device(ctx) {
         .unwrap();
         let devices = bgp_removal();
         let input = AssessInput {
+            tables: &SheetTables::new(),
             devices: &devices,
             inventory: &inventory,
             inventory_from: &inventory,
@@ -413,6 +439,7 @@ fn on_device(ctx) {
         .unwrap();
         let devices = bgp_removal();
         let input = AssessInput {
+            tables: &SheetTables::new(),
             devices: &devices,
             inventory: &inventory,
             inventory_from: &inventory,

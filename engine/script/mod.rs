@@ -17,7 +17,8 @@
 //! use henko::script::{AssessInput, AssessOptions, ScriptOptions, ScriptSet};
 //! # fn demo(devices: &[henko::diff::DeviceDiff], inventory: &henko::inventory::Inventory) {
 //! let set = ScriptSet::load(&ScriptOptions { builtin: true, ..Default::default() }).unwrap();
-//! let input = AssessInput { devices, inventory, inventory_from: inventory };
+//! let tables = Default::default();
+//! let input = AssessInput { devices, inventory, inventory_from: inventory, tables: &tables };
 //! let assessment = set.assess(&input, &AssessOptions::default());
 //! for finding in &assessment.findings {
 //!     println!("{:?}", finding);
@@ -39,7 +40,7 @@ mod sandbox;
 mod set;
 mod values;
 
-pub use assess::{AssessInput, AssessOptions, Assessment, ScriptOutput};
+pub use assess::{AssessInput, AssessOptions, Assessment, ScriptOutput, SheetTables};
 pub use error::{CompileError, ScriptError, ScriptFailure};
 pub use finding::{Finding, FindingKind, Level, Origin};
 pub use set::{ScriptOptions, ScriptSet};

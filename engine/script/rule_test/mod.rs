@@ -144,6 +144,7 @@ fn run_case(
         diffs.push(device_diff(file, device, &other.sides(), differ).map_err(fail)?);
     }
     let input = AssessInput {
+        tables: &Default::default(),
         devices: &diffs,
         inventory: &inventory,
         inventory_from: &inventory,
