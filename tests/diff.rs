@@ -423,3 +423,49 @@ fn no_output_format_leaks_a_corpus_secret() {
         }
     }
 }
+
+/// `--shard i/n` splits the changed devices into disjoint parts that
+/// together are the whole diff, the same way on every run.
+#[test]
+fn shards_partition_the_changed_devices() {
+    let env = TestEnv::new();
+    for i in 0..12 {
+        env.write(
+            format!("a/configs/r{i:02}.cfg"),
+            format!("hostname r{i:02}\nntp server 10.0.0.1\n"),
+        );
+        env.write(
+            format!("b/configs/r{i:02}.cfg"),
+            format!("hostname r{i:02}\nntp server 10.0.0.2\n"),
+        );
+    }
+    let names = |args: &[&str]| -> Vec<String> {
+        let out = env.henko().args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        value["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = names(&["diff", "a", "b", "--format", "json"]);
+    let one = names(&["diff", "a", "b", "--format", "json", "--shard", "1/2"]);
+    let two = names(&["diff", "a", "b", "--format", "json", "--shard", "2/2"]);
+    assert_eq!(all.len(), 12);
+    assert!(!one.is_empty() && !two.is_empty(), "{one:?} {two:?}");
+    assert!(one.iter().all(|n| !two.contains(n)));
+    let mut joined: Vec<String> = one.into_iter().chain(two).collect();
+    joined.sort();
+    assert_eq!(joined, all);
+    env.henko()
+        .args(["diff", "a", "b", "--shard", "3/2"])
+        .assert()
+        .code(2);
+}

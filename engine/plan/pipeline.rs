@@ -129,14 +129,13 @@ pub fn make_plan(
 ) -> Result<Plan, PipelineError> {
     let from_snap = Snapshot::resolve(from, repo)?;
     let to_snap = Snapshot::resolve(to, repo)?;
-    let diff_options = DiffOptions {
+    let mut diff_options = DiffOptions {
         platform: options.platform.clone(),
         ..DiffOptions::default()
     };
-    let mut diff = diff_snapshots(&from_snap, &to_snap, &diff_options)?;
-    if let Some(shard) = options.shard {
-        diff.devices.retain(|d| shard.contains(&d.name));
-    }
+    // A shard reads and diffs only its own devices.
+    diff_options.filter.shard = options.shard.map(|s| (s.index, s.count));
+    let diff = diff_snapshots(&from_snap, &to_snap, &diff_options)?;
     let scripts = load_scripts(&to_snap, options)?;
     let tables = sheet_tables(&to_snap, &diff.inventory, &diff.devices)?;
     let assessment = scripts.assess(
