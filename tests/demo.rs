@@ -26,7 +26,7 @@ fn open(point: &str) -> Box<dyn FileTree> {
 #[test]
 fn demo_runs_end_to_end_and_names_the_store() {
     let env = TestEnv::new();
-    let out = env.henko().arg("demo").output().unwrap();
+    let out = env.henko().args(["demo", "--clean"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

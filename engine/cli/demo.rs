@@ -30,10 +30,14 @@ use std::path::{Path, PathBuf};
 /// Arguments of `henko demo`.
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Keep the temporary folder (the store and the extracted snapshots)
-    /// instead of removing it when the demo ends.
-    #[arg(long)]
+    /// Keep the temporary folder (the store, the extracted snapshots and
+    /// the reports). This is the default; the flag is accepted for scripts
+    /// that spell it out.
+    #[arg(long, conflicts_with = "clean")]
     pub keep: bool,
+    /// Remove the temporary folder when the demo ends.
+    #[arg(long)]
+    pub clean: bool,
     /// Build the demo in DIR (created when missing, must be empty) instead
     /// of a temporary folder. DIR is always kept.
     #[arg(long, value_name = "DIR")]
@@ -74,7 +78,7 @@ impl Workspace {
             .tempdir()
             .into_diagnostic()
             .wrap_err("cannot create a temporary folder for the demo")?;
-        if args.keep {
+        if !args.clean {
             let path = temp.keep();
             return Ok(Workspace { path, temp: None });
         }
@@ -346,8 +350,8 @@ fn render_next_steps(out: &mut String, store: &Path, points: &[&str], removed: b
     if removed {
         let _ = writeln!(
             out,
-            "The store at {repo} is removed now; run `henko demo --keep` (or\n\
-             `henko demo --out DIR`) to keep it and try:"
+            "The store at {repo} is removed now (--clean); run `henko demo` without\n\
+             --clean (or `henko demo --out DIR`) to keep it and try:"
         );
     } else {
         let _ = writeln!(out, "The store is kept at {repo}. Try:");
