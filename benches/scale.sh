@@ -12,7 +12,9 @@
 # and B100 (every device changed). For B5 and B100 the script times
 #   git  -C store diff A B            > /dev/null
 #   henko --repo store diff A B --format json > /dev/null
-# after one warm-up run each, and reports wall time and peak RSS.
+# after one warm-up run each, and reports wall time and peak RSS. For B5 it
+# then times `henko plan` with and without the shipped rule scripts, to show
+# what the scripts add (issue 4: at most 2x the diff's time).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -61,5 +63,16 @@ for target in B5 B100; do
     read -r henko_s henko_mb < <(measure "$henko" --repo "$store" diff A "$target" --format json)
     ratio=$(python3 -c "print(f'{$henko_s / $git_s:.2f}x')")
     printf '%-8s %10s %10s %10s %12s %12s\n' "A..$target" "$git_s" "$henko_s" "$ratio" "$git_mb" "$henko_mb"
+done
+
+# The rule library's share: the same plan with and without the shipped
+# scripts; the difference is what the scripts add, set against the diff.
+printf '\n%-8s %12s %14s %12s %16s\n' "plan" "plan s" "no-scripts s" "scripts s" "scripts / diff"
+for target in B5; do
+    read -r diff_s _ < <(measure "$henko" --repo "$store" diff A "$target" --format json)
+    read -r plan_s _ < <(measure "$henko" --repo "$store" plan A "$target" --format json)
+    read -r bare_s _ < <(measure "$henko" --repo "$store" plan A "$target" --format json --no-default-scripts)
+    read -r scripts_s share < <(python3 -c "d=$plan_s-$bare_s; print(f'{max(d,0):.3f} {max(d,0)/$diff_s:.2f}x')")
+    printf '%-8s %12s %14s %12s %16s\n' "A..$target" "$plan_s" "$bare_s" "$scripts_s" "$share"
 done
 echo "store kept at $store" >&2

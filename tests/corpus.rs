@@ -99,7 +99,25 @@ fn meaningful_lines(dialect: Dialect, text: &str) -> Vec<String> {
                     || (line.starts_with("exit-") && !line.contains(' '));
                 !comment && !marker && !noise::is_builtin_noise(dialect, line, indent)
             }
-            Dialect::Fortios => !line.starts_with('#') && line != "next" && line != "end",
+            Dialect::Fortios => {
+                // The tree is the effective configuration: table commands
+                // and appends are applied, a repeated setting keeps its last
+                // value (checked by setting name below).
+                let verb = line.split_whitespace().next().unwrap_or("");
+                !line.starts_with('#')
+                    && !matches!(
+                        verb,
+                        "next"
+                            | "end"
+                            | "unset"
+                            | "append"
+                            | "rename"
+                            | "delete"
+                            | "move"
+                            | "clone"
+                            | "purge"
+                    )
+            }
             Dialect::Ini => !line.starts_with(['#', ';']),
             Dialect::Lines => true,
             _ => false,
@@ -109,6 +127,17 @@ fn meaningful_lines(dialect: Dialect, text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The identity of a FortiOS line once folded: `set NAME` for a setting,
+/// `edit NAME` (quotes dropped) for an entry.
+fn setting_name(line: &str) -> Option<String> {
+    let mut words = line.split_whitespace();
+    match words.next() {
+        Some("set" | "unset") => words.next().map(|name| format!("set {name}")),
+        Some("edit") => Some(format!("edit {}", line[4..].trim().replace('"', ""))),
+        _ => None,
+    }
 }
 
 /// Words of `text` outside comments, for dialects whose serialised form
@@ -207,10 +236,27 @@ fn check_file(
     let out = serialize(tree);
 
     if !tree.warnings.iter().any(|w| w.contains("UTF-16")) {
-        let output_lines: HashSet<&str> = lines(&out).map(str::trim).collect();
+        let mut output_lines: HashSet<String> = lines(&out).map(|l| l.trim().to_string()).collect();
+        if dialect == Dialect::Fortios {
+            let names: Vec<String> = lines(&out).filter_map(|l| setting_name(l.trim())).collect();
+            output_lines.extend(names);
+        }
+        let missing = |line: &String| {
+            let renamed_or_set = dialect == Dialect::Fortios
+                && setting_name(line).is_some_and(|name| output_lines.contains(&name));
+            !output_lines.contains(line) && !renamed_or_set
+        };
+        // Entries renamed, deleted or purged by table commands are gone.
+        let table_commands = dialect == Dialect::Fortios
+            && lines(&text).any(|l| {
+                let verb = l.split_whitespace().next().unwrap_or("");
+                matches!(verb, "rename" | "delete" | "purge")
+            });
+        let checked = |line: &String| !(table_commands && line.starts_with("edit "));
         if let Some(line) = meaningful_lines(dialect, &text)
             .into_iter()
-            .find(|l| !output_lines.contains(l.as_str()))
+            .filter(checked)
+            .find(missing)
         {
             failures.push(format!("{name} ({dialect}): lost line `{line}`"));
         }
@@ -388,4 +434,38 @@ fn reentered_interface_is_merged() {
             root.text
         );
     }
+}
+
+#[test]
+fn sniffing_agrees_with_the_corpus_folders() {
+    let Some(root) = corpus_root() else { return };
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for (path, dialect, bytes) in corpus_files(&root) {
+        let relative = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative.starts_with("pairs/") || relative.starts_with("vmware/") {
+            continue;
+        }
+        checked += 1;
+        let sniffed = sniff(&relative, &bytes);
+        if sniffed != dialect {
+            mismatches.push(format!(
+                "{relative}: sniffed {sniffed}, folder says {dialect}"
+            ));
+        }
+    }
+    eprintln!(
+        "sniff: {} of {checked} files disagree\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert!(
+        mismatches.len() * 20 <= checked,
+        "more than 5% misdetected:\n{}",
+        mismatches.join("\n")
+    );
 }

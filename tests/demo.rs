@@ -26,7 +26,7 @@ fn open(point: &str) -> Box<dyn FileTree> {
 #[test]
 fn demo_runs_end_to_end_and_names_the_store() {
     let env = TestEnv::new();
-    let out = env.henko().arg("demo").output().unwrap();
+    let out = env.henko().args(["demo", "--clean"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -49,6 +49,21 @@ fn demo_runs_end_to_end_and_names_the_store() {
         "{stdout}"
     );
     assert!(stdout.contains("→ PermitRootLogin yes"), "{stdout}");
+    // The deliberate drift, and nothing the substitution rules explain away.
+    assert!(
+        stdout.contains("2023-04-01  2 pair(s) differ: w-fw01 ⇄ e-fw01, w-fw02 ⇄ e-fw02"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2023-06-30  6 pair(s) differ"), "{stdout}");
+    // A plan per window, with its risk.
+    assert!(
+        stdout.contains("plan demo-2023-04-01 → demo-2023-05-15: risk "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("plan demo-2023-05-15 → demo-2023-06-30: risk "),
+        "{stdout}"
+    );
     assert!(stdout.contains("is removed now"), "{stdout}");
 }
 

@@ -3,6 +3,7 @@
 //! killed writers, locks, corrupt objects, shallow clones).
 
 mod concurrency;
+mod secrets;
 
 use crate::common::TestEnv;
 use henko::source::{Snapshot, SourceError};
@@ -18,16 +19,10 @@ pub(crate) fn stderr(out: &Output) -> String {
 
 /// A store at `store/` with one snapshot of `backup/`; returns its id.
 fn store_with_snapshot(env: &TestEnv) -> String {
-    env.henko().args(["init", "store"]).assert().success();
+    env.init_store();
     env.write("backup/inventory.yaml", "devices: []\n");
     env.write("backup/configs/r1.cfg", "hostname r1\n");
-    let out = env
-        .henko()
-        .args(["--repo", "store", "snapshot", "backup", "-m", "first"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out).trim().to_string()
+    env.snapshot("backup", "first")
 }
 
 /// Asserts `git fsck` finds nothing wrong with the store.
@@ -474,4 +469,32 @@ fn revisions_resolve_in_detached_and_shallow_stores() {
         .unwrap();
     assert!(log.status.success(), "{}", stderr(&log));
     assert_eq!(stdout(&log).lines().count(), 1);
+}
+
+#[test]
+fn an_unreadable_author_date_is_a_clean_error() {
+    let env = TestEnv::new();
+    env.henko().args(["init", "store"]).assert().success();
+    env.write("backup/r1.cfg", "hostname r1\n");
+    let out = env
+        .henko()
+        .env("GIT_AUTHOR_DATE", "yesterday")
+        .args(["--repo", "store", "snapshot", "backup"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("GIT_AUTHOR_DATE=\"yesterday\""),
+        "{}",
+        stderr(&out)
+    );
+    let unix = env
+        .henko()
+        .env("GIT_AUTHOR_DATE", "@1700000000 +0900")
+        .args(["--repo", "store", "snapshot", "backup"])
+        .output()
+        .unwrap();
+    assert!(unix.status.success(), "{}", stderr(&unix));
+    let date = env.git(&["-C", "store", "log", "-1", "--format=%aI", "snapshots"]);
+    assert_eq!(stdout(&date), "2023-11-15T07:13:20+09:00\n");
 }

@@ -39,11 +39,11 @@ pub fn run(args: ApproveArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
     }
     let store = Store::open(repo)?;
     let record = ApprovalRecord::new(&loaded.plan, &args.by, &args.role, args.comment);
-    // The first free number, chosen against the tip the commit lands on:
-    // records are never overwritten, not even by a simultaneous approval.
-    let (commit, _path) = store.append_new_record(
+    // The first free number, chosen against the tip the record is committed
+    // on: two approvals at once never overwrite each other.
+    let (commit, _path) = store.add_record(
         APPROVALS_REF,
-        &|n| record.path(n),
+        |n| record.path(n as usize),
         record.to_json().as_bytes(),
         &record.message(),
     )?;

@@ -1,16 +1,20 @@
 //! `henko demo`: builds a snapshot store from the embedded two-site demo
 //! (`snapshots/demo/`, compiled into the binary) and runs the main job on it
-//! end to end: one snapshot per point in time, the log, and the checks of
-//! every snapshot (inventory, parameter sheets against their schemas).
+//! end to end: one snapshot per point in time, the log, the checks of every
+//! snapshot (inventory, parameter sheets against their schemas), the diff,
+//! and a change plan per window with its reports.
 //!
 //! What the demo contains and what each point in time changes is described
 //! in `docs/demo.md`.
 
 #[path = "demo_data.rs"]
 mod data;
+#[path = "demo_plan.rs"]
+mod plans;
 
 use super::Outcome;
 use crate::config::sheet::{validate_snapshot, Violation};
+use crate::diff::drift::{drift_snapshot, PairSelection};
 use crate::diff::{self, DiffOptions};
 use crate::inventory::{self, Inventory};
 use crate::report::{self, DiffReportOptions};
@@ -26,10 +30,14 @@ use std::path::{Path, PathBuf};
 /// Arguments of `henko demo`.
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Keep the temporary folder (the store and the extracted snapshots)
-    /// instead of removing it when the demo ends.
-    #[arg(long)]
+    /// Keep the temporary folder (the store, the extracted snapshots and
+    /// the reports). This is the default; the flag is accepted for scripts
+    /// that spell it out.
+    #[arg(long, conflicts_with = "clean")]
     pub keep: bool,
+    /// Remove the temporary folder when the demo ends.
+    #[arg(long)]
+    pub clean: bool,
     /// Build the demo in DIR (created when missing, must be empty) instead
     /// of a temporary folder. DIR is always kept.
     #[arg(long, value_name = "DIR")]
@@ -70,7 +78,7 @@ impl Workspace {
             .tempdir()
             .into_diagnostic()
             .wrap_err("cannot create a temporary folder for the demo")?;
-        if args.keep {
+        if !args.clean {
             let path = temp.keep();
             return Ok(Workspace { path, temp: None });
         }
@@ -102,7 +110,40 @@ pub fn run(args: DemoArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
     super::print_out(&out)?;
 
     out.clear();
-    for point in &points {
+    snapshot_all(&mut out, &store, &snapshots, &points)?;
+    super::print_out(&out)?;
+
+    out.clear();
+    render_checks(&mut out, store.path(), &points)?;
+    super::print_out(&out)?;
+
+    out.clear();
+    render_diffs(&mut out, store.path(), &points)?;
+    render_drift(&mut out, store.path(), &points)?;
+    super::print_out(&out)?;
+
+    out.clear();
+    let tags: Vec<String> = points.iter().map(|p| tag_of(p)).collect();
+    plans::write_plans(
+        &mut out,
+        store.path(),
+        &workspace.path.join("reports"),
+        &tags,
+    )?;
+    render_next_steps(&mut out, &store_dir, &points, workspace.temp.is_some());
+    super::print_out(&out)?;
+    drop(workspace);
+    Ok(Outcome::Success)
+}
+
+/// Commits every point in time, oldest first, tagged; then lists the log.
+fn snapshot_all(
+    out: &mut String,
+    store: &Store,
+    snapshots: &Path,
+    points: &[&str],
+) -> miette::Result<()> {
+    for point in points {
         let message = format!("demo: backups of {point}");
         let tag = tag_of(point);
         let options = SnapshotOptions {
@@ -126,17 +167,19 @@ pub fn run(args: DemoArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
     out.push_str("log (newest first):\n");
     out.push_str(&render_log(&store.log(DEFAULT_BRANCH)?));
     out.push('\n');
-    super::print_out(&out)?;
+    Ok(())
+}
 
-    out.clear();
+/// Reads every tagged snapshot back from the store and checks it.
+fn render_checks(out: &mut String, store: &Path, points: &[&str]) -> miette::Result<()> {
     out.push_str("checks (inventory, parameter sheets against their schemas):\n");
     let mut violations = 0;
-    for point in &points {
-        let snapshot = Snapshot::resolve(&tag_of(point), Some(store.path()))?;
+    for point in points {
+        let snapshot = Snapshot::resolve(&tag_of(point), Some(store))?;
         let tree = snapshot.open()?;
         let (inventory, found) = check(tree.as_ref())?;
         violations += found.len();
-        render_check(&mut out, point, &inventory, &found);
+        render_check(out, point, &inventory, &found);
     }
     out.push('\n');
     if violations > 0 {
@@ -145,14 +188,7 @@ pub fn run(args: DemoArgs, _repo: Option<&Path>) -> miette::Result<Outcome> {
              `henko validate` stops in CI before a bad parameter sheet is pushed.\n\n",
         );
     }
-    super::print_out(&out)?;
-
-    out.clear();
-    render_diffs(&mut out, store.path(), &points)?;
-    render_next_steps(&mut out, &store_dir, &points, workspace.temp.is_some());
-    super::print_out(&out)?;
-    drop(workspace);
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// Returns the tag the demo puts on the snapshot of `point`.
@@ -273,6 +309,38 @@ fn render_diffs(out: &mut String, store: &Path, points: &[&str]) -> miette::Resu
     Ok(())
 }
 
+/// Site-pair drift at every point in time (one line each), then the full
+/// drift of the first: the deliberate difference the demo holds.
+fn render_drift(out: &mut String, store: &Path, points: &[&str]) -> miette::Result<()> {
+    out.push_str("drift (West production vs East standby, site values substituted):\n");
+    let options = DiffOptions::default();
+    let mut first = None;
+    for point in points {
+        let snapshot = Snapshot::resolve(&tag_of(point), Some(store))?;
+        let drift = drift_snapshot(&snapshot, &PairSelection::All, &options)?;
+        let pairs: Vec<&str> = drift.devices.iter().map(|d| d.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "  {point}  {} pair(s) differ{}{}",
+            pairs.len(),
+            if pairs.is_empty() { "" } else { ": " },
+            pairs.join(", ")
+        );
+        first.get_or_insert(drift);
+    }
+    if let Some(drift) = first.filter(|d| !d.devices.is_empty()) {
+        let _ = writeln!(out, "\ndrift {}:", tag_of(points[0]));
+        let text = DiffReportOptions {
+            color: false,
+            stat: false,
+            fleet_min: 0,
+        };
+        out.push_str(&report::render_diff_text(&drift, &text));
+    }
+    out.push('\n');
+    Ok(())
+}
+
 /// What to try next, and where the store is.
 fn render_next_steps(out: &mut String, store: &Path, points: &[&str], removed: bool) {
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
@@ -282,8 +350,8 @@ fn render_next_steps(out: &mut String, store: &Path, points: &[&str], removed: b
     if removed {
         let _ = writeln!(
             out,
-            "The store at {repo} is removed now; run `henko demo --keep` (or\n\
-             `henko demo --out DIR`) to keep it and try:"
+            "The store at {repo} is removed now (--clean); run `henko demo` without\n\
+             --clean (or `henko demo --out DIR`) to keep it and try:"
         );
     } else {
         let _ = writeln!(out, "The store is kept at {repo}. Try:");

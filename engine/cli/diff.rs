@@ -62,6 +62,10 @@ pub struct DiffArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Only the devices of shard i of n (1-based, by a stable hash of the
+    /// device name), to split a large inventory across CI jobs.
+    #[arg(long, value_name = "i/n")]
+    pub shard: Option<String>,
 }
 
 /// Runs `henko diff`.
@@ -149,6 +153,13 @@ fn options(args: &DiffArgs) -> miette::Result<DiffOptions> {
             device,
             site: args.site.clone(),
             kind,
+            shard: match &args.shard {
+                None => None,
+                Some(spec) => {
+                    let shard = crate::plan::Shard::parse(spec)?;
+                    Some((shard.index, shard.count))
+                }
+            },
         },
         ..DiffOptions::default()
     })

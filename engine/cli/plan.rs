@@ -24,6 +24,10 @@ pub struct PlanArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum PlanAction {
     /// Merge partial plans made with `--shard i/n` into one plan.
+    ///
+    /// Every rule script runs again over the whole change set, so give the
+    /// same `--scripts`/`--no-default-scripts` as the parts were made with.
+    /// The merged plan has the hash an unsharded run would give.
     Merge(MergeArgs),
 }
 

@@ -9,6 +9,7 @@ use crate::config::ConfigTree;
 use crate::diff::{self, Change, DiffOptions};
 use crate::script::rule_test::{self, LoadedFile, TestResult};
 use crate::script::{ScriptOptions, ScriptSet};
+use crate::source::Snapshot;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 
@@ -46,8 +47,9 @@ pub struct RuleArgs {
 pub struct TestArgs {
     /// A folder of rule tests (`*.yaml`). When it is a `tests` folder
     /// inside a scripts folder, that scripts folder's rules are loaded too.
-    /// Default: the shipped tests, then `scripts/tests` in the store or the
-    /// current directory when there is one.
+    /// Default: the shipped tests, then the `scripts/` folder (rules and
+    /// `tests/`) of the store's latest snapshot when `--repo` is given,
+    /// else `scripts/tests` under the current directory when there is one.
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Which rules to load.
@@ -114,6 +116,27 @@ fn scripts_folder_of(tests: &Path) -> Option<PathBuf> {
     (is_tests && has_rules).then(|| parent.to_path_buf())
 }
 
+/// The rules and tests of the store's latest snapshot (`snapshots` branch),
+/// when it has a `scripts/tests` folder.
+fn store_group(
+    repo: &Path,
+    rules: &RuleArgs,
+) -> miette::Result<Option<(ScriptSet, Vec<LoadedFile>)>> {
+    let Ok(snapshot) = Snapshot::resolve("snapshots", Some(repo)) else {
+        return Ok(None);
+    };
+    let found = rule_test::load_from_tree(&*snapshot.open()?)?;
+    if found.tests.is_empty() {
+        return Ok(None);
+    }
+    let set = ScriptSet::load(&ScriptOptions {
+        builtin: !rules.no_default_scripts,
+        dirs: rules.scripts.clone(),
+        store_scripts: found.scripts,
+    })?;
+    Ok(Some((set, found.tests)))
+}
+
 fn differ(from: &ConfigTree, to: &ConfigTree) -> Vec<Change> {
     diff::diff_trees(from, to, &DiffOptions::default())
 }
@@ -142,11 +165,11 @@ fn test(args: TestArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
             if !args.rules.no_default_scripts {
                 groups.push((shipped, rule_test::shipped_tests()?));
             }
-            let local = repo
-                .map(|r| r.join("scripts").join("tests"))
-                .filter(|p| p.is_dir())
-                .or_else(|| Some(PathBuf::from("scripts/tests")).filter(|p| p.is_dir()));
-            if let Some(dir) = local {
+            if let Some(repo) = repo {
+                if let Some(group) = store_group(repo, &args.rules)? {
+                    groups.push(group);
+                }
+            } else if let Some(dir) = Some(PathBuf::from("scripts/tests")).filter(|p| p.is_dir()) {
                 // In henko's own source tree `scripts/tests` is the shipped
                 // set: do not run the same tests twice.
                 let mut files = rule_test::load_dir(&dir)?;

@@ -96,8 +96,27 @@ fn quote(field: &str) -> String {
     }
 }
 
-/// Writes rows back as CSV.
+/// Writes rows back as CSV. An xlsx tree (one `sheet NAME` section per
+/// worksheet) is written as one CSV block per sheet, each headed by its
+/// `sheet NAME` line: readable, not re-importable.
 pub(crate) fn serialize(nodes: &[Node], out: &mut String) {
+    let sheets = !nodes.is_empty()
+        && nodes.iter().all(|node| {
+            node.text.starts_with("sheet ")
+                && node.children.iter().all(|row| row.text.contains('='))
+        });
+    if sheets {
+        for sheet in nodes {
+            out.push_str(&sheet.text);
+            out.push('\n');
+            rows(&sheet.children, out);
+        }
+    } else {
+        rows(nodes, out);
+    }
+}
+
+fn rows(nodes: &[Node], out: &mut String) {
     let Some(first) = nodes.first() else { return };
     let key_column = first
         .text
@@ -167,5 +186,16 @@ mod tests {
         assert_eq!(strip(again), strip(roots));
         let (_, warnings) = parse("a,b\n1,2\n", Some("missing"));
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn xlsx_trees_serialise_one_block_per_sheet() {
+        let mut row = Node::leaf("VLAN ID=140", 2);
+        row.children.push(Node::leaf("名前: BATCH", 2));
+        let mut sheet = Node::leaf("sheet 西センター", 1);
+        sheet.children.push(row);
+        let mut out = String::new();
+        serialize(&[sheet], &mut out);
+        assert_eq!(out, "sheet 西センター\nVLAN ID,名前\n140,BATCH\n");
     }
 }

@@ -20,6 +20,10 @@
 //!   proxy-policy, security-policy, DoS-policy, shaping-policy …),
 //!   `config firewall central-snat-map`, and `config rule` (route-map,
 //!   access-list and prefix-list rules).
+//! - The tree is the effective configuration: re-entered sections, repeated
+//!   settings, `append`, and the table commands `rename`, `delete`, `move`,
+//!   `clone`, `purge` are applied as FortiOS applies them (see the
+//!   `fortios_fold` module).
 //! - An `end` or `next` with nothing open is dropped with a warning; open
 //!   sections at the end of the file are closed with a warning.
 
@@ -135,7 +139,9 @@ pub(crate) fn parse(text: &str) -> (Vec<Node>, Vec<String>) {
             kinds.len()
         ));
     }
-    builder.finish()
+    let (mut roots, mut warnings) = builder.finish();
+    super::fortios_fold::fold(&mut roots, &mut warnings);
+    (roots, warnings)
 }
 
 /// Returns true when `text` has an odd number of unescaped double quotes,

@@ -1,7 +1,8 @@
 //! Hostile input (issue 6): every parser returns a tree, with warnings, for
 //! empty files, NUL bytes, invalid UTF-8, 10,000-deep nesting, a 100 MB
 //! single line and a million lines, in linear time and without unbounded
-//! recursion.
+//! recursion. Time limits are loose on purpose (debug build, shared
+//! machine): they catch quadratic blow-ups, not small regressions.
 
 use std::time::{Duration, Instant};
 
@@ -45,7 +46,14 @@ fn empty_input_gives_an_empty_tree() {
 fn nul_bytes_and_invalid_utf8_are_repaired_with_warnings() {
     for dialect in Dialect::ALL {
         let tree = parse_all(dialect, b"hostname r\0one\nbad \xFF\xFE byte: 1\n");
-        assert!(tree.warnings.len() >= 2, "{dialect}: {:?}", tree.warnings);
+        // A workbook is binary and never decoded as text: one warning that
+        // it is not a workbook.
+        let expected = if dialect == Dialect::Xlsx { 1 } else { 2 };
+        assert!(
+            tree.warnings.len() >= expected,
+            "{dialect}: {:?}",
+            tree.warnings
+        );
     }
     let tree = parse(b"hostname a\xFFb\n", Dialect::Ios, &ParseOptions::default());
     assert_eq!(tree.roots[0].text, "hostname a\u{FFFD}b");
@@ -59,12 +67,12 @@ fn ten_thousand_deep_nesting_is_capped() {
         ios.push_str(&" ".repeat(level));
         ios.push_str("level\n");
     }
-    let fortios = "config a\n".repeat(n) + "end\n".repeat(n).as_str();
-    let junos = "a {\n".repeat(n) + "}\n".repeat(n).as_str();
+    let fortios = format!("{}{}", "config a\n".repeat(n), "end\n".repeat(n));
+    let junos = format!("{}{}", "a {\n".repeat(n), "}\n".repeat(n));
     let set = format!("set {}\n", vec!["a"; n].join(" "));
-    let xml = "<a>".repeat(n) + "x" + "</a>".repeat(n).as_str();
-    let json = "[".repeat(n) + "]".repeat(n).as_str();
-    let yaml = "- ".repeat(n) + "x\n";
+    let xml = format!("{}x{}", "<a>".repeat(n), "</a>".repeat(n));
+    let json = format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let yaml = format!("{}x\n", "- ".repeat(n));
     for (dialect, text) in [
         (Dialect::Ios, ios.as_str()),
         (Dialect::Ini, ios.as_str()),
@@ -93,7 +101,7 @@ fn hundred_megabyte_single_line() {
         let tree = parse(line.as_bytes(), dialect, &ParseOptions::default());
         assert_eq!(tree.roots.len(), 1);
         assert!(
-            started.elapsed() < Duration::from_secs(20),
+            started.elapsed() < Duration::from_secs(90),
             "{dialect}: {:?}",
             started.elapsed()
         );
@@ -124,7 +132,7 @@ fn a_million_lines_parse_in_linear_time() {
     let (million, nodes) = time(1_000_000, Dialect::Ios, block);
     assert!(nodes >= 3, "re-entered sections merge into one");
     assert!(
-        million < Duration::from_secs(30),
+        million < Duration::from_secs(90),
         "1M ios lines took {million:?}"
     );
     for (dialect, unit) in [
@@ -161,7 +169,7 @@ fn distinct_wide_sections_stay_linear() {
     let tree = parse(text.as_bytes(), Dialect::Junos, &ParseOptions::default());
     assert_eq!(tree.roots[0].children.len(), 100_000);
     assert!(
-        started.elapsed() < Duration::from_secs(20),
+        started.elapsed() < Duration::from_secs(90),
         "{:?}",
         started.elapsed()
     );

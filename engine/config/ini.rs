@@ -176,4 +176,11 @@ mod tests {
         let (again, _) = parse(&out);
         assert_eq!(strip(again), strip(roots), "{out}");
     }
+
+    #[test]
+    fn regression_match_check_on_multibyte_line_does_not_panic() {
+        // Found by proptest: slicing the first six bytes split a character.
+        let (roots, _) = parse("ab\u{e9}\u{e9}x=1\n");
+        assert_eq!(texts(&roots), vec!["ab\u{e9}\u{e9}x=1"]);
+    }
 }

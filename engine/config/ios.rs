@@ -11,7 +11,8 @@
 //!   [`noise`](super::noise)), top-level `end`, and the structure markers
 //!   `exit` / `exit-address-family` / `exit-*` (NX-OS, IOS-XE, A10 ACOS).
 //!   Nothing inside a banner is ever dropped.
-//! - Banners are one node each, see [`banner`](super::banner).
+//! - Banners are one node each (see the `banner` module): the whole banner,
+//!   delimiters and line breaks included, is the node text.
 //! - `crypto pki|ca certificate chain` blocks: the hex lines are children of
 //!   their `certificate …` node, which is marked ordered; the indented
 //!   `quit` is kept as its last child (it is what ends the block when the

@@ -10,23 +10,27 @@
 //!
 //! Each dialect module documents its conventions (node texts, dropped
 //! lines, ordered sections): [`ios`], [`fortios`], [`junos`], [`panos_xml`],
-//! [`structured`] (yaml, json), [`ini`], [`csv`], [`lines`]. [`serialize()`]
+//! [`structured`] (yaml, json), [`ini`], [`csv`], [`sheet`] (xlsx), [`lines`]. [`serialize()`]
 //! writes a tree back so that parsing the output gives the same tree.
 
+pub mod at_rest;
 mod banner;
 mod builder;
 pub mod csv;
 mod dialect;
 mod error;
 pub mod fortios;
+mod fortios_fold;
 pub mod ini;
 mod input;
 pub mod ios;
 pub mod junos;
+mod junos_arena;
 mod junos_lex;
 pub mod lines;
 pub mod noise;
 pub mod panos_xml;
+mod secret_names;
 mod secret_rules;
 pub mod secrets;
 pub mod serialize;
@@ -86,6 +90,12 @@ impl ParseOptions {
 /// decoded lossily and recorded as a warning on the tree; the parse itself
 /// never fails.
 pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTree {
+    if dialect == Dialect::Xlsx {
+        // A workbook is a zip archive, not text: hand the bytes over as-is.
+        let mut tree = sheet::parse_xlsx(bytes, options.key_column.as_deref());
+        noise::prune(&mut tree.roots, &options.ignore, &mut tree.warnings);
+        return tree;
+    }
     let mut warnings = Vec::new();
     let text = input::decode(bytes, &mut warnings);
     let (mut roots, more, ordered) = match dialect {
@@ -97,10 +107,7 @@ pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTr
         Dialect::Json => structured::parse_json(&text),
         Dialect::Ini => with_order(ini::parse(&text), false),
         Dialect::Csv => with_order(csv::parse(&text, options.key_column.as_deref()), false),
-        Dialect::Xlsx => {
-            let sheet = sheet::parse_xlsx(bytes, options.key_column.as_deref());
-            (sheet.roots, sheet.warnings, false)
-        }
+        Dialect::Xlsx => unreachable_xlsx(),
         Dialect::Lines => (lines::parse(&text), Vec::new(), true),
     };
     warnings.extend(more);
@@ -111,6 +118,11 @@ pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTr
         ordered,
         warnings,
     }
+}
+
+/// Xlsx returns early in [`parse`]; this arm only keeps the match exhaustive.
+fn unreachable_xlsx() -> structured::Parsed {
+    (Vec::new(), Vec::new(), false)
 }
 
 fn with_order((roots, warnings): (Vec<Node>, Vec<String>), ordered: bool) -> structured::Parsed {

@@ -24,9 +24,9 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::secret_rules;
 use super::tree::{ConfigTree, Node};
 use super::Dialect;
+use super::{secret_names, secret_rules};
 
 /// Byte range `start..end` of a secret value inside a node's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,7 +58,7 @@ pub fn find_secrets_in_context(
     ancestors: &[&str],
     text: &str,
 ) -> Vec<SecretSpan> {
-    let mut ranges = secret_rules::private_keys(text);
+    let mut ranges = secret_names::private_keys(text);
     match dialect {
         Dialect::Ios => ranges.extend(secret_rules::ios(text)),
         Dialect::Fortios => ranges.extend(secret_rules::fortios(text)),
@@ -80,7 +80,7 @@ pub fn find_secrets_in_context(
         }
         Dialect::Lines => {
             ranges.extend(secret_rules::ios(text));
-            ranges.extend(secret_rules::key_value(text, None));
+            ranges.extend(secret_names::key_value(text, None));
         }
         Dialect::PanosXml
         | Dialect::Yaml
@@ -95,7 +95,10 @@ pub fn find_secrets_in_context(
                     .next()
                     .unwrap_or("")
             });
-            ranges.extend(secret_rules::key_value(text, parent));
+            ranges.extend(secret_names::key_value(text, parent));
+            if dialect == Dialect::PanosXml {
+                ranges.extend(xml_element_value(text));
+            }
         }
     }
     let mut spans: Vec<SecretSpan> = ranges
@@ -115,6 +118,25 @@ pub fn find_secrets_in_context(
         }
     }
     merged
+}
+
+/// The value of a raw XML element named like a secret
+/// (`<phash>V</phash>`, `<password>V</password>`), as it appears in a line
+/// diff of a PAN-OS XML file rather than in a parsed node.
+fn xml_element_value(text: &str) -> Option<std::ops::Range<usize>> {
+    let open = text.find('<')?;
+    let close = open + text[open..].find('>')?;
+    let tag = &text[open + 1..close];
+    if tag.ends_with('/') || tag.starts_with('/') {
+        return None;
+    }
+    let name = tag.split_whitespace().next()?;
+    if !secret_names::is_secret_name(name) {
+        return None;
+    }
+    let start = close + 1;
+    let end = text[start..].find('<').map_or(text.len(), |at| start + at);
+    (end > start).then_some(start..end)
 }
 
 /// Returns the fingerprint of `value`: 8 hex digits of HMAC-SHA256 with
@@ -199,6 +221,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn raw_xml_secret_elements_are_found_in_panos_lines() {
+        let line = "      <phash>$1$GeUGlmLR$qv4fGjoJMcRKEhFYSrBRR.</phash>";
+        let span = find_secret(Dialect::PanosXml, line).unwrap();
+        assert_eq!(
+            &line[span.start..span.end],
+            "$1$GeUGlmLR$qv4fGjoJMcRKEhFYSrBRR."
+        );
+        assert_eq!(
+            find_secret(Dialect::PanosXml, "<hostname>fw1</hostname>"),
+            None
+        );
+        assert_eq!(find_secret(Dialect::PanosXml, "<password/>"), None);
+    }
+
+    #[test]
     fn masks_with_fingerprint() {
         let text = "password 7 0822455D0A16";
         let span = find_secret(Dialect::Ios, text).unwrap();
@@ -238,5 +275,26 @@ mod tests {
             !masked.contains("hunter2") && !masked.contains("s3cr3t"),
             "{masked}"
         );
+    }
+
+    #[test]
+    fn masks_panos_xml_and_set_phash() {
+        let tree = parse(
+            b"<config><mgt-config><users><entry name=\"admin\"><phash>$1$abcd$efgh</phash></entry></users></mgt-config></config>",
+            Dialect::PanosXml,
+            &ParseOptions::default(),
+        );
+        let masked = super::super::serialize(&mask_tree(&tree, None));
+        assert!(
+            !masked.contains("$1$abcd$efgh") && masked.contains("<phash>&lt;secret:"),
+            "{masked}"
+        );
+        let tree = parse(
+            b"set mgt-config users admin phash $1$abcd$efgh\n",
+            Dialect::Junos,
+            &ParseOptions::default(),
+        );
+        let masked = super::super::serialize(&mask_tree(&tree, None));
+        assert!(!masked.contains("$1$abcd$efgh"), "{masked}");
     }
 }

@@ -12,10 +12,10 @@ pub fn sniff(path: &str, bytes: &[u8]) -> Dialect {
     if let Some(dialect) = by_extension(path) {
         return dialect;
     }
-    let head = &bytes[..bytes.len().min(64 * 1024)];
-    let text = String::from_utf8_lossy(head);
-    let text = text.trim_start_matches('\u{feff}');
-    by_content(text)
+    // Cut at an even length so a UTF-16 head stays decodable.
+    let head = &bytes[..bytes.len().min(64 * 1024) & !1];
+    let text = super::input::decode(head, &mut Vec::new());
+    by_content(&text)
 }
 
 fn by_extension(path: &str) -> Option<Dialect> {
@@ -86,20 +86,29 @@ fn by_content(text: &str) -> Dialect {
         "ASA Version",
         "feature ",
         "router ",
-        "ip route ",
+        "ip ",
         "vlan ",
         "username ",
         "service ",
         "aaa ",
         "logging ",
         "ntp server",
+        "access-list ",
+        "snmp-server ",
+        "line ",
+        "banner ",
+        "spanning-tree ",
+        "enable ",
+        "no ",
     ];
     let ios = count(&|l| ios_words.iter().any(|w| l.starts_with(w)));
     let bang = lines.iter().filter(|l| l.trim() == "!").count();
     if ios > 0 && (bang > 0 || ios * 4 >= total) {
         return Dialect::Ios;
     }
+    let stanzas = count(&|l| l.starts_with("iface ") || l.starts_with("auto "));
     if lines.iter().any(|l| is_ini_header(l) || l.starts_with('*'))
+        || stanzas > 0
         || count(&|l| is_key_value(l)) * 2 > total
     {
         return Dialect::Ini;
@@ -185,6 +194,12 @@ mod tests {
             ("y", "vm:\n  cpu: 4\n", Dialect::Yaml),
             ("t", "just some text\nmore text here\n", Dialect::Lines),
             ("e", "", Dialect::Lines),
+            ("acl", "access-list 1 permit any\n", Dialect::Ios),
+            (
+                "interfaces",
+                "# c\nauto lo\niface lo inet loopback\n",
+                Dialect::Ini,
+            ),
         ];
         for (path, text, want) in cases {
             assert_eq!(sniff(path, text.as_bytes()), *want, "{path}");

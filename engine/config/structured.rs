@@ -365,10 +365,9 @@ fn nodes_data(nodes: &[Node], ordered: bool) -> Data {
         let text = single.text.as_str();
         // A document that is a bare scalar: the only leaf that is neither
         // `key: value` nor a list item (ambiguous scalars are JSON-quoted).
+        let quoted_scalar = serde_json::from_str::<String>(text).is_ok();
         let scalar = single.children.is_empty()
-            && !text.contains(": ")
-            && !text.starts_with("- ")
-            && text != "-";
+            && (quoted_scalar || (!text.contains(": ") && !text.starts_with("- ") && text != "-"));
         if scalar {
             let (unquoted, _) = split_entry(text);
             return Data::Scalar(unquoted);
@@ -492,6 +491,25 @@ mod tests {
             let again = parse(out.as_bytes(), dialect, &ParseOptions::default());
             assert_eq!(strip(again.roots), strip(tree.roots.clone()), "{out}");
             assert_eq!(again.ordered, tree.ordered);
+        }
+    }
+
+    #[test]
+    fn regression_bare_scalar_documents_round_trip() {
+        // Found by proptest: a document that is only `null` or `":"`.
+        for (dialect, text) in [
+            (Dialect::Json, "null"),
+            (Dialect::Json, "\":\""),
+            (Dialect::Yaml, "'a: b'\n"),
+        ] {
+            let tree = parse(text.as_bytes(), dialect, &ParseOptions::default());
+            let out = serialize(&tree);
+            let again = parse(out.as_bytes(), dialect, &ParseOptions::default());
+            assert_eq!(
+                strip(again.roots),
+                strip(tree.roots.clone()),
+                "{text} -> {out}"
+            );
         }
     }
 }

@@ -138,32 +138,32 @@ fn scalar(value: &serde_json::Value) -> Option<String> {
     }
 }
 
-/// Replaces `needle` in `haystack` where it is not glued to a letter or digit
-/// on either side (`10.1` matches in `10.1.20.1`, not in `10.10.0.1`).
+/// Replaces `needle` in `haystack` where it stands as a token of its own:
+/// not glued to a letter or digit on either side, and not the tail of a
+/// dotted number (`10.1` matches in `10.1.20.1`, not in `10.10.0.1` nor at
+/// the end of `10.1.10.1`).
 fn replace_bounded(haystack: &str, needle: &str, replacement: &str) -> String {
     if needle.is_empty() || !haystack.contains(needle) {
         return haystack.to_string();
     }
+    let glued = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut out = String::with_capacity(haystack.len());
-    let mut rest = haystack;
-    let mut previous: Option<char> = None;
-    while let Some(at) = rest.find(needle) {
-        let before = rest[..at]
-            .chars()
-            .next_back()
-            .or(if at == 0 { previous } else { None });
-        let after = rest[at + needle.len()..].chars().next();
-        let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-        out.push_str(&rest[..at]);
-        if glued(before) || glued(after) {
-            out.push_str(needle);
-        } else {
-            out.push_str(replacement);
+    let mut copied = 0;
+    for (at, _) in haystack.match_indices(needle) {
+        let mut preceding = haystack[..at].chars().rev();
+        let (before, before2) = (preceding.next(), preceding.next());
+        let after = haystack[at + needle.len()..].chars().next();
+        let tail_of_number = needle.starts_with(|c: char| c.is_ascii_digit())
+            && before == Some('.')
+            && before2.is_some_and(|c| c.is_ascii_digit());
+        if glued(before) || glued(after) || tail_of_number {
+            continue;
         }
-        previous = needle.chars().next_back();
-        rest = &rest[at + needle.len()..];
+        out.push_str(&haystack[copied..at]);
+        out.push_str(replacement);
+        copied = at + needle.len();
     }
-    out.push_str(rest);
+    out.push_str(&haystack[copied..]);
     out
 }
 
@@ -187,6 +187,12 @@ mod tests {
     fn bounded_replacement_respects_token_edges() {
         assert_eq!(replace_bounded("ip 10.1.20.1", "10.1", "X"), "ip X.20.1");
         assert_eq!(replace_bounded("ip 10.10.0.1", "10.1", "X"), "ip 10.10.0.1");
+        assert_eq!(replace_bounded("ip 10.1.10.1", "10.1", "X"), "ip X.10.1");
+        assert_eq!(replace_bounded("10.1 10.1", "10.1", "X"), "X X");
+        assert_eq!(
+            replace_bounded("vmware:w-esx01", "w-esx01", "H"),
+            "vmware:H"
+        );
         assert_eq!(
             replace_bounded("hostname w-fw01", "w-fw01", "N"),
             "hostname N"

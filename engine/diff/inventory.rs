@@ -1,7 +1,9 @@
 //! Changes to a device's inventory entry (it moved site, gained a
 //! dependency, got a new pair), as `inventory` category changes.
 
-use super::{secret, Change, ChangeCategory, DiffOptions, Op};
+use super::secret::Secrets;
+use super::{Change, ChangeCategory, DiffOptions, Op};
+use crate::config::Dialect;
 use crate::inventory::Device;
 use std::collections::BTreeSet;
 
@@ -34,6 +36,7 @@ pub fn inventory_changes(from: &Device, to: &Device, opts: &DiffOptions) -> Vec<
     list_changes(&mut out, "tags", &from.tags, &to.tags);
     list_changes(&mut out, "depends_on", &from.depends_on, &to.depends_on);
 
+    let secrets = Secrets::new(Dialect::Yaml, opts.fingerprint_key.as_deref());
     let keys: BTreeSet<&String> = from.vars.keys().chain(to.vars.keys()).collect();
     for key in keys {
         let before = from.vars.get(key).map(render);
@@ -44,11 +47,11 @@ pub fn inventory_changes(from: &Device, to: &Device, opts: &DiffOptions) -> Vec<
         let is_secret = [&before, &after]
             .into_iter()
             .flatten()
-            .any(|v| secret::contains(&format!("{key}: {v}")));
+            .any(|v| secrets.contains(&[], &format!("{key}: {v}")));
         let show = |v: Option<String>| {
             v.map(|v| {
                 if is_secret && !opts.show_secrets {
-                    secret::mask(&format!("{key}: {v}"))
+                    secrets.mask(&[], &format!("{key}: {v}"))
                 } else {
                     format!("{key}: {v}")
                 }

@@ -1,14 +1,17 @@
 //! Classic unified line diffs (`--lines`, and files with no dialect).
 
-use super::{secret, DiffOptions};
+use super::secret::Secrets;
+use super::DiffOptions;
+use crate::config::Dialect;
 use similar::{Algorithm, TextDiff};
 use std::borrow::Cow;
 use std::time::Instant;
 
 /// Returns the unified diff of two texts (patience, three lines of
-/// context), secrets masked line by line unless asked to show them. Empty
-/// when the texts are equal.
+/// context), secrets masked line by line (as `dialect` defines them) unless
+/// asked to show them. Empty when the texts are equal.
 pub fn unified_diff(
+    dialect: Dialect,
     from_name: &str,
     to_name: &str,
     from: &str,
@@ -18,8 +21,9 @@ pub fn unified_diff(
     if from == to {
         return String::new();
     }
-    let from = masked(from, opts);
-    let to = masked(to, opts);
+    let secrets = Secrets::new(dialect, opts.fingerprint_key.as_deref());
+    let from = masked(from, &secrets, opts);
+    let to = masked(to, &secrets, opts);
     let deadline = Instant::now().checked_add(opts.deadline);
     let mut config = TextDiff::configure();
     config.algorithm(Algorithm::Patience);
@@ -33,31 +37,34 @@ pub fn unified_diff(
         .to_string()
 }
 
-/// Masks secrets line by line. Section context is followed for the
-/// `config … end` blocks of FortiOS-style files, where a line can be secret
-/// because of the section it sits in.
-fn masked<'t>(text: &'t str, opts: &DiffOptions) -> Cow<'t, str> {
+/// Masks secrets line by line. The section headers above a line are
+/// followed by indentation (IOS, FortiOS and Junos exports all indent their
+/// nesting), so rules that need a line's section still apply.
+fn masked<'t>(text: &'t str, secrets: &Secrets<'_>, opts: &DiffOptions) -> Cow<'t, str> {
     if opts.show_secrets {
         return Cow::Borrowed(text);
     }
-    let mut context: Vec<&str> = Vec::new();
+    let mut stack: Vec<(usize, &str)> = Vec::new();
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     for line in text.lines() {
         let trimmed = line.trim();
-        if secret::contains_in(&context, trimmed) {
-            let indent = &line[..line.len() - line.trim_start().len()];
-            out.push_str(indent);
-            out.push_str(&secret::mask_in(&context, trimmed));
+        let indent = line.len() - line.trim_start().len();
+        while stack.last().is_some_and(|&(depth, _)| depth >= indent) {
+            stack.pop();
+        }
+        let context: Vec<&str> = stack.iter().map(|&(_, header)| header).collect();
+        let shown = secrets.mask(&context, trimmed);
+        if shown != trimmed {
+            out.push_str(&line[..indent]);
+            out.push_str(&shown);
             changed = true;
         } else {
             out.push_str(line);
         }
         out.push('\n');
-        if trimmed.starts_with("config ") {
-            context.push(trimmed);
-        } else if trimmed == "end" {
-            context.pop();
+        if !trimmed.is_empty() {
+            stack.push((indent, trimmed));
         }
     }
     if changed {
@@ -75,7 +82,14 @@ mod tests {
     fn unified_diff_has_headers_hunks_and_masks_secrets() {
         let a = "hostname r1\nsnmp-server community Pub1icRO RO\nntp server 1.1.1.1\n";
         let b = "hostname r1\nsnmp-server community N3wC0mm RO\nntp server 2.2.2.2\n";
-        let text = unified_diff("r1.cfg", "r1.cfg", a, b, &DiffOptions::default());
+        let text = unified_diff(
+            Dialect::Ios,
+            "r1.cfg",
+            "r1.cfg",
+            a,
+            b,
+            &DiffOptions::default(),
+        );
         assert!(text.starts_with("--- a/r1.cfg\n+++ b/r1.cfg\n@@"), "{text}");
         assert!(text.contains("\n-ntp server 1.1.1.1\n"), "{text}");
         assert!(text.contains("\n+ntp server 2.2.2.2\n"), "{text}");
@@ -83,6 +97,6 @@ mod tests {
             !text.contains("Pub1icRO") && !text.contains("N3wC0mm"),
             "{text}"
         );
-        assert!(unified_diff("a", "b", a, a, &DiffOptions::default()).is_empty());
+        assert!(unified_diff(Dialect::Ios, "a", "b", a, a, &DiffOptions::default()).is_empty());
     }
 }

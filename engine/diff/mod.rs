@@ -21,7 +21,7 @@ pub use glob::{Glob, GlobError};
 pub use inventory::inventory_changes;
 pub use key::setting_key;
 pub use lines::unified_diff;
-pub use options::{DeviceFilter, DiffOptions};
+pub use options::{shard_of, DeviceFilter, DiffOptions};
 pub use settings::{StoreSettings, IGNORE_FILE, SETTINGS_FILE};
 pub use snapshot::{diff_snapshots, diff_snapshots_with_progress, Progress, SnapshotDiff};
 pub use tree::diff_trees;

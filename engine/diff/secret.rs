@@ -1,178 +1,115 @@
 //! The diff's view of secrets: does a line hold one, what does it look like
 //! masked, and is a change only secret churn.
 //!
-//! Detection belongs to the config stage; this file is the one place the
-//! diff asks it, so the rest of the diff never handles raw secret values.
+//! Detection is the config stage's ([`crate::config::secrets`]); this file
+//! adds the one rule that needs the section a line sits in beyond the
+//! config rules' reach (a FortiOS SNMP community's `set name` is the
+//! community string) and keeps the dialect and fingerprint key together,
+//! so the rest of the diff never handles a raw secret value.
 
-use std::ops::Range;
-
-/// Keywords after which the next value (skipping an encryption-type digit)
-/// is a secret. Lower case; matched on whole tokens.
-const KEYWORDS: &[&str] = &[
-    "password",
-    "secret",
-    "community",
-    "key",
-    "pre-shared-key",
-    "psksecret",
-    "passwd",
-    "passphrase",
-    "token",
-    "phash",
-    "authentication-key",
-    "encrypted-password",
-    "md5",
-    "auth-password",
-    "priv-password",
-];
-
-/// Returns the byte range of the secret value in `text`, if any.
-///
-/// Interim detector used until `config::secrets::find_secret` lands: it
-/// finds the value after a secret keyword (`password 7 X`, `set psksecret
-/// ENC X`, `password: X`, `key = X`) and private-key markers.
-pub fn find(text: &str) -> Option<Range<usize>> {
-    if text.contains("PRIVATE KEY") {
-        return Some(0..text.len());
-    }
-    // `snmp-server host H [vrf V] [version 2c] COMMUNITY`: the community
-    // is the last word.
-    if text.starts_with("snmp-server host ") {
-        let start = text.trim_end().rfind(' ')? + 1;
-        return Some(start..text.len());
-    }
-    if let Some(range) = xml_element_value(text) {
-        return Some(range);
-    }
-    let mut words = word_ranges(text).peekable();
-    while let Some(range) = words.next() {
-        let word = text[range.clone()]
-            .trim_end_matches([':', '='])
-            .trim_matches('"')
-            .to_ascii_lowercase();
-        let is_keyword = KEYWORDS.contains(&word.as_str())
-            || word.ends_with("password")
-            || word.ends_with("_secret")
-            || word.ends_with("_token");
-        if !is_keyword {
-            continue;
-        }
-        // Skip `=`/`:` separators, an encryption type (`7`, `5`) and `ENC`.
-        let mut start = None;
-        for next in words.by_ref() {
-            let value = &text[next.clone()];
-            if matches!(value, "=" | ":" | "0" | "5" | "7" | "8" | "9" | "ENC") {
-                continue;
-            }
-            start = Some(next.start);
-            break;
-        }
-        let start = start?;
-        let end = text.len();
-        return Some(start..end);
-    }
-    None
-}
-
-/// The text of an XML element named like a secret (`<phash>V</phash>`,
-/// `<password>V</password>`: PAN-OS) in a line of a `--lines` diff, where
-/// the element is one whitespace-free word the keyword scan never splits.
-fn xml_element_value(text: &str) -> Option<Range<usize>> {
-    let open = text.find('<')?;
-    let close = open + text[open..].find('>')?;
-    let name = text[open + 1..close].split_whitespace().next()?;
-    let name = name.to_ascii_lowercase();
-    let secret = KEYWORDS.contains(&name.as_str())
-        || name.ends_with("password")
-        || name.ends_with("-key")
-        || name.ends_with("secret");
-    if !secret || text[open..close].ends_with('/') {
-        return None;
-    }
-    let start = close + 1;
-    let end = text[start..].find('<').map_or(text.len(), |i| start + i);
-    (end > start).then_some(start..end)
-}
+use crate::config::{self, Dialect, SecretSpan};
 
 /// Sections whose entries' `set name` is itself a secret: an SNMP
 /// community's name is the community string.
 const SECRET_NAME_SECTIONS: &[&str] = &["config system snmp community"];
 
-/// Returns the byte range of the secret value in `text`, given the section
-/// headers above it (`context`, outermost first): some lines are secret only
-/// because of where they sit.
-pub fn find_in(context: &[&str], text: &str) -> Option<Range<usize>> {
-    if let Some(range) = find(text) {
-        return Some(range);
+/// Secret detection and masking for one configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct Secrets<'k> {
+    dialect: Dialect,
+    key: Option<&'k [u8]>,
+}
+
+impl<'k> Secrets<'k> {
+    /// Returns a detector for `dialect` whose fingerprints use `key` (the
+    /// store's key; plain SHA-256 without one).
+    pub fn new(dialect: Dialect, key: Option<&'k [u8]>) -> Self {
+        Secrets { dialect, key }
     }
-    let in_secret_section = context
-        .iter()
-        .any(|header| SECRET_NAME_SECTIONS.iter().any(|s| header.starts_with(s)));
-    match text.strip_prefix("set name ") {
-        Some(_) if in_secret_section => Some("set name ".len()..text.len()),
-        _ => None,
-    }
-}
 
-/// Returns true when `text` holds a secret value.
-pub fn contains(text: &str) -> bool {
-    find(text).is_some()
-}
-
-/// Returns true when `text`, under the section headers `context`, holds a
-/// secret value.
-pub fn contains_in(context: &[&str], text: &str) -> bool {
-    find_in(context, text).is_some()
-}
-
-/// Returns `text` with its secret value replaced by a short fingerprint, so
-/// a changed secret shows as changed without showing the value.
-pub fn mask(text: &str) -> String {
-    mask_in(&[], text)
-}
-
-/// Like [`mask`], for a line under the section headers `context`.
-pub fn mask_in(context: &[&str], text: &str) -> String {
-    match find_in(context, text) {
-        Some(range) => format!(
-            "{}<secret {}>",
-            &text[..range.start],
-            fingerprint(&text[range.clone()])
-        ),
-        None => text.to_string(),
-    }
-}
-
-/// Returns `text` with its secret value removed entirely: two lines with the
-/// same shape differ only in the secret (FortiOS `ENC` re-encryption).
-pub fn shape<'t>(context: &[&str], text: &'t str) -> &'t str {
-    match find_in(context, text) {
-        Some(range) => &text[..range.start],
-        None => text,
-    }
-}
-
-/// A short, one-way fingerprint of a secret value.
-fn fingerprint(value: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(value.as_bytes());
-    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut offset = 0;
-    std::iter::from_fn(move || {
-        let rest = &text[offset..];
-        let skip = rest.len() - rest.trim_start().len();
-        let start = offset + skip;
-        if start >= text.len() {
-            return None;
+    /// Returns the secret values in `text` under the section headers
+    /// `context` (outermost first), sorted and non-overlapping.
+    pub fn find(&self, context: &[&str], text: &str) -> Vec<SecretSpan> {
+        // A parameter sheet's row header is `<key column>=<key value>`: an
+        // object's name even when the column is called `key`.
+        if matches!(self.dialect, Dialect::Csv | Dialect::Xlsx) && is_row_header(context, text) {
+            return Vec::new();
         }
-        let len = text[start..]
-            .find(char::is_whitespace)
-            .unwrap_or(text.len() - start);
-        offset = start + len;
-        Some(start..start + len)
+        let mut spans = config::find_secrets_in_context(self.dialect, context, text);
+        if let Some(span) = acos_community(text) {
+            if !spans
+                .iter()
+                .any(|s| s.start <= span.start && span.end <= s.end)
+            {
+                spans.push(span);
+                spans.sort();
+            }
+        }
+        if spans.is_empty() {
+            let in_name_section = context
+                .iter()
+                .any(|header| SECRET_NAME_SECTIONS.iter().any(|s| header.starts_with(s)));
+            if in_name_section && text.starts_with("set name ") {
+                spans.push(SecretSpan {
+                    start: "set name ".len(),
+                    end: text.len(),
+                });
+            }
+        }
+        spans
+    }
+
+    /// Returns true when `text` (under `context`) holds a secret value.
+    pub fn contains(&self, context: &[&str], text: &str) -> bool {
+        !self.find(context, text).is_empty()
+    }
+
+    /// Returns `text` with every secret value replaced by a fingerprint,
+    /// so a changed secret shows as changed without showing the value.
+    pub fn mask(&self, context: &[&str], text: &str) -> String {
+        let mut out = text.to_string();
+        for span in self.find(context, text).into_iter().rev() {
+            out = config::mask(&out, span, self.key);
+        }
+        out
+    }
+
+    /// Returns `text` with its secret values cut out: two lines with the
+    /// same shape differ only in their secrets (FortiOS `ENC` re-encryption).
+    pub fn shape(&self, context: &[&str], text: &str) -> String {
+        let mut out = text.to_string();
+        for span in self.find(context, text).into_iter().rev() {
+            out.replace_range(span.start..span.end, "");
+        }
+        out
+    }
+}
+
+/// True for a sheet row's header: the top level of a CSV sheet, or the
+/// level under a `sheet NAME` node of a workbook, written `column=value`.
+fn is_row_header(context: &[&str], text: &str) -> bool {
+    let row_level = match context {
+        [] => true,
+        [sheet] => sheet.starts_with("sheet "),
+        _ => false,
+    };
+    row_level && text.contains('=') && !text.contains(": ")
+}
+
+/// A10 ACOS writes `snmp-server community read NAME` (and `write`): the
+/// community string is the word after the access keyword.
+fn acos_community(text: &str) -> Option<SecretSpan> {
+    let rest = text.strip_prefix("snmp-server community ")?;
+    let access = rest.split_whitespace().next()?;
+    if access != "read" && access != "write" {
+        return None;
+    }
+    let after = &rest[access.len()..];
+    let name = after.split_whitespace().next()?;
+    let start = text.len() - after.len() + (after.len() - after.trim_start().len());
+    Some(SecretSpan {
+        start,
+        end: start + name.len(),
     })
 }
 
@@ -182,33 +119,56 @@ mod tests {
 
     #[test]
     fn masks_cli_and_structured_secrets() {
-        let masked = mask("username admin privilege 15 secret 9 $9$abcdef");
-        assert!(masked.starts_with("username admin privilege 15 secret 9 <secret "));
+        let ios = Secrets::new(Dialect::Ios, None);
+        let masked = ios.mask(&[], "username admin privilege 15 secret 9 $9$abcdef");
+        assert!(masked.starts_with("username admin privilege 15 secret 9 <secret:"));
         assert!(!masked.contains("abcdef"));
-        assert!(!mask("set password ENC AAAAxyz==").contains("AAAAxyz"));
-        assert!(!mask("password: hunter2").contains("hunter2"));
-        assert_eq!(mask("hostname r1"), "hostname r1");
+        assert_eq!(ios.mask(&[], "hostname r1"), "hostname r1");
+        let fortios = Secrets::new(Dialect::Fortios, None);
+        assert!(!fortios
+            .mask(&[], "set password ENC AAAAxyz==")
+            .contains("AAAAxyz"));
+        let yaml = Secrets::new(Dialect::Yaml, None);
+        assert!(!yaml.mask(&[], "password: hunter2").contains("hunter2"));
     }
 
     #[test]
-    fn shape_ignores_the_value() {
+    fn fingerprints_follow_the_key() {
+        let line = "enable secret 9 $9$abcdef";
+        let plain = Secrets::new(Dialect::Ios, None).mask(&[], line);
+        let keyed = Secrets::new(Dialect::Ios, Some(b"store key")).mask(&[], line);
+        assert_ne!(plain, keyed);
+    }
+
+    #[test]
+    fn shape_ignores_the_value_and_context_finds_snmp_names() {
+        let fortios = Secrets::new(Dialect::Fortios, None);
         assert_eq!(
-            shape(&[], "set password ENC one"),
-            shape(&[], "set password ENC two")
+            fortios.shape(&[], "set password ENC one"),
+            fortios.shape(&[], "set password ENC two")
         );
+        assert_ne!(
+            fortios.mask(&[], "set password ENC one"),
+            fortios.mask(&[], "set password ENC two")
+        );
+        let acos = Secrets::new(Dialect::Ios, None)
+            .mask(&[], "snmp-server community read nw-ro-2019 oid 1");
+        assert!(
+            !acos.contains("nw-ro-2019") && acos.ends_with(" oid 1"),
+            "{acos}"
+        );
+        let csv = Secrets::new(Dialect::Csv, None);
+        assert_eq!(csv.mask(&[], "key=sw01/Vlan140"), "key=sw01/Vlan140");
+        assert!(!csv
+            .mask(&["key=sw01"], "password: hunter2")
+            .contains("hunter2"));
         let snmp = ["config system snmp community", "edit 1"];
-        assert!(!mask_in(&snmp, "set name \"public-ro\"").contains("public-ro"));
-        assert_eq!(mask("set name \"public-ro\""), "set name \"public-ro\"");
-        assert_ne!(mask("set password ENC one"), mask("set password ENC two"));
-    }
-
-    #[test]
-    fn an_xml_secret_element_in_a_line_diff_is_found() {
-        let line = "      <phash>$1$GeUGlmLR$qv4fGjoJMcRKEhFYSrBRR.</phash>";
-        let range = find(line).unwrap();
-        assert_eq!(&line[range], "$1$GeUGlmLR$qv4fGjoJMcRKEhFYSrBRR.");
-        assert!(!mask(line).contains("GeUGlmLR"), "{}", mask(line));
-        assert_eq!(find("<hostname>fw1</hostname>"), None);
-        assert_eq!(find("<password/>"), None);
+        assert!(!fortios
+            .mask(&snmp, "set name \"public-ro\"")
+            .contains("public-ro"));
+        assert_eq!(
+            fortios.mask(&[], "set name \"public-ro\""),
+            "set name \"public-ro\""
+        );
     }
 }

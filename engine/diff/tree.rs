@@ -12,9 +12,9 @@
 
 use super::hash::FastMap;
 use super::key::setting_key;
-use super::secret;
+use super::secret::Secrets;
 use super::{Change, ChangeCategory, DiffOptions, Op};
-use crate::config::{ConfigTree, Dialect, Node};
+use crate::config::{self, ConfigTree, Dialect, Node};
 use similar::{Algorithm, DiffTag};
 use std::time::Instant;
 
@@ -28,6 +28,7 @@ pub fn diff_trees(from: &ConfigTree, to: &ConfigTree, opts: &DiffOptions) -> Vec
     };
     let mut walk: Walk<'_> = Walk {
         dialect,
+        secrets: Secrets::new(dialect, opts.fingerprint_key.as_deref()),
         opts,
         path: Vec::new(),
         out: Vec::new(),
@@ -51,6 +52,7 @@ enum Link {
 
 struct Walk<'a> {
     dialect: Dialect,
+    secrets: Secrets<'a>,
     opts: &'a DiffOptions,
     /// Section headers down to the current level (TO side), unmasked until
     /// a change is emitted, so unchanged sections cost no allocation.
@@ -62,7 +64,13 @@ impl<'a> Walk<'a> {
     fn level(&mut self, from: &'a [Node], to: &'a [Node], ordered: bool) {
         // The common case: nothing changed at this level. No hashing, no
         // allocation, just a walk into the sections.
-        if from.len() == to.len() && from.iter().zip(to).all(|(a, b)| a.text == b.text) {
+        // Pairing by position is exact unless an unordered level repeats a
+        // section header (two `interface X` blocks): their subtrees may
+        // have swapped places, so such levels are matched properly.
+        if from.len() == to.len()
+            && from.iter().zip(to).all(|(a, b)| a.text == b.text)
+            && (ordered || !has_duplicate_sections(from, to))
+        {
             for (a, b) in from.iter().zip(to) {
                 self.descend(a, b);
             }
@@ -74,6 +82,9 @@ impl<'a> Walk<'a> {
             self.match_in_order(from, to, &mut links_from, &mut links_to);
         }
         match_by_text(from, to, &mut links_from, &mut links_to, ordered);
+        if !ordered && self.path.is_empty() {
+            self.mark_group_moves(from, &mut links_from, &mut links_to);
+        }
         self.match_by_key(from, to, &mut links_from, &mut links_to);
 
         for (node, link) in from.iter().zip(&links_from) {
@@ -120,6 +131,30 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// Flat ordered lists at the top level (IOS numbered `access-list N …`
+    /// lines): within each group, matched lines outside the longest run
+    /// that kept its relative order have moved.
+    fn mark_group_moves(&self, from: &[Node], lf: &mut [Link], lt: &mut [Link]) {
+        let mut groups: FastMap<&str, Vec<(usize, usize)>> = FastMap::default();
+        for (i, node) in from.iter().enumerate() {
+            if let Link::Same(j) = lf[i] {
+                if let Some(group) = config::ordered_group(self.dialect, &node.text) {
+                    groups.entry(group).or_default().push((i, j));
+                }
+            }
+        }
+        for pairs in groups.values() {
+            let targets: Vec<usize> = pairs.iter().map(|&(_, j)| j).collect();
+            let keep = longest_increasing(&targets);
+            for (k, &(i, j)) in pairs.iter().enumerate() {
+                if !keep[k] {
+                    lf[i] = Link::Moved(j);
+                    lt[j] = Link::Moved(i);
+                }
+            }
+        }
+    }
+
     /// Pairs leftover leaves under the same parent that set the same setting.
     fn match_by_key(&self, from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link]) {
         let leftover = |links: &[Link], nodes: &[Node], i: usize| {
@@ -152,10 +187,10 @@ impl<'a> Walk<'a> {
     /// Returns `text` as outputs may show it: masked when it holds a secret,
     /// unless secrets were asked for.
     fn shown(&self, context: &[&str], text: &str) -> String {
-        if !self.opts.show_secrets && secret::contains_in(context, text) {
-            secret::mask_in(context, text)
-        } else {
+        if self.opts.show_secrets {
             text.to_string()
+        } else {
+            self.secrets.mask(context, text)
         }
     }
 
@@ -163,11 +198,11 @@ impl<'a> Walk<'a> {
         let before = from.map(|n| n.text.as_str());
         let after = to.map(|n| n.text.as_str());
         let context = &self.path[..];
-        let secret_in = |t: &str| secret::contains_in(context, t);
+        let secret_in = |t: &str| self.secrets.contains(context, t);
         let is_secret = before.is_some_and(secret_in) || after.is_some_and(secret_in);
         if is_secret && self.opts.ignore_secret_churn && op == Op::Modify {
             if let (Some(b), Some(a)) = (before, after) {
-                if secret::shape(context, b) == secret::shape(context, a) {
+                if self.secrets.shape(context, b) == self.secrets.shape(context, a) {
                     return;
                 }
             }
@@ -225,9 +260,10 @@ impl<'a> Walk<'a> {
 }
 
 /// Links children with the same text that are still unlinked; in an ordered
-/// section those are moves. Duplicated texts pair up in file order.
+/// section those are moves. Among duplicated texts, a counterpart with the
+/// very same subtree is preferred, then file order.
 fn match_by_text(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link], ordered: bool) {
-    // Text → first unlinked TO index; `next` chains duplicates so that a
+    // Text → first TO index with that text; `next` chains the others, so a
     // config with a thousand identical lines stays linear.
     let mut next = vec![usize::MAX; to.len()];
     let mut heads: FastMap<&str, usize> = FastMap::default();
@@ -247,11 +283,28 @@ fn match_by_text(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link], o
         let Some(head) = heads.get_mut(from[i].text.as_str()) else {
             continue;
         };
+        // Skip entries already taken by an out-of-order pick below.
+        while *head != usize::MAX && lt[*head] != Link::None {
+            *head = next[*head];
+        }
         if *head == usize::MAX {
             continue;
         }
-        let j = *head;
-        *head = next[j];
+        let mut j = *head;
+        // Only a repeated text has a choice to make.
+        if next[j] != usize::MAX && !same_subtree(&from[i], &to[j]) {
+            let mut candidate = next[j];
+            while candidate != usize::MAX {
+                if lt[candidate] == Link::None && same_subtree(&from[i], &to[candidate]) {
+                    j = candidate;
+                    break;
+                }
+                candidate = next[candidate];
+            }
+        }
+        if j == *head {
+            *head = next[j];
+        }
         let (a, b) = if ordered {
             (Link::Moved(j), Link::Moved(i))
         } else {
@@ -260,6 +313,69 @@ fn match_by_text(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link], o
         lf[i] = a;
         lt[j] = b;
     }
+}
+
+/// Marks the members of one longest strictly increasing subsequence of
+/// `values` (patience sorting, O(n log n)).
+fn longest_increasing(values: &[usize]) -> Vec<bool> {
+    // tails[k]: index of the smallest tail of an increasing run of length k+1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut previous = vec![usize::MAX; values.len()];
+    for (index, &value) in values.iter().enumerate() {
+        let at = tails.partition_point(|&t| values[t] < value);
+        if at > 0 {
+            previous[index] = tails[at - 1];
+        }
+        if at == tails.len() {
+            tails.push(index);
+        } else {
+            tails[at] = index;
+        }
+    }
+    let mut keep = vec![false; values.len()];
+    let mut cursor = tails.last().copied().unwrap_or(usize::MAX);
+    while cursor != usize::MAX {
+        keep[cursor] = true;
+        cursor = previous[cursor];
+    }
+    keep
+}
+
+/// True when a text that opens a section on either side appears twice at
+/// this level (texts already known to be pairwise equal).
+fn has_duplicate_sections(from: &[Node], to: &[Node]) -> bool {
+    if !from.iter().chain(to).any(Node::is_section) {
+        return false;
+    }
+    let mut seen: FastMap<&str, ()> = FastMap::default();
+    from.iter()
+        .any(|n| seen.insert(n.text.as_str(), ()).is_some())
+}
+
+/// True when two nodes have the same text and, as far as a 64-bit digest
+/// can tell, the same subtree: children in order where order matters, as a
+/// multiset elsewhere. Line numbers do not count. Only a preference among
+/// duplicates rides on it, so a collision costs a clumsier diff, never a
+/// wrong one.
+fn same_subtree(a: &Node, b: &Node) -> bool {
+    a.text == b.text && subtree_digest(a) == subtree_digest(b)
+}
+
+fn subtree_digest(node: &Node) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = super::hash::LineHasher::default();
+    node.text.hash(&mut hasher);
+    let mut digest = hasher.finish();
+    let mut unordered = 0u64;
+    for child in &node.children {
+        let child = subtree_digest(child);
+        if node.ordered {
+            digest = (digest.rotate_left(5) ^ child).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        } else {
+            unordered = unordered.wrapping_add(child.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        }
+    }
+    digest ^ unordered.rotate_left(17) ^ node.children.len() as u64
 }
 
 #[cfg(test)]

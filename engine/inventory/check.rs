@@ -26,9 +26,10 @@ pub fn build(doc: Document, files: &[String], w: &mut Walker) -> Vec<(usize, Dev
                 f.config.unwrap_or_default()
             }
         };
-        let line = w.loc.device(entry.index).map_or(0, |r| {
-            super::locate::line_column(w.file.text(), r.start).0 as u32
-        });
+        let line = w
+            .loc
+            .device(entry.index)
+            .map_or(0, |r| w.file.line_column(r.start).0 as u32);
         let mut depends_on = f.depends_on.unwrap_or_default();
         dedup(&mut depends_on);
         devices.push((
@@ -93,7 +94,13 @@ fn check_unique(devices: &[(usize, Device)], w: &mut Walker) -> HashMap<String, 
 }
 
 fn check_references(devices: &[(usize, Device)], first: &HashMap<String, usize>, w: &mut Walker) {
-    let names = || first.keys().map(String::as_str);
+    // "Did you mean" compares against every name; cap the total work so a
+    // huge inventory full of bad references still answers in seconds.
+    let mut budget = 250_000usize;
+    let mut suggest = |word: &str| {
+        budget = budget.checked_sub(first.len())?;
+        hint(word, first.keys().map(String::as_str))
+    };
     for (index, device) in devices {
         for provider in &device.depends_on {
             if !first.contains_key(provider) {
@@ -101,7 +108,7 @@ fn check_references(devices: &[(usize, Device)], first: &HashMap<String, usize>,
                     .loc
                     .device_value(*index, "depends_on", provider)
                     .unwrap_or_else(|| w.loc.device_or_fallback(*index, None));
-                let help = hint(provider, names());
+                let help = suggest(provider);
                 w.report(
                     span,
                     "unknown_device",
@@ -126,7 +133,7 @@ fn check_references(devices: &[(usize, Device)], first: &HashMap<String, usize>,
                     Some("`pair` names the other device of an HA/DR pair".into()),
                 );
             } else if !first.contains_key(twin) {
-                let help = hint(twin, names());
+                let help = suggest(twin);
                 w.report(
                     span,
                     "unknown_device",

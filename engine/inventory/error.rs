@@ -49,3 +49,31 @@ impl InventoryError {
         !matches!(self, InventoryError::Invalid { .. })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use miette::{GraphicalReportHandler, GraphicalTheme};
+
+    #[test]
+    fn rendering_an_invalid_inventory_shows_every_problem() {
+        let text = "devices:\n  - name: a\n    knd: x\n  - name: a\n";
+        let err =
+            crate::inventory::parse(text, "inventory.yaml", &["configs/a".into()]).unwrap_err();
+        assert!(!err.is_unreadable());
+        assert_eq!(err.to_string(), "inventory.yaml has 2 problems");
+        let mut out = String::new();
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(200)
+            .render_report(&mut out, &err)
+            .unwrap();
+        assert!(
+            out.contains("inventory.yaml:3:5: unknown field `knd`"),
+            "{out}"
+        );
+        assert!(
+            out.contains("inventory.yaml:4:5: duplicate device name `a`"),
+            "{out}"
+        );
+        assert!(out.contains("4 │   - name: a"), "{out}");
+    }
+}

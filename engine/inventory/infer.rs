@@ -10,7 +10,8 @@ impl Inventory {
     /// the diff sniffs the dialect, `config` the file's path.
     ///
     /// Skipped: dotfiles and anything under a dot folder (`.henko/`,
-    /// `.ci/`), `README*`, and Rhai scripts and their YAML under `scripts/`.
+    /// `.ci/`), `README*`, Rhai scripts and their YAML under `scripts/`,
+    /// and sheet schemas (`*.schema.yaml`).
     pub fn infer<S: AsRef<str>>(files: &[S]) -> Inventory {
         let paths: Vec<&str> = files
             .iter()
@@ -51,9 +52,11 @@ fn is_device_file(path: &str) -> bool {
         return false;
     }
     let script = name.ends_with(".rhai");
+    // A parameter sheet's schema (`vlans.schema.yaml` beside `vlans.xlsx`).
+    let schema = name.ends_with(".schema.yaml") || name.ends_with(".schema.yml");
     let script_yaml =
         path.starts_with("scripts/") && (name.ends_with(".yaml") || name.ends_with(".yml"));
-    !(script || script_yaml) && path != super::INVENTORY_FILE
+    !(script || script_yaml || schema) && path != super::INVENTORY_FILE
 }
 
 /// Returns the file name without its last extension.
@@ -85,6 +88,7 @@ mod tests {
             "scripts/risk.rhai",
             "scripts/thresholds.yaml",
             "sheets/vlans.csv",
+            "sheets/vlans.schema.yaml",
             "vms/web01.yaml",
         ];
         let inventory = Inventory::infer(&files);

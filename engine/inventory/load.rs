@@ -14,6 +14,10 @@ pub const INVENTORY_FILE: &str = "inventory.yaml";
 /// small enough that a hostile file cannot exhaust memory.
 pub const MAX_INVENTORY_BYTES: usize = 16 << 20;
 
+/// Most problems one inventory reports; beyond it a last violation says how
+/// many more there are (a broken generator can produce a million).
+pub const MAX_VIOLATIONS: usize = 1000;
+
 /// Loads the inventory of a snapshot: `inventory.yaml` at its root, or, when
 /// there is none, one device per file ([`Inventory::infer`]).
 pub fn load(tree: &dyn FileTree) -> Result<Inventory, InventoryError> {
@@ -92,6 +96,15 @@ pub fn parse(text: &str, file_name: &str, files: &[String]) -> Result<Inventory,
     let mut violations = walker.violations;
     if !violations.is_empty() {
         violations.sort_by_key(|v| (v.line, v.column));
+        if violations.len() > MAX_VIOLATIONS {
+            let more = violations.len() - MAX_VIOLATIONS;
+            violations.truncate(MAX_VIOLATIONS);
+            violations.push(Violation::in_file(
+                file_name,
+                "henko::inventory::too_many_problems",
+                format!("{more} more problems not shown (the first {MAX_VIOLATIONS} are listed)"),
+            ));
+        }
         return Err(InventoryError::Invalid {
             file: file_name.to_string(),
             violations,
@@ -463,6 +476,60 @@ devices:
             .unwrap_err()
             .to_string()
             .contains("16 MiB"));
+    }
+
+    #[test]
+    fn a_flood_of_problems_is_capped() {
+        let text: String = std::iter::once("devices:\n".to_string())
+            .chain((0..3000).map(|i| format!("  - {{name: d{i}, depends_on: [ghost{i}]}}\n")))
+            .collect();
+        let started = std::time::Instant::now();
+        let v = problems(&text, &[]);
+        assert!(started.elapsed().as_secs() < 10);
+        assert_eq!(v.len(), MAX_VIOLATIONS + 1);
+        assert_eq!(
+            v[MAX_VIOLATIONS].message,
+            "5000 more problems not shown (the first 1000 are listed)"
+        );
+    }
+
+    #[test]
+    fn hostile_yaml_is_refused_quickly_without_overflow() {
+        let started = std::time::Instant::now();
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            bomb.push_str(&format!(
+                "{next}: &{next} [{}]\n",
+                vec![format!("*{prev}"); 9].join(", ")
+            ));
+        }
+        bomb.push_str("devices: *i\n");
+        let deep_flow = format!("devices: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let deep_block = format!("devices:\n  {}x\n", "- ".repeat(10_000));
+        let deep_map = format!("devices: {}1{}", "{a: ".repeat(10_000), "}".repeat(10_000));
+        for text in [bomb, deep_flow, deep_block, deep_map] {
+            let err = parse(&text, "inventory.yaml", &[]).unwrap_err();
+            assert!(err.is_unreadable());
+            let v = &err.violations()[0];
+            assert_eq!(v.file, "inventory.yaml");
+            assert_eq!(v.code, "henko::inventory::syntax");
+            assert!(v.help.is_some(), "{v:?}");
+        }
+        assert!(started.elapsed().as_secs() < 10);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let inv = parse(
+            "\u{feff}devices:\n  - name: a\n",
+            "inventory.yaml",
+            &files(&["configs/a.cfg"]),
+        )
+        .unwrap();
+        assert_eq!(inv.get("a").unwrap().line, 2);
     }
 
     #[test]

@@ -57,8 +57,10 @@ impl Locator {
     /// Scans `text`.
     pub fn new(text: &str) -> Locator {
         let mut lines = Vec::new();
-        let mut start = 0;
-        for raw in text.split_inclusive('\n') {
+        // A byte-order mark is not part of the first key.
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut start = bom;
+        for raw in text[bom..].split_inclusive('\n') {
             let body = raw.trim_end_matches(['\n', '\r']);
             let trimmed = body.trim_start_matches(' ');
             if !trimmed.is_empty() && !trimmed.starts_with('#') && !trimmed.starts_with("---") {
@@ -368,6 +370,18 @@ drift: {}
         let empty = Locator::new("");
         assert_eq!(empty.device_or_fallback(0, None), 0..0);
         assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf_are_transparent() {
+        let text = "\u{feff}devices:\r\n  - name: a\r\n    kind: x\r\n";
+        let l = Locator::new(text);
+        assert_eq!(&text[l.top_key("devices").unwrap()], "devices");
+        assert_eq!(&text[l.device_key(0, "kind").unwrap()], "kind");
+        assert_eq!(
+            line_column(text, l.device_key(0, "kind").unwrap().start),
+            (3, 5)
+        );
     }
 
     #[test]

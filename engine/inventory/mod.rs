@@ -11,6 +11,8 @@ mod error;
 mod filter;
 mod graph;
 mod infer;
+#[cfg(test)]
+mod layout_tests;
 mod load;
 mod locate;
 mod schema;
@@ -21,6 +23,8 @@ pub use device::{Device, DeviceKind, Env};
 pub use error::InventoryError;
 pub use filter::DeviceFilter;
 pub use graph::{DependencyPath, Inventory};
-pub use load::{decode, load, load_from, parse, INVENTORY_FILE, MAX_INVENTORY_BYTES};
+pub use load::{
+    decode, load, load_from, parse, INVENTORY_FILE, MAX_INVENTORY_BYTES, MAX_VIOLATIONS,
+};
 pub use locate::{line_column, Locator};
 pub use violation::{SourceFile, Violation};

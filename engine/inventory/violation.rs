@@ -8,7 +8,6 @@
 //! diagnostic (text) or as a JSON object (`file`, `line`, `column`, `code`,
 //! `message`, `help`).
 
-use super::locate::line_column;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode, SourceSpan};
 use serde::Serialize;
 use std::fmt;
@@ -20,15 +19,33 @@ use std::sync::Arc;
 pub struct SourceFile {
     name: String,
     text: Arc<str>,
+    /// Byte offset of each line's start, for line numbers in O(log n).
+    line_starts: Arc<[usize]>,
 }
 
 impl SourceFile {
     /// Wraps a file's name (as shown to the user) and its text.
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         SourceFile {
             name: name.into(),
-            text: text.into(),
+            text,
+            line_starts,
         }
+    }
+
+    /// Returns the 1-based line and column (in characters) of byte `offset`.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
     }
 
     /// Returns the file's name.
@@ -77,7 +94,7 @@ impl Violation {
     ) -> Self {
         let start = span.start.min(file.text.len());
         let end = span.end.clamp(start, file.text.len());
-        let (line, column) = line_column(&file.text, start);
+        let (line, column) = file.line_column(start);
         Violation {
             file: file.name.clone(),
             line,
@@ -110,6 +127,22 @@ impl Violation {
         }
     }
 
+    /// Returns a violation at a known line (and column, 0 when unknown) of
+    /// a file whose text is not at hand (a spreadsheet row, say).
+    pub fn at_line(
+        file: impl Into<String>,
+        line: usize,
+        column: usize,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Violation {
+            line,
+            column,
+            ..Violation::in_file(file, code, message)
+        }
+    }
+
     /// Adds a hint on how to fix the problem.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -122,12 +155,13 @@ impl Violation {
         self
     }
 
-    /// Returns `file:line:column` (or just `file` when not located).
+    /// Returns `file:line:column` (`file:line` when the column is unknown,
+    /// just `file` when not located).
     pub fn location(&self) -> String {
-        if self.line == 0 {
-            self.file.clone()
-        } else {
-            format!("{}:{}:{}", self.file, self.line, self.column)
+        match (self.line, self.column) {
+            (0, _) => self.file.clone(),
+            (line, 0) => format!("{}:{line}", self.file),
+            (line, column) => format!("{}:{line}:{column}", self.file),
         }
     }
 }
@@ -193,6 +227,21 @@ mod tests {
         let v = Violation::in_file("inventory.yaml", "henko::inventory::too_large", "too large");
         assert_eq!(v.to_string(), "inventory.yaml: too large");
         assert!(v.source_code().is_none() && v.labels().is_none());
+        let row = Violation::at_line("sheets/vlans.csv", 12, 0, "henko::sheet::type", "bad");
+        assert_eq!(row.to_string(), "sheets/vlans.csv:12: bad");
+    }
+
+    #[test]
+    fn line_index_agrees_with_the_scan() {
+        let text = "a: 1\n\nb: é2\n";
+        let file = SourceFile::new("f", text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                file.line_column(offset),
+                super::super::line_column(text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

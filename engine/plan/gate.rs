@@ -23,14 +23,14 @@ pub enum Reason {
         /// The hash of the recomputed plan.
         recomputed: String,
     },
-    /// A required role has not approved this hash.
+    /// A required role has not approved this hash (one reason per role,
+    /// listing every requirement it leaves open).
     MissingApproval {
         /// The role.
         role: String,
-        /// Why the role is required.
-        reason: String,
-        /// The device concerned.
-        device: Option<String>,
+        /// Each open requirement: the device concerned (`None` for the
+        /// plan as a whole) and why the role is required.
+        open: Vec<(Option<String>, String)>,
     },
     /// A finding at or above the threshold and nobody approved the plan.
     UnapprovedRisk {
@@ -58,14 +58,17 @@ impl std::fmt::Display for Reason {
                 f,
                 "stale: FROM/TO now give plan {recomputed}, not {recorded}; make and approve a new plan"
             ),
-            Reason::MissingApproval {
-                role,
-                reason,
-                device,
-            } => match device {
-                Some(device) => write!(f, "missing approval by {role} ({device}: {reason})"),
-                None => write!(f, "missing approval by {role} ({reason})"),
-            },
+            Reason::MissingApproval { role, open } => {
+                let items: Vec<String> = open
+                    .iter()
+                    .map(|(device, reason)| match device {
+                        // Scripts often repeat the device in the reason.
+                        Some(d) if !reason.starts_with(d.as_str()) => format!("{d}: {reason}"),
+                        _ => reason.clone(),
+                    })
+                    .collect();
+                write!(f, "missing approval by {role} ({})", items.join("; "))
+            }
             Reason::UnapprovedRisk { finding } => {
                 let level = finding.level().unwrap_or_default();
                 let device = finding.device.as_deref().unwrap_or("plan");
@@ -137,14 +140,20 @@ pub fn evaluate(plan: &Plan, input: &GateInput<'_>) -> Verdict {
         .collect();
     verdict.approvals = valid.len();
     verdict.approved_roles = valid.iter().map(|a| a.role.clone()).collect();
+    let mut open: std::collections::BTreeMap<&str, Vec<(Option<String>, String)>> =
+        Default::default();
     for required in &plan.approvals_required {
         if !verdict.approved_roles.contains(&required.role) {
-            verdict.reasons.push(Reason::MissingApproval {
-                role: required.role.clone(),
-                reason: required.reason.clone(),
-                device: required.device.clone(),
-            });
+            open.entry(&required.role)
+                .or_default()
+                .push((required.device.clone(), required.reason.clone()));
         }
+    }
+    for (role, open) in open {
+        verdict.reasons.push(Reason::MissingApproval {
+            role: role.to_string(),
+            open,
+        });
     }
     if valid.is_empty() {
         for finding in plan.all_findings() {
@@ -227,5 +236,27 @@ mod tests {
             .iter()
             .any(|r| matches!(r, Reason::MissingApproval { .. })));
         assert!(moved.reasons[0].to_string().starts_with("stale:"));
+    }
+
+    #[test]
+    fn missing_approvals_are_grouped_by_role() {
+        let mut plan = sample_plan();
+        plan.approvals_required.push(crate::plan::ApprovalRequired {
+            role: "network-lead".into(),
+            reason: "fw2: HA peer".into(),
+            device: Some("fw2".into()),
+        });
+        let h = plan.hash.clone();
+        let verdict = run(&plan, &h, &h, &[approval(&plan, "security")]);
+        let missing: Vec<String> = verdict
+            .reasons
+            .iter()
+            .filter(|r| matches!(r, Reason::MissingApproval { .. }))
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            missing,
+            ["missing approval by network-lead (fw1: firewall change; fw2: HA peer)"]
+        );
     }
 }

@@ -1,11 +1,19 @@
 //! Changes + findings → plans: remediation and rollback commands,
 //! simulation, safe ordering, the content hash and approvals.
+//!
+//! - [`pipeline`] runs the whole job: snapshots → diff → scripts →
+//!   [`remediate`] → [`build`] (and [`pipeline::merge_plans`] for shards).
+//! - [`build`]/[`finish`]/[`assemble`] turn diffs, findings and commands into
+//!   a [`Plan`]; [`order`] sets waves and the execution order.
+//! - [`plan_hash`] is the SHA-256 of the canonical body that approvals bind to;
+//!   [`approval`] records approvals, [`gate`] decides what `check` says.
 pub mod remediate;
 
 pub mod approval;
 mod build;
 mod error;
 mod file;
+mod finding;
 pub mod gate;
 mod hash;
 mod model;

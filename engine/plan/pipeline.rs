@@ -8,8 +8,11 @@ use super::{
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
 use crate::diff::{diff_snapshots, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::inventory::Inventory;
-use crate::plan::remediate::{remediate, PlatformRules};
-use crate::script::{AssessInput, AssessOptions, ScriptError, ScriptOptions, ScriptSet};
+use crate::plan::remediate::{remediate, PlatformRules, RulesError};
+use crate::script::{
+    AssessInput, AssessOptions, Finding, FindingKind, Level, Origin, ScriptError, ScriptOptions,
+    ScriptSet, SheetTables,
+};
 use crate::source::{FileTree, Snapshot, SourceError};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -32,6 +35,10 @@ pub enum PipelineError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Script(#[from] ScriptError),
+    /// An operator's platform rule table in the store is wrong.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rules(#[from] RulesError),
     /// An inventory could not be read.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -122,17 +129,18 @@ pub fn make_plan(
 ) -> Result<Plan, PipelineError> {
     let from_snap = Snapshot::resolve(from, repo)?;
     let to_snap = Snapshot::resolve(to, repo)?;
-    let diff_options = DiffOptions {
+    let mut diff_options = DiffOptions {
         platform: options.platform.clone(),
         ..DiffOptions::default()
     };
-    let mut diff = diff_snapshots(&from_snap, &to_snap, &diff_options)?;
-    if let Some(shard) = options.shard {
-        diff.devices.retain(|d| shard.contains(&d.name));
-    }
+    // A shard reads and diffs only its own devices.
+    diff_options.filter.shard = options.shard.map(|s| (s.index, s.count));
+    let diff = diff_snapshots(&from_snap, &to_snap, &diff_options)?;
     let scripts = load_scripts(&to_snap, options)?;
+    let tables = sheet_tables(&to_snap, &diff.inventory, &diff.devices)?;
     let assessment = scripts.assess(
         &AssessInput {
+            tables: &tables,
             devices: &diff.devices,
             inventory: &diff.inventory,
             inventory_from: &diff.inventory_from,
@@ -144,17 +152,113 @@ pub fn make_plan(
     );
     let remediations = remediate_all(&from_snap, &to_snap, &diff.devices, &diff.inventory_from)?;
     let failures = plan_failures(&assessment.failures);
+    let mut findings = assessment.findings;
+    findings.extend(sheet_findings(&to_snap, &diff.inventory, &diff.devices)?);
     let input = PlanInput {
         from: &RevRef::from(&diff.from),
         to: &RevRef::from(&diff.to),
         devices: &diff.devices,
         inventory: &diff.inventory,
         inventory_from: &diff.inventory_from,
-        findings: &assessment.findings,
+        findings: &findings,
         failures: &failures,
         remediations: &remediations,
     };
     Ok(super::build(&input, options.meta()))
+}
+
+/// Reads the whole TO table of every changed parameter sheet (CSV or
+/// xlsx), for `ctx.table` in scripts: one map per row, column → cell, plus
+/// `_sheet` for workbooks. An unreadable sheet gives no rows (its parse
+/// warnings are already on the diff).
+fn sheet_tables(
+    to: &Snapshot,
+    inventory: &Inventory,
+    devices: &[DeviceDiff],
+) -> Result<SheetTables, PipelineError> {
+    let reader = to.open()?;
+    let mut tables = SheetTables::new();
+    for diff in devices.iter().filter(|d| d.status != DeviceStatus::Removed) {
+        let Some(device) = inventory.get(&diff.name) else {
+            continue;
+        };
+        if !config::sheet::is_sheet(&device.config) {
+            continue;
+        }
+        let bytes = match reader.read(&device.config) {
+            Ok(bytes) => bytes,
+            Err(SourceError::MissingFile { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let Ok(sheets) = config::sheet::read_tables(&device.config, &bytes) else {
+            continue;
+        };
+        let workbook = sheets.len() > 1 || device.config.to_ascii_lowercase().ends_with(".xlsx");
+        let rows = sheets
+            .iter()
+            .flat_map(|table| {
+                table.rows.iter().map(move |row| {
+                    let mut map: BTreeMap<String, String> = table
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, column)| (column.clone(), table.cell(row, i).to_string()))
+                        .collect();
+                    if workbook {
+                        map.insert("_sheet".into(), table.name.clone());
+                    }
+                    map
+                })
+            })
+            .collect();
+        tables.insert(diff.name.clone(), rows);
+    }
+    Ok(tables)
+}
+
+/// The script name of findings that come from parameter-sheet schemas.
+pub const SHEETS_ORIGIN: &str = "henko:sheets";
+
+/// Returns every schema violation of the TO snapshot's parameter sheets as a
+/// critical finding (`sheet.schema-violation`), on the sheet's device when
+/// that device is in the plan, plan-wide otherwise, so a plan that carries a
+/// broken sheet cannot pass `henko check` unapproved.
+fn sheet_findings(
+    to: &Snapshot,
+    inventory: &Inventory,
+    devices: &[DeviceDiff],
+) -> Result<Vec<Finding>, PipelineError> {
+    let reader = to.open()?;
+    let names = inventory.devices().iter().map(|d| d.name.clone()).collect();
+    let violations = config::sheet::validate_snapshot(reader.as_ref(), names);
+    Ok(violations
+        .into_iter()
+        .map(|v| {
+            let device = inventory
+                .devices()
+                .iter()
+                .find(|d| d.config == v.file)
+                .map(|d| d.name.clone())
+                .filter(|name| devices.iter().any(|diff| &diff.name == name));
+            let place = match (&v.cell, v.sheet.is_empty()) {
+                (Some(cell), false) => format!("{} {}!{cell}", v.file, v.sheet),
+                (Some(cell), true) => format!("{} {cell}", v.file),
+                (None, _) => v.file.clone(),
+            };
+            Finding {
+                device,
+                kind: FindingKind::Risk {
+                    level: Level::Critical,
+                    rule: format!("sheet.{}", v.code),
+                    message: format!("{place}: {}", v.message),
+                },
+                origin: Origin {
+                    script: SHEETS_ORIGIN.to_string(),
+                    line: (v.row > 0).then_some(v.row),
+                },
+            }
+        })
+        .collect())
 }
 
 /// Merges partial plans: joins their devices, runs every script over the
@@ -172,8 +276,10 @@ pub fn merge_plans(
     let inventory = crate::inventory::load(&*to_snap.open()?)?;
     let diffs = merged.diffs();
     let scripts = load_scripts(&to_snap, options)?;
+    let tables = sheet_tables(&to_snap, &inventory, &diffs)?;
     let assessment = scripts.assess(
         &AssessInput {
+            tables: &tables,
             devices: &diffs,
             inventory: &inventory,
             inventory_from: &inventory_from,
@@ -184,6 +290,8 @@ pub fn merge_plans(
         },
     );
     let failures = plan_failures(&assessment.failures);
+    let mut findings = assessment.findings;
+    findings.extend(sheet_findings(&to_snap, &inventory, &diffs)?);
     let mut options = options.clone();
     options.shard = None;
     Ok(finish(
@@ -191,7 +299,7 @@ pub fn merge_plans(
         merged.to,
         merged.devices,
         graph_impacts(&diffs, &inventory, &inventory_from),
-        &assessment.findings,
+        &findings,
         &failures,
         options.meta(),
     ))
@@ -259,6 +367,7 @@ fn remediate_all(
         .iter()
         .filter(|d| matches!(d.dialect, Dialect::Ios | Dialect::Fortios | Dialect::Junos))
         .collect();
+    let rules = platform_rules(to, cli.iter().map(|d| platform_of(d)))?;
     type Readers = Option<(Box<dyn FileTree>, Box<dyn FileTree>)>;
     let results: Vec<Result<(String, DeviceRemediation), SourceError>> = cli
         .par_iter()
@@ -285,14 +394,8 @@ fn remediate_all(
                     _ => parse(&*to_tree, to, &diff.config, diff.dialect)?,
                 };
                 *readers = Some((from_tree, to_tree));
-                // A device outside the inventory has no platform: its
-                // dialect's name is the closest one.
-                let platform = match diff.platform.as_str() {
-                    "" => diff.dialect.name(),
-                    known => known,
-                };
-                let rules = PlatformRules::builtin(platform);
-                let r = remediate(&before, &after, platform, &rules);
+                let platform = platform_of(diff);
+                let r = remediate(&before, &after, platform, &rules[platform]);
                 Ok((
                     diff.name.clone(),
                     DeviceRemediation {
@@ -312,6 +415,48 @@ fn remediate_all(
         out.insert(name, remediation);
     }
     Ok(out)
+}
+
+/// Returns the platform whose rules apply to a device: its inventory
+/// platform, or for a device outside the inventory its dialect's name.
+fn platform_of(diff: &DeviceDiff) -> &str {
+    match diff.platform.as_str() {
+        "" => diff.dialect.name(),
+        known => known,
+    }
+}
+
+/// Where operators keep their extensions of a platform's rule table, in
+/// the TO snapshot.
+fn override_path(platform: &str) -> String {
+    format!(".henko/platforms/{platform}.yaml")
+}
+
+/// Returns the rule table of every platform: the built-in one, extended by
+/// the TO snapshot's `.henko/platforms/<platform>.yaml` when there is one.
+fn platform_rules<'a>(
+    to: &Snapshot,
+    platforms: impl Iterator<Item = &'a str>,
+) -> Result<BTreeMap<String, PlatformRules>, PipelineError> {
+    let tree = to.open()?;
+    let files: Vec<String> = match to {
+        Snapshot::File { .. } => Vec::new(),
+        _ => tree.files()?.into_iter().map(|e| e.path).collect(),
+    };
+    let mut rules = BTreeMap::new();
+    for platform in platforms {
+        if rules.contains_key(platform) {
+            continue;
+        }
+        let mut table = PlatformRules::builtin(platform);
+        let path = override_path(platform);
+        if files.contains(&path) {
+            let text = String::from_utf8_lossy(&tree.read(&path)?).into_owned();
+            table = table.with_overrides(&text, &path)?;
+        }
+        rules.insert(platform.to_string(), table);
+    }
+    Ok(rules)
 }
 
 fn empty(dialect: Dialect) -> ConfigTree {

@@ -9,7 +9,6 @@
 use super::build::{device_diff, strip_to_base};
 use super::{Plan, PlanDevice, PlanError, RevRef};
 use crate::diff::DeviceDiff;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -49,13 +48,7 @@ impl std::fmt::Display for Shard {
     }
 }
 
-/// Returns the 1-based shard of `count` that the device `name` belongs to.
-pub fn shard_of(name: &str, count: u32) -> u32 {
-    let digest = Sha256::digest(name.as_bytes());
-    let mut head = [0u8; 8];
-    head.copy_from_slice(&digest[..8]);
-    (u64::from_be_bytes(head) % u64::from(count.max(1))) as u32 + 1
-}
+pub use crate::diff::shard_of;
 
 /// One partial plan and the file it came from (for error messages).
 #[derive(Clone, Debug)]

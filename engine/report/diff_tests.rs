@@ -50,9 +50,9 @@ fn fixture() -> SnapshotDiff {
     ];
     let mut secret = change(
         Op::Modify,
-        &["username admin secret 9 <secret 0a1b2c3d>"],
-        Some("username admin secret 9 <secret 9f8e7d6c>"),
-        Some("username admin secret 9 <secret 0a1b2c3d>"),
+        &["username admin secret 9 <secret:0a1b2c3d>"],
+        Some("username admin secret 9 <secret:9f8e7d6c>"),
+        Some("username admin secret 9 <secret:0a1b2c3d>"),
     );
     secret.category = ChangeCategory::Secret;
     let mut site = change(

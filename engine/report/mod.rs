@@ -16,6 +16,7 @@ pub use diff_text::{render_diff_text, DiffReportOptions};
 pub use fleet::{group as fleet_groups, FleetGroup, FleetView, DEFAULT_FLEET_MIN};
 pub mod i18n;
 pub mod junit;
+pub mod plan_bundle;
 pub mod plan_html;
 pub mod plan_json;
 pub mod plan_markdown;

@@ -20,17 +20,19 @@ h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid var(--line);padding-
 h3{font-size:15px;margin:16px 0 6px}
 table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0 12px}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#eef0f4;font-weight:600}
+th{background:#eef0f4;font-weight:600;white-space:nowrap}
+td:first-child{white-space:nowrap}
 code,pre{font:13px/1.45 ui-monospace,"SFMono-Regular",Menlo,Consolas,"Noto Sans Mono CJK JP",monospace}
 pre{background:#fff;border:1px solid var(--line);border-left:4px solid #4a78c2;padding:8px 12px;margin:4px 0 12px;overflow-x:auto;white-space:pre}
 pre.rollback{border-left-color:#c2614a}
 pre.precheck,pre.verify{border-left-color:#6a8f3b}
-.badge{display:inline-block;border-radius:10px;padding:1px 10px;font-size:12px;font-weight:700;color:#fff;background:#8a93a6}
+.badge{display:inline-block;white-space:nowrap;border-radius:10px;padding:1px 10px;font-size:12px;font-weight:700;color:#fff;background:#8a93a6}
 .r-info{background:#4a78c2}.r-low{background:#3b8f5a}.r-medium{background:#c49a1b}.r-high{background:#d2691e}.r-critical{background:#c0392b}
 .device{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 16px;margin:12px 0}
 .meta{color:var(--muted)}
 td.before{background:var(--del)}td.after{background:var(--add)}
 td.ctx{color:var(--muted);font-size:12px}
+table.diff td code{white-space:pre-wrap}
 .graph rect{stroke:#666;stroke-width:1}
 .graph .changed rect{fill:#ffd8b0}.graph .hit rect{fill:#e8ebf1}
 .graph text{font-size:12px;fill:#1d2330}
@@ -94,7 +96,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 wave.number,
-                escape(&wave.env),
+                escape(&i18n::env(&wave.env, lang)),
                 escape(&wave.devices.join(", "))
             );
         }
@@ -135,7 +137,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&hit.device),
-                escape(&hit.reason),
+                escape(&i18n::impact_reason(hit, lang)),
                 escape(&hit.path.join(" → "))
             );
         }
@@ -218,10 +220,11 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
         .filter_map(|f| f.level())
         .max()
         .unwrap_or(Risk::None);
+    let env = i18n::env(&device.env, lang);
     let facts: Vec<&str> = [
         device.platform.as_str(),
         device.site.as_str(),
-        device.env.as_str(),
+        env.as_str(),
         i18n::status(&device.status, lang),
     ]
     .into_iter()
@@ -255,16 +258,25 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
         );
         for change in &device.changes {
             let context = change.path[..change.path.len().saturating_sub(1)].join(" › ");
-            let before = change.before.as_deref().unwrap_or("");
-            let after = change.after.as_deref().unwrap_or("");
+            // A section added or removed whole shows its body under the header.
+            let with_body = |line: Option<&str>| match line {
+                Some(line) if !change.body.is_empty() => std::iter::once(line.to_string())
+                    .chain(change.body.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Some(line) => line.to_string(),
+                None => String::new(),
+            };
+            let before = with_body(change.before.as_deref());
+            let after = with_body(change.after.as_deref());
             let _ = write!(
                 out,
                 "<tr><td class=\"ctx\"><code>{}</code></td><td class=\"{}\"><code>{}</code></td><td class=\"{}\"><code>{}</code></td></tr>",
                 escape(&context),
                 if before.is_empty() { "" } else { "before" },
-                escape(before),
+                escape(&before),
                 if after.is_empty() { "" } else { "after" },
-                escape(after)
+                escape(&after)
             );
         }
         out.push_str("</table>");

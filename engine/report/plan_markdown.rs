@@ -2,11 +2,19 @@
 
 use super::i18n::{self, Lang, Msg};
 use super::plan_rows::{origin, review_findings};
-use super::plan_text::change_line;
+use super::plan_text::change_block;
 use crate::plan::{Plan, PlanDevice, Risk};
 use std::fmt::Write;
 
-/// Renders `plan` as Markdown in `lang`.
+/// The largest comment this renderer aims for, in bytes (GitHub allows
+/// 65 536 characters; bytes are a safe over-estimate).
+pub const MAX_COMMENT_BYTES: usize = 60_000;
+
+/// Room kept for the omission note, the rollback order and the footer.
+const TAIL_RESERVE: usize = 4_000;
+
+/// Renders `plan` as Markdown in `lang`. Device details that would push the
+/// comment past [`MAX_COMMENT_BYTES`] are left out with a note.
 pub fn render(plan: &Plan, lang: Lang) -> String {
     let t = |m: Msg| m.text(lang);
     let mut out = String::new();
@@ -42,7 +50,12 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
             t(Msg::Risk)
         );
         let _ = writeln!(out, "|---:|---|---|---|---|---:|---|");
+        let mut rows_left_out = 0;
         for device in &plan.devices {
+            if out.len() > MAX_COMMENT_BYTES / 3 {
+                rows_left_out += 1;
+                continue;
+            }
             let risk = device
                 .findings
                 .iter()
@@ -55,16 +68,17 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 device.wave,
                 cell(&device.name),
                 cell(&device.platform),
-                cell(&device.env),
+                cell(&i18n::env(&device.env, lang)),
                 i18n::status(&device.status, lang),
                 device.changes.len(),
                 badge(risk),
                 i18n::risk(risk, lang)
             );
         }
+        more_rows(&mut out, rows_left_out, lang);
         out.push('\n');
     }
-    let device_findings: Vec<(&str, _)> = plan
+    let mut device_findings: Vec<(&str, _)> = plan
         .devices
         .iter()
         .flat_map(|d| {
@@ -88,7 +102,15 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
             t(Msg::Message),
             t(Msg::Source)
         );
+        // Highest risk first across the plan, so a capped table keeps the
+        // findings that matter.
+        device_findings.sort_by_key(|(_, f)| std::cmp::Reverse(f.level()));
+        let mut rows_left_out = 0;
         for (device, finding) in device_findings {
+            if out.len() > MAX_COMMENT_BYTES * 2 / 3 {
+                rows_left_out += 1;
+                continue;
+            }
             let level = match finding.level() {
                 Some(level) => format!("{} {}", badge(level), i18n::risk(level, lang)),
                 None => i18n::finding_kind(finding.kind_name(), lang).to_string(),
@@ -102,6 +124,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 cell(&origin(finding))
             );
         }
+        more_rows(&mut out, rows_left_out, lang);
         out.push('\n');
     }
     if !plan.approvals_required.is_empty() {
@@ -125,7 +148,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 out,
                 "- `{}`: {} ({})",
                 cell(&hit.device),
-                cell(&hit.reason),
+                cell(&i18n::impact_reason(hit, lang)),
                 cell(&hit.path.join(" → "))
             );
         }
@@ -150,8 +173,25 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
         }
         out.push('\n');
     }
+    // Pull-request comments are capped (GitHub: 65 536 characters): the
+    // device details stop where the budget ends, and the reader is sent to
+    // the HTML page and the JSON for the rest.
+    let mut omitted = 0;
     for device in &plan.devices {
-        device_details(&mut out, device, lang);
+        let mut block = String::new();
+        device_details(&mut block, device, lang);
+        if omitted == 0 && out.len() + block.len() + TAIL_RESERVE <= MAX_COMMENT_BYTES {
+            out.push_str(&block);
+        } else {
+            omitted += 1;
+        }
+    }
+    if omitted > 0 {
+        let _ = writeln!(
+            out,
+            "> {}\n",
+            i18n::fill(Msg::Omitted, lang, &[("count", &omitted.to_string())])
+        );
     }
     if !plan.rollback_order.is_empty() {
         let _ = writeln!(
@@ -169,6 +209,17 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     out
 }
 
+/// Notes that a table was cut short.
+fn more_rows(out: &mut String, count: usize, lang: Lang) {
+    if count > 0 {
+        let _ = writeln!(
+            out,
+            "\n_{}_",
+            i18n::fill(Msg::RowsOmitted, lang, &[("count", &count.to_string())])
+        );
+    }
+}
+
 fn device_details(out: &mut String, device: &PlanDevice, lang: Lang) {
     let t = |m: Msg| m.text(lang);
     let _ = writeln!(
@@ -180,7 +231,7 @@ fn device_details(out: &mut String, device: &PlanDevice, lang: Lang) {
         device.changes.len(),
         t(Msg::Changes)
     );
-    let changes: Vec<String> = device.changes.iter().map(change_line).collect();
+    let changes: Vec<String> = device.changes.iter().flat_map(change_block).collect();
     fenced(out, t(Msg::Changes), "diff", &changes);
     for (label, lines) in [
         (Msg::StepPrecheck, &device.steps.precheck),

@@ -131,8 +131,9 @@ pub fn rows(plan: &Plan) -> Vec<Row> {
     rows
 }
 
-/// Returns the findings a reviewer reads (risks, impacts, approvals,
-/// notes — not the step commands), highest risk first, then by kind.
+/// Returns the findings a reviewer reads per device (risks, approvals,
+/// notes — not the step commands, and not the impacts, which the blast
+/// radius section shows once per device hit), highest risk first.
 pub fn review_findings<'a>(
     findings: impl IntoIterator<Item = &'a PlanFinding>,
 ) -> Vec<&'a PlanFinding> {
@@ -142,6 +143,7 @@ pub fn review_findings<'a>(
             !matches!(
                 f.kind,
                 PlanFindingKind::Precheck { .. }
+                    | PlanFindingKind::Impact { .. }
                     | PlanFindingKind::Verify { .. }
                     | PlanFindingKind::Apply { .. }
                     | PlanFindingKind::Rollback { .. }

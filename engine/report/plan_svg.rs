@@ -105,3 +105,31 @@ fn shorten(name: &str) -> String {
         format!("{head}…")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::testing::sample_plan;
+    use crate::plan::Impact;
+
+    #[test]
+    fn draws_one_box_per_device_and_one_arrow_per_hop() {
+        let mut plan = sample_plan();
+        assert!(blast_radius(&Plan {
+            impact: Vec::new(),
+            ..plan.clone()
+        })
+        .is_none());
+        plan.impact.push(Impact {
+            device: "app<1>".into(),
+            reason: "depends on esx1".into(),
+            path: vec!["fw1".into(), "esx1".into(), "app<1>".into()],
+        });
+        let svg = blast_radius(&plan).unwrap();
+        assert_eq!(svg.matches("<rect").count(), 3, "{svg}");
+        assert_eq!(svg.matches("<line").count(), 2, "{svg}");
+        assert!(svg.contains("app&lt;1&gt;"));
+        assert!(svg.contains(r#"<g class="changed"><rect x="10""#));
+        assert!(!svg.contains("http"));
+    }
+}

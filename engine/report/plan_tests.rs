@@ -121,10 +121,46 @@ fn junit_and_sarif_mark_blocking_findings() {
 }
 
 #[test]
-#[ignore = "prints the sample reports for a look"]
-fn show_sample() {
-    let plan = sample_plan();
-    println!("{}", plan_text::render(&plan, Lang::En));
-    println!("{}", plan_markdown::render(&plan, Lang::Ja));
-    std::fs::write("/tmp/henko-sample.html", plan_html::render(&plan, Lang::Ja)).unwrap();
+fn markdown_stays_under_the_comment_limit() {
+    let mut plan = sample_plan();
+    let template = plan.devices[0].clone();
+    for i in 0..3000 {
+        let mut device = template.clone();
+        device.name = format!("leaf{i:03}");
+        device.steps.apply = (0..40)
+            .map(|n| format!("interface Ethernet{n}\n description x"))
+            .collect();
+        plan.devices.push(device);
+    }
+    let md = plan_markdown::render(&plan, Lang::En);
+    assert!(md.len() <= plan_markdown::MAX_COMMENT_BYTES, "{}", md.len());
+    assert!(md.contains("more device(s) are left out"));
+    assert!(md.contains("| `leaf000` |"));
+    assert!(md.contains("more row(s)"));
+    // Findings keep the highest risk first.
+    assert!(md.contains("fw.ha: HA member"));
+}
+
+#[test]
+fn whole_sections_show_their_body() {
+    let mut plan = sample_plan();
+    plan.devices[0].changes.push(crate::plan::PlanChange {
+        op: "add".into(),
+        path: vec!["router bgp 65001".into()],
+        after: Some("router bgp 65001".into()),
+        category: "config".into(),
+        body: vec![
+            " neighbor 10.0.0.2 remote-as 65002".into(),
+            "  description <peer>".into(),
+        ],
+        ..Default::default()
+    });
+    let text = plan_text::render(&plan, Lang::En);
+    assert!(text.contains("    + router bgp 65001\n    +  neighbor 10.0.0.2 remote-as 65002\n"));
+    let md = plan_markdown::render(&plan, Lang::En);
+    assert!(md.contains("+   description <peer>"));
+    let html = plan_html::render(&plan, Lang::En);
+    assert!(html.contains(
+        "router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n  description &lt;peer&gt;"
+    ));
 }

@@ -49,7 +49,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 "  {} {} ({}): {}",
                 t(Msg::Wave),
                 wave.number,
-                wave.env,
+                i18n::env(&wave.env, lang),
                 wave.devices.join(", ")
             );
         }
@@ -80,7 +80,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 out,
                 "  {}: {} ({})",
                 hit.device,
-                hit.reason,
+                i18n::impact_reason(hit, lang),
                 hit.path.join(" → ")
             );
         }
@@ -136,7 +136,7 @@ fn device_block(out: &mut String, device: &PlanDevice, lang: Lang) {
         device.wave,
         device.name,
         device.platform,
-        device.env,
+        i18n::env(&device.env, lang),
         i18n::status(&device.status, lang)
     );
     if let Some(verified) = device.verified {
@@ -149,7 +149,9 @@ fn device_block(out: &mut String, device: &PlanDevice, lang: Lang) {
     }
     let _ = writeln!(out, "  {}:", t(Msg::Changes));
     for change in &device.changes {
-        let _ = writeln!(out, "    {}", change_line(change));
+        for line in change_block(change) {
+            let _ = writeln!(out, "    {line}");
+        }
     }
     for (label, lines) in [
         (Msg::StepPrecheck, &device.steps.precheck),
@@ -166,6 +168,15 @@ fn device_block(out: &mut String, device: &PlanDevice, lang: Lang) {
             let _ = writeln!(out, "    {line}");
         }
     }
+}
+
+/// Returns one change as its [`change_line`] followed, for a section added
+/// or removed whole, by the lines under its header with the same marker.
+pub fn change_block(change: &PlanChange) -> Vec<String> {
+    let marker = if change.op == "remove" { "-" } else { "+" };
+    std::iter::once(change_line(change))
+        .chain(change.body.iter().map(|line| format!("{marker} {line}")))
+        .collect()
 }
 
 /// Returns one change as `+ path > line`, `- …` or `~ … : before → after`.

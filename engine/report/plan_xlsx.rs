@@ -125,7 +125,11 @@ fn write_summary(
     for wave in &plan.waves {
         lines.push((
             format!("{} {}", t(Msg::Wave), wave.number),
-            format!("{}: {}", wave.env, wave.devices.join(", ")),
+            format!(
+                "{}: {}",
+                i18n::env(&wave.env, lang),
+                wave.devices.join(", ")
+            ),
         ));
     }
     for approval in &plan.approvals_required {
@@ -142,7 +146,12 @@ fn write_summary(
     for hit in &plan.impact {
         lines.push((
             t(Msg::Impact).into(),
-            format!("{}: {} ({})", hit.device, hit.reason, hit.path.join(" → ")),
+            format!(
+                "{}: {} ({})",
+                hit.device,
+                i18n::impact_reason(hit, lang),
+                hit.path.join(" → ")
+            ),
         ));
     }
     for step in &plan.manual {

@@ -12,9 +12,9 @@ use super::Finding;
 use crate::diff::DeviceDiff;
 use crate::inventory::Inventory;
 use rayon::prelude::*;
-use rhai::{CallFnOptions, Dynamic, EvalAltResult, Scope};
+use rhai::{Array, CallFnOptions, Dynamic, Map, Scope};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,7 +28,14 @@ pub struct AssessInput<'a> {
     /// The FROM snapshot's inventory (`ctx.inventory_before`; describes
     /// removed devices).
     pub inventory_from: &'a Inventory,
+    /// The whole TO table of every changed parameter sheet, by device name
+    /// (`ctx.table`): one map per row, column name → cell text, plus
+    /// `_sheet` (the worksheet) for workbooks. Empty when there is none.
+    pub tables: &'a SheetTables,
 }
+
+/// Parameter-sheet rows by device name, as scripts see them in `ctx.table`.
+pub type SheetTables = BTreeMap<String, Vec<BTreeMap<String, String>>>;
 
 /// How to run the rules.
 #[derive(Clone, Copy, Debug)]
@@ -98,6 +105,23 @@ impl ScriptSet {
             inventory_from: InventoryView::new(Arc::new(input.inventory_from.clone())),
             devices,
             index,
+            tables: input
+                .tables
+                .iter()
+                .map(|(name, rows)| {
+                    let rows: Array = rows
+                        .iter()
+                        .map(|row| {
+                            let map: Map = row
+                                .iter()
+                                .map(|(k, v)| (k.as_str().into(), Dynamic::from(v.clone())))
+                                .collect();
+                            Dynamic::from_map(map)
+                        })
+                        .collect();
+                    (name.clone(), rows)
+                })
+                .collect(),
         });
 
         let device_scripts: Vec<&Script> = self.scripts.iter().filter(|s| s.on_device).collect();
@@ -171,7 +195,7 @@ impl ScriptSet {
         );
         let failure = result
             .err()
-            .map(|err| failure(script, function, device, &err));
+            .map(|err| super::failure::from_rhai(script, function, device, &err));
         let printed = sandbox::end_call();
         let output = printed
             .into_iter()
@@ -193,82 +217,6 @@ impl ScriptSet {
             failure,
             output,
         }
-    }
-}
-
-/// Turns a Rhai error into a failure that names the innermost position.
-fn failure(
-    script: &Script,
-    entry: &str,
-    device: Option<&str>,
-    err: &EvalAltResult,
-) -> ScriptFailure {
-    let mut inner = err;
-    let mut functions = Vec::new();
-    loop {
-        match inner {
-            EvalAltResult::ErrorInFunctionCall(name, _, next, _) => {
-                functions.push(name.clone());
-                inner = next;
-            }
-            EvalAltResult::ErrorInModule(_, next, _) => inner = next,
-            _ => break,
-        }
-    }
-    let mut pos = if inner.position().is_none() {
-        err.position()
-    } else {
-        inner.position()
-    };
-    let mut message = match inner {
-        EvalAltResult::ErrorTerminated(token, _) => {
-            sandbox::timeout_message(token).unwrap_or_else(|| format!("terminated: {token}"))
-        }
-        EvalAltResult::ErrorTooManyOperations(_) => format!(
-            "stopped after {} operations (endless loop?)",
-            sandbox::MAX_OPERATIONS
-        ),
-        EvalAltResult::ErrorStackOverflow(_) => format!(
-            "function calls nested deeper than {} levels (endless recursion?)",
-            sandbox::MAX_CALL_LEVELS
-        ),
-        EvalAltResult::ErrorDataTooLarge(what, _) if what.contains("string") => format!(
-            "a string grew past {} bytes (runaway string building?)",
-            sandbox::MAX_STRING_SIZE
-        ),
-        EvalAltResult::ErrorDataTooLarge(what, _) if what.contains("map") => {
-            format!("a map grew past {} keys", sandbox::MAX_MAP_SIZE)
-        }
-        EvalAltResult::ErrorDataTooLarge(_, _) => {
-            format!("an array grew past {} items", sandbox::MAX_ARRAY_SIZE)
-        }
-        EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
-        other => {
-            let text = other.to_string();
-            // Rhai appends " (line L, position C)"; we report it separately.
-            match text.rfind(" (line ") {
-                Some(at) => text[..at].to_string(),
-                None => text,
-            }
-        }
-    };
-    // Innermost first: `fn helper` called from `on_device`.
-    functions.retain(|f| f != "on_device" && f != "on_plan");
-    if let Some(function) = functions.last() {
-        message = format!("{message} (in function `{function}`)");
-    }
-    if pos.is_none() {
-        // Rhai drops the position of limit errors (operations, depth, size,
-        // deadline) at the outermost call: point at the entry function.
-        message = format!("{message} (somewhere in `{entry}`)");
-        pos = script.entry_position(entry);
-    }
-    ScriptFailure {
-        script: script.name.to_string(),
-        device: device.map(str::to_string),
-        message,
-        line: pos.line().unwrap_or(0) as u32,
-        column: pos.position().unwrap_or(0) as u32,
     }
 }
 
@@ -331,6 +279,7 @@ mod tests {
         })
         .expect("compiles");
         let input = AssessInput {
+            tables: &SheetTables::new(),
             devices,
             inventory,
             inventory_from: inventory,
@@ -457,6 +406,7 @@ fn on_device(ctx) {
         .unwrap();
         let devices = bgp_removal();
         let input = AssessInput {
+            tables: &SheetTables::new(),
             devices: &devices,
             inventory: &inventory,
             inventory_from: &inventory,
@@ -489,6 +439,7 @@ fn on_device(ctx) {
         .unwrap();
         let devices = bgp_removal();
         let input = AssessInput {
+            tables: &SheetTables::new(),
             devices: &devices,
             inventory: &inventory,
             inventory_from: &inventory,

@@ -20,6 +20,8 @@ pub(crate) struct RunShared {
     pub devices: Vec<Arc<DeviceView>>,
     /// Device name → index in `devices`.
     pub index: HashMap<String, usize>,
+    /// Whole TO tables of changed parameter sheets, by device name.
+    pub tables: HashMap<String, Array>,
 }
 
 /// The findings buffer of one script call. Each call gets its own, so no
@@ -191,6 +193,14 @@ pub(crate) fn register(engine: &mut Engine) {
             .as_ref()
             .map(|d| d.changes.clone())
             .unwrap_or_default()
+    });
+    engine.register_get("table", |ctx: &mut Ctx| -> Array {
+        ctx.device_name()
+            .and_then(|name| ctx.run.tables.get(name.as_str()).cloned())
+            .unwrap_or_default()
+    });
+    engine.register_fn("table_of", |ctx: &mut Ctx, name: &str| -> Array {
+        ctx.run.tables.get(name).cloned().unwrap_or_default()
     });
     engine.register_get("devices", |ctx: &mut Ctx| -> Array {
         ctx.run.devices.iter().map(|d| d.entry()).collect()

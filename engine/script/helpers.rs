@@ -28,19 +28,23 @@ pub(crate) fn glob_match(text: &str, pattern: &str) -> bool {
     pattern[p..].iter().all(|&c| c == '*')
 }
 
-fn path_of(change: &Map) -> Vec<String> {
-    change
-        .get("path")
-        .and_then(|p| p.clone().try_cast::<Array>())
-        .unwrap_or_default()
-        .iter()
-        .map(|e| e.to_string())
-        .collect()
+/// Returns the change's path elements (cheap: the strings are shared).
+fn path_of(change: &Map) -> Vec<ImmutableString> {
+    let Some(path) = change.get("path") else {
+        return Vec::new();
+    };
+    match path.read_lock::<Array>() {
+        Some(items) => items
+            .iter()
+            .filter_map(|e| e.clone().into_immutable_string().ok())
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Returns true when the `" > "`-separated glob segments of `pattern` match
 /// consecutive elements of `path`, anywhere in it.
-pub(crate) fn path_matches(path: &[String], pattern: &str) -> bool {
+pub(crate) fn path_matches<S: AsRef<str>>(path: &[S], pattern: &str) -> bool {
     let segments: Vec<&str> = pattern.split(" > ").map(str::trim).collect();
     if segments.len() > path.len() {
         return false;
@@ -49,7 +53,7 @@ pub(crate) fn path_matches(path: &[String], pattern: &str) -> bool {
         segments
             .iter()
             .zip(&path[start..])
-            .all(|(segment, element)| glob_match(element, segment))
+            .all(|(segment, element)| glob_match(element.as_ref(), segment))
     })
 }
 
@@ -151,19 +155,20 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn("glob_match", |text: &str, pattern: &str| {
         glob_match(text, pattern)
     });
-    engine.register_fn("path_matches", |change: Map, pattern: &str| {
-        path_matches(&path_of(&change), pattern)
+    // Changes are taken by reference (`&mut Map`): no copy per call.
+    engine.register_fn("path_matches", |change: &mut Map, pattern: &str| {
+        path_matches(&path_of(change), pattern)
     });
-    engine.register_fn("under", |change: Map, pattern: &str| {
-        let path = path_of(&change);
+    engine.register_fn("under", |change: &mut Map, pattern: &str| {
+        let path = path_of(change);
         let headers = &path[..path.len().saturating_sub(1)];
         headers.iter().any(|h| glob_match(h, pattern))
     });
-    engine.register_fn("section", |change: Map| -> String {
-        path_of(&change).into_iter().next().unwrap_or_default()
+    engine.register_fn("section", |change: &mut Map| -> ImmutableString {
+        path_of(change).into_iter().next().unwrap_or_default()
     });
-    engine.register_fn("parent", |change: Map| -> String {
-        let path = path_of(&change);
+    engine.register_fn("parent", |change: &mut Map| -> ImmutableString {
+        let path = path_of(change);
         path.len()
             .checked_sub(2)
             .map(|i| path[i].clone())
@@ -171,8 +176,8 @@ pub(crate) fn register(engine: &mut Engine) {
     });
     engine.register_fn("value_of", |line: &str, key: &str| opt(value_of(line, key)));
     engine.register_fn("value_of", |_: (), _: &str| Dynamic::UNIT);
-    engine.register_fn("value_of", |change: Map, key: &str| {
-        let text = change_text(&change);
+    engine.register_fn("value_of", |change: &mut Map, key: &str| {
+        let text = change_text(change);
         match text.into_immutable_string() {
             Ok(text) => opt(value_of(&text, key)),
             Err(_) => Dynamic::UNIT,

@@ -152,6 +152,21 @@ pub enum SourceError {
         /// The store.
         repo: PathBuf,
     },
+    /// `GIT_AUTHOR_DATE` or `GIT_COMMITTER_DATE` holds a date henko cannot
+    /// read.
+    #[error("{variable}={value:?} is not a date henko understands")]
+    #[diagnostic(
+        code(henko::source::invalid_date),
+        help(
+            "use RFC 3339 (2024-01-02T03:04:05+09:00) or git's internal form (@1704132245 +0900)"
+        )
+    )]
+    InvalidDate {
+        /// The environment variable.
+        variable: String,
+        /// Its value.
+        value: String,
+    },
     /// libgit2 reported an error.
     #[error("git error while {context}")]
     #[diagnostic(code(henko::source::git))]

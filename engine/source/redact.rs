@@ -57,6 +57,12 @@ impl Fingerprinter {
         Fingerprinter { key }
     }
 
+    /// Returns the key, for fingerprinting code in later stages (the config
+    /// stage's masks use the same HMAC-SHA256 under the same key).
+    pub fn key(&self) -> &[u8; KEY_LEN] {
+        &self.key
+    }
+
     /// Returns the fingerprint of a secret value. Equal values give equal
     /// fingerprints under one key; without the key the value cannot be
     /// guessed from it, even for short or common secrets.

@@ -3,9 +3,12 @@
 //!
 //! ```ignore
 //! let env = TestEnv::new();
+//! env.init_store();                                   // henko init store
 //! env.write("backup/configs/r1.cfg", "hostname r1\n");
-//! env.henko().args(["init", "store"]).assert().success();
-//! let out = env.henko().args(["--repo", "store", "snapshot", "backup"]).output().unwrap();
+//! let before = env.snapshot("backup", "before");      // commit id
+//! env.write("backup/configs/r1.cfg", "hostname r1-new\n");
+//! let after = env.snapshot("backup", "after");
+//! let out = env.henko().args(["--repo", "store", "diff", &before, &after]).output().unwrap();
 //! insta::assert_snapshot!(env.normalize(&String::from_utf8_lossy(&out.stdout)));
 //! ```
 //!
@@ -84,6 +87,37 @@ impl TestEnv {
         cmd
     }
 
+    /// Creates a store at `store/` (`henko init store`) and returns its path.
+    pub fn init_store(&self) -> PathBuf {
+        let out = self
+            .henko()
+            .args(["init", "store"])
+            .output()
+            .expect("run henko init");
+        assert!(
+            out.status.success(),
+            "henko init: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.join("store")
+    }
+
+    /// Snapshots `folder` (relative to the temporary folder) into the store
+    /// at `store/` with `message`, and returns the commit id.
+    pub fn snapshot(&self, folder: &str, message: &str) -> String {
+        let out = self
+            .henko()
+            .args(["--repo", "store", "snapshot", folder, "-m", message])
+            .output()
+            .expect("run henko snapshot");
+        assert!(
+            out.status.success(),
+            "henko snapshot: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// Returns the `henko` binary as a plain [`std::process::Command`] with
     /// the same working directory and environment as [`TestEnv::henko`], for
     /// tests that spawn several processes at once or kill one.
@@ -117,8 +151,16 @@ impl TestEnv {
             text = text.replace(&real.display().to_string(), "[TMP]");
         }
         text = text.replace(&self.path().display().to_string(), "[TMP]");
-        normalize_ids(&text)
+        normalize_fingerprints(&normalize_ids(&text))
     }
+}
+
+/// Replaces secret fingerprints (`<secret:1a2b3c4d>`) with `<secret:[FP]>`:
+/// they are keyed with each store's own random key, so they differ from
+/// one test store to the next.
+pub fn normalize_fingerprints(text: &str) -> String {
+    let pattern = regex::Regex::new(r"<secret:[0-9a-f]{8}>").expect("valid pattern");
+    pattern.replace_all(text, "<secret:[FP]>").into_owned()
 }
 
 /// Replaces runs of exactly 64 hex digits with `[HASH]` and of exactly 40

@@ -162,6 +162,30 @@ fn acl_entry_moved_in_an_ordered_section() {
 }
 
 #[test]
+fn numbered_access_list_lines_keep_their_order_at_the_top_level() {
+    let a = "hostname r1\naccess-list 10 permit 10.0.0.0 0.0.0.255\naccess-list 10 permit 10.1.0.0 0.0.0.255\naccess-list 10 deny any\n";
+    let b = "access-list 10 permit 10.1.0.0 0.0.0.255\nhostname r1\naccess-list 10 deny any\naccess-list 10 permit 10.0.0.0 0.0.0.255\n";
+    let changes = diff(Dialect::Ios, a, b);
+    assert_eq!(
+        summary(&changes),
+        ["move access-list 10 permit 10.0.0.0 0.0.0.255 [access-list 10 permit 10.0.0.0 0.0.0.255] -> [access-list 10 permit 10.0.0.0 0.0.0.255]"]
+    );
+}
+
+#[test]
+fn longest_increasing_run_is_kept() {
+    assert_eq!(
+        longest_increasing(&[0, 2, 1, 3])
+            .iter()
+            .filter(|k| **k)
+            .count(),
+        3
+    );
+    assert_eq!(longest_increasing(&[3, 2, 1]), [false, false, true]);
+    assert!(longest_increasing(&[]).is_empty());
+}
+
+#[test]
 fn acl_insert_is_an_add_not_a_cascade_of_moves() {
     let a = "ip access-list extended EDGE\n permit tcp any any eq 22\n deny ip any any\n";
     let b = "ip access-list extended EDGE\n permit tcp any any eq 22\n permit tcp any any eq 443\n deny ip any any\n";
@@ -275,4 +299,90 @@ fn negation_pairs_with_the_setting() {
         summary(&changes),
         ["modify interface Gi0/1 / no shutdown [shutdown] -> [no shutdown]"]
     );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Random trees of up to three levels over a small vocabulary, so that
+    /// duplicates, shared keys and repeated sections all occur.
+    fn nodes(depth: u32) -> BoxedStrategy<Vec<Node>> {
+        let word = prop::sample::select(vec![
+            "hostname r1",
+            "hostname r2",
+            "description a",
+            "description b",
+            "ip address 10.0.0.1 255.255.255.0",
+            "ntp server 1.1.1.1",
+            "shutdown",
+            "no shutdown",
+            "set ip 10.0.0.1/24",
+            "permit ip any any",
+            "interface Gi0/1",
+            "router bgp 65000",
+        ]);
+        let leaf = (word, any::<bool>()).prop_map(|(text, ordered)| Node {
+            text: text.to_string(),
+            span: LineSpan { start: 1, end: 1 },
+            children: Vec::new(),
+            ordered,
+        });
+        if depth == 0 {
+            return prop::collection::vec(leaf, 0..6).boxed();
+        }
+        let inner = (leaf, nodes(depth - 1)).prop_map(|(mut node, children)| {
+            node.children = children;
+            node
+        });
+        prop::collection::vec(inner, 0..6).boxed()
+    }
+
+    fn tree_of(roots: Vec<Node>) -> ConfigTree {
+        ConfigTree {
+            dialect: Dialect::Ios,
+            roots,
+            ordered: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Reverses every unordered child list (order is not a change there).
+    fn reorder(nodes: &mut Vec<Node>, ordered: bool) {
+        if !ordered {
+            nodes.reverse();
+        }
+        for node in nodes {
+            let ordered = node.ordered;
+            reorder(&mut node.children, ordered);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_tree_has_no_changes_against_itself(roots in nodes(2)) {
+            let tree = tree_of(roots);
+            prop_assert!(diff_trees(&tree, &tree, &DiffOptions::default()).is_empty());
+        }
+
+        #[test]
+        fn reordering_unordered_sections_is_no_change(roots in nodes(2)) {
+            let tree = tree_of(roots);
+            let mut shuffled = tree.clone();
+            reorder(&mut shuffled.roots, false);
+            let changes = diff_trees(&tree, &shuffled, &DiffOptions::default());
+            prop_assert!(changes.is_empty(), "{:?}", changes);
+        }
+
+        #[test]
+        fn different_trees_have_changes_and_every_change_has_a_path(a in nodes(2), b in nodes(2)) {
+            let (a, b) = (tree_of(a), tree_of(b));
+            let changes = diff_trees(&a, &b, &DiffOptions::default());
+            prop_assert!(changes.iter().all(|c| !c.path.is_empty()));
+            if changes.is_empty() {
+                // No change means the same multiset of subtrees at the top.
+                prop_assert_eq!(a.roots.len(), b.roots.len());
+            }
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::normalize::Item;
+use super::normalize::{fortios_action, Item};
 use super::reorder::{self, Place};
 use super::rules::PlatformRules;
 use super::simulate::{rejected, SimError};
@@ -116,13 +116,9 @@ impl Engine<'_> {
                     out.extend(inner);
                     out.push(self.line(depth, "end"));
                 }
-            } else {
-                self.manual.push(format!(
-                    "remove `{}` at {}: henko knows no FortiOS command that undoes it",
-                    f.text,
-                    Self::where_(parent)
-                ));
             }
+            // Anything else is a one-off action (`rename`, `move`), not a
+            // setting: nothing stays behind to remove.
         }
         for t in to {
             if let Some(reason) = rules.manual_reason(&t.text, parent) {
@@ -136,6 +132,11 @@ impl Engine<'_> {
                 continue;
             }
             match from_idx.get(key(&t.text)) {
+                None if fortios_action(t) => self.manual.push(format!(
+                    "`{}` at {}: a one-off action, not a setting; run it by hand if it is still wanted",
+                    t.text,
+                    Self::where_(parent)
+                )),
                 None => self.full(t, depth, out),
                 Some(f) if f.text != t.text || (f.children.is_empty() && t.children.is_empty()) => {
                     if f.text != t.text {

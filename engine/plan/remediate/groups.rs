@@ -146,63 +146,20 @@ fn by_line_number(
     out
 }
 
-/// Applies `access-list NAME line N …`: inserts the entry (without its line
-/// number) before the group's N-th member. Returns false when `text` is not
-/// a line-numbered group command.
-pub(crate) fn insert_numbered(
-    level: &mut Vec<Item>,
+/// Reads `access-list NAME line N …`: returns the group name, the line
+/// number and the entry as the configuration shows it (without `line N`),
+/// or `None` when `text` is not a line-numbered group command.
+pub(crate) fn numbered_entry(
     text: &str,
     parent: Option<&str>,
     rules: &PlatformRules,
-) -> bool {
-    let Some((name, rule)) = rules.group_of(text, parent) else {
-        return false;
-    };
+) -> Option<(String, usize, String)> {
+    let (name, rule) = rules.group_of(text, parent)?;
     if !rule.line_numbers {
-        return false;
+        return None;
     }
-    let Some(split) = rule
-        .matcher
-        .captures(text, parent)
-        .and_then(|c| c.get(1))
-        .map(|m| m.end())
-    else {
-        return false;
-    };
-    let rest = &text[split..];
-    let Some((number, tail)) = rest.strip_prefix(" line ").and_then(|r| r.split_once(' ')) else {
-        return false;
-    };
-    let Ok(line) = number.parse::<usize>() else {
-        return false;
-    };
-    let entry = format!(
-        "{}{}",
-        &text[..split],
-        if tail.is_empty() {
-            String::new()
-        } else {
-            format!(" {tail}")
-        }
-    );
-    if level.iter().any(|i| i.text == entry) {
-        return true;
-    }
-    let members: Vec<usize> = level
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| {
-            i.children.is_empty()
-                && rules
-                    .group_of(&i.text, parent)
-                    .is_some_and(|(n, _)| n == name)
-        })
-        .map(|(at, _)| at)
-        .collect();
-    let at = match members.get(line.saturating_sub(1)) {
-        Some(&at) => at,
-        None => members.last().map_or(level.len(), |&last| last + 1),
-    };
-    level.insert(at, Item::leaf(entry));
-    true
+    let split = rule.matcher.captures(text, parent)?.get(1)?.end();
+    let (number, tail) = text[split..].strip_prefix(" line ")?.split_once(' ')?;
+    let line = number.parse::<usize>().ok()?;
+    Some((name, line, format!("{} {tail}", &text[..split])))
 }

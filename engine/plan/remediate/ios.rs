@@ -58,7 +58,8 @@ impl Engine<'_> {
     /// Leaves a sub-mode explicitly where the table says pasting needs it
     /// (`exit-address-family`), so the next line lands in the parent mode.
     fn exit(&self, item: &Item, parent: Option<&str>, depth: usize, out: &mut Vec<String>) {
-        if depth > 0 && !item.children.is_empty() {
+        // Even an empty header enters the sub-mode, so it is left too.
+        if depth > 0 {
             if let Some(exit) = self.rules.exit_of(&item.text, parent) {
                 out.push(self.line(depth, &exit));
             }
@@ -110,6 +111,8 @@ impl Engine<'_> {
 
         let mut blocks: Vec<Block> = Vec::new();
         let mut emitted: HashSet<String> = HashSet::new();
+        let mut kept_negations: Option<HashSet<String>> = None;
+        let mut list_lines: Option<HashMap<String, &Item>> = None;
         for f in from {
             if to_idx.contains_key(f.text.as_str())
                 || overwritten.contains(f.text.as_str())
@@ -131,12 +134,16 @@ impl Engine<'_> {
                     let command = rules.negate(&f.text, parent);
                     // A short negation (`no bgp router-id`) would also remove
                     // a line that stays: name the line in full instead.
-                    let hits_kept = from.iter().any(|k| {
-                        k.text != f.text
-                            && (to_idx.contains_key(k.text.as_str())
-                                || overwritten.contains(k.text.as_str()))
-                            && rules.negate(&k.text, parent) == command
+                    let kept = kept_negations.get_or_insert_with(|| {
+                        from.iter()
+                            .filter(|k| {
+                                to_idx.contains_key(k.text.as_str())
+                                    || overwritten.contains(k.text.as_str())
+                            })
+                            .map(|k| rules.negate(&k.text, parent))
+                            .collect::<HashSet<String>>()
                     });
+                    let hits_kept = kept.contains(&command);
                     if hits_kept && !f.text.starts_with("no ") {
                         format!("no {}", f.text)
                     } else {
@@ -170,7 +177,22 @@ impl Engine<'_> {
                         continue;
                     }
                     let mut block = Vec::new();
-                    match from.iter().find(|f| self.list_pair(f, t, parent)) {
+                    let pair = rules
+                        .list_of(&t.text, parent)
+                        .filter(|(rule, _, _)| rule.add_remove)
+                        .and_then(|(_, prefix, _)| {
+                            let lists = list_lines.get_or_insert_with(|| {
+                                from.iter()
+                                    .filter(|f| overwritten.contains(f.text.as_str()))
+                                    .filter_map(|f| {
+                                        Some((rules.list_of(&f.text, parent)?.1.to_string(), f))
+                                    })
+                                    .collect::<HashMap<String, &Item>>()
+                            });
+                            lists.get(prefix).copied()
+                        })
+                        .filter(|f| self.list_pair(f, t, parent));
+                    match pair {
                         Some(f) => self.list_change(f, t, parent, depth, &mut block),
                         None => self.full(t, parent, depth, &mut block),
                     }

@@ -1,52 +1,91 @@
 //! Rule lookups: what the engines and simulators ask a [`PlatformRules`]
 //! about one line (its overwrite key, its negation, its section kind…).
+//! Each lookup asks the list's prefilter which rules can match, then tries
+//! only those, in rule order (the first that applies wins).
 
-use super::rules::{GroupRule, ListRule, PlatformRules};
+use regex::Captures;
+
+use super::rules::{GroupRule, ListRule, Matcher, PlatformRules, Prefilter, Templated};
+
+/// Returns the first rule of `list` (with its captures) that applies.
+fn first<'r, 't, T>(
+    list: &'r [T],
+    filter: &Prefilter,
+    matcher: impl Fn(&T) -> &Matcher,
+    text: &'t str,
+    parent: Option<&str>,
+) -> Option<(&'r T, Captures<'t>)> {
+    filter.candidates(text).into_iter().find_map(|i| {
+        matcher(&list[i])
+            .captures(text, parent)
+            .map(|c| (&list[i], c))
+    })
+}
+
+fn expand(rule: &Templated, caps: &Captures<'_>) -> String {
+    let mut out = String::new();
+    caps.expand(&rule.template, &mut out);
+    out
+}
+
+fn same(m: &Matcher) -> &Matcher {
+    m
+}
+
+fn of_template(t: &Templated) -> &Matcher {
+    &t.matcher
+}
 
 /// Rule lookups used by the engines and the simulators.
 impl PlatformRules {
     /// Returns true when the line is noise to drop before comparing.
     pub(crate) fn is_ignored(&self, text: &str, parent: Option<&str>) -> bool {
-        self.ignore
-            .iter()
-            .any(|m| m.captures(text, parent).is_some())
+        first(&self.ignore, &self.filters.ignore, same, text, parent).is_some()
     }
 
     /// Returns true when the line only restates a platform default.
     pub(crate) fn is_default(&self, text: &str, parent: Option<&str>) -> bool {
-        self.defaults
-            .iter()
-            .any(|m| m.captures(text, parent).is_some())
+        first(&self.defaults, &self.filters.defaults, same, text, parent).is_some()
     }
 
     /// Returns the overwrite key of a single-valued line, if it is one.
     pub(crate) fn idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
-        if self
-            .multi_valued
-            .iter()
-            .any(|m| m.captures(text, parent).is_some())
+        if first(
+            &self.multi_valued,
+            &self.filters.multi_valued,
+            same,
+            text,
+            parent,
+        )
+        .is_some()
         {
             return None;
         }
-        self.idempotent.iter().find_map(|m| {
-            let caps = m.captures(text, parent)?;
-            let groups: Vec<&str> = caps.iter().skip(1).flatten().map(|g| g.as_str()).collect();
-            Some(if groups.is_empty() {
-                caps[0].to_string()
-            } else {
-                groups.join("\u{1f}")
-            })
+        let (_, caps) = first(
+            &self.idempotent,
+            &self.filters.idempotent,
+            same,
+            text,
+            parent,
+        )?;
+        let groups: Vec<&str> = caps.iter().skip(1).flatten().map(|g| g.as_str()).collect();
+        Some(if groups.is_empty() {
+            caps[0].to_string()
+        } else {
+            groups.join("\u{1f}")
         })
     }
 
     /// Returns the command that removes `text` (a line or a section header).
     pub(crate) fn negate(&self, text: &str, parent: Option<&str>) -> String {
-        for rule in &self.negate {
-            if let Some(caps) = rule.matcher.captures(text, parent) {
-                let mut out = String::new();
-                caps.expand(&rule.template, &mut out);
-                return out;
-            }
+        if let Some((rule, caps)) = first(
+            &self.negate,
+            &self.filters.negate,
+            of_template,
+            text,
+            parent,
+        ) {
+            return expand(rule, &caps);
         }
         match text.strip_prefix("no ") {
             Some(rest) => rest.trim_start().to_string(),
@@ -57,40 +96,51 @@ impl PlatformRules {
     /// Returns the command that empties a section that cannot be removed
     /// (a physical interface), if the section is one.
     pub(crate) fn reset(&self, header: &str, parent: Option<&str>) -> Option<String> {
-        self.reset_sections.iter().find_map(|rule| {
-            let caps = rule.matcher.captures(header, parent)?;
-            let mut out = String::new();
-            caps.expand(&rule.template, &mut out);
-            Some(out)
-        })
+        first(
+            &self.reset_sections,
+            &self.filters.reset_sections,
+            of_template,
+            header,
+            parent,
+        )
+        .map(|(rule, caps)| expand(rule, &caps))
     }
 
     /// Returns why a line or section must be changed by hand, if it must.
     pub(crate) fn manual_reason(&self, text: &str, parent: Option<&str>) -> Option<String> {
-        self.manual.iter().find_map(|rule| {
-            let caps = rule.matcher.captures(text, parent)?;
-            let mut out = String::new();
-            caps.expand(&rule.template, &mut out);
-            Some(out)
-        })
+        first(
+            &self.manual,
+            &self.filters.manual,
+            of_template,
+            text,
+            parent,
+        )
+        .map(|(rule, caps)| expand(rule, &caps))
     }
 
     /// Returns the command that leaves the sub-mode a section opens, where
     /// pasting needs it explicitly.
     pub(crate) fn exit_of(&self, header: &str, parent: Option<&str>) -> Option<String> {
-        self.exits.iter().find_map(|rule| {
-            let caps = rule.matcher.captures(header, parent)?;
-            let mut out = String::new();
-            caps.expand(&rule.template, &mut out);
-            Some(out)
-        })
+        first(
+            &self.exits,
+            &self.filters.exits,
+            of_template,
+            header,
+            parent,
+        )
+        .map(|(rule, caps)| expand(rule, &caps))
     }
 
     /// Returns true when the section's children are ordered by the table.
     pub(crate) fn is_ordered_section(&self, header: &str, parent: Option<&str>) -> bool {
-        self.ordered_sections
-            .iter()
-            .any(|m| m.captures(header, parent).is_some())
+        first(
+            &self.ordered_sections,
+            &self.filters.ordered_sections,
+            same,
+            header,
+            parent,
+        )
+        .is_some()
     }
 
     /// Returns the ordered group a line belongs to, and its group rule.
@@ -99,10 +149,14 @@ impl PlatformRules {
         text: &str,
         parent: Option<&str>,
     ) -> Option<(String, &GroupRule)> {
-        self.ordered_groups.iter().find_map(|rule| {
-            let caps = rule.matcher.captures(text, parent)?;
-            Some((caps.get(1).map_or("", |m| m.as_str()).to_string(), rule))
-        })
+        let (rule, caps) = first(
+            &self.ordered_groups,
+            &self.filters.ordered_groups,
+            |g| &g.matcher,
+            text,
+            parent,
+        )?;
+        Some((caps.get(1).map_or("", |m| m.as_str()).to_string(), rule))
     }
 
     /// Returns the list rule a line matches with its prefix and list text.
@@ -111,19 +165,27 @@ impl PlatformRules {
         text: &'t str,
         parent: Option<&str>,
     ) -> Option<(&ListRule, &'t str, &'t str)> {
-        self.lists.iter().find_map(|rule| {
-            let caps = rule.matcher.captures(text, parent)?;
-            let prefix = caps.get(1)?.as_str();
-            let list = caps.get(2)?.as_str();
-            Some((rule, prefix, list))
-        })
+        let (rule, caps) = first(
+            &self.lists,
+            &self.filters.lists,
+            |l| &l.matcher,
+            text,
+            parent,
+        )?;
+        let prefix = caps.get(1)?.as_str();
+        let list = caps.get(2)?.as_str();
+        Some((rule, prefix, list))
     }
 
     /// Returns the ordering weight of a command among its siblings (default 500).
     pub(crate) fn weight(&self, text: &str, parent: Option<&str>) -> i32 {
-        self.order
-            .iter()
-            .find(|w| w.matcher.captures(text, parent).is_some())
-            .map_or(500, |w| w.weight)
+        first(
+            &self.order,
+            &self.filters.order,
+            |w| &w.matcher,
+            text,
+            parent,
+        )
+        .map_or(500, |(w, _)| w.weight)
     }
 }

@@ -2,22 +2,27 @@
 //! `<secret:ab12cd34>` (the start of its SHA-256), so a rotated secret still
 //! shows as a different fingerprint while its value never leaves henko.
 //!
-//! The patterns come from the platform rule table (`secrets:`); once the
-//! config stage's shared masking lands, its detector can replace
-//! [`secret_span`] without changing callers.
+//! The config stage's shared detector ([`crate::config::mask_text`]) masks
+//! first, so a value gets the same fingerprint here as in diffs and
+//! reports; the platform table's `secrets:` patterns then catch what only
+//! a command form shows (operators can add their own).
 
-use sha2::{Digest, Sha256};
+use super::rules::{Engine, PlatformRules};
+use crate::config::Dialect;
 
-use super::rules::PlatformRules;
-use crate::config::{find_secrets, Dialect};
-
-/// Returns the lines with secret values masked (unchanged when `show`).
-pub(crate) fn mask_lines(lines: Vec<String>, rules: &PlatformRules, show: bool) -> Vec<String> {
+/// Returns the lines with secret values masked (unchanged when `show`);
+/// `key` is the store's fingerprint key, if any.
+pub(crate) fn mask_lines(
+    lines: Vec<String>,
+    rules: &PlatformRules,
+    show: bool,
+    key: Option<&[u8]>,
+) -> Vec<String> {
     if show {
         return lines;
     }
-    // FortiOS `config … end` blocks, followed so that `set name` under
-    // `config system snmp community` (the community string) is masked.
+    // FortiOS `config … end` blocks are followed so that `set name` under
+    // `config system snmp community` (the community string itself) is masked.
     let mut sections: Vec<String> = Vec::new();
     lines
         .into_iter()
@@ -26,9 +31,12 @@ pub(crate) fn mask_lines(lines: Vec<String>, rules: &PlatformRules, show: bool) 
             let masked = match body.strip_prefix("set name ") {
                 Some(value) if in_snmp_community(&sections) && !value.starts_with("<secret") => {
                     let pad = &line[..line.len() - line.trim_start().len()];
-                    format!("{pad}set name {}", fingerprint(value))
+                    format!(
+                        "{pad}set name <secret:{}>",
+                        crate::config::fingerprint(value, key)
+                    )
                 }
-                _ => mask_line(&line, rules),
+                _ => mask_line(&line, rules, key),
             };
             if body.starts_with("config ") {
                 sections.push(body.to_string());
@@ -45,13 +53,6 @@ fn in_snmp_community(sections: &[String]) -> bool {
     sections
         .last()
         .is_some_and(|s| s.starts_with("config system snmp community"))
-}
-
-/// Returns the fingerprint that stands for `value`.
-pub(crate) fn fingerprint(value: &str) -> String {
-    let digest = Sha256::digest(value.as_bytes());
-    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    format!("<secret:{hex}>")
 }
 
 /// Returns the byte range of the secret value in `text`, if it holds one.
@@ -77,35 +78,27 @@ fn secret_span(text: &str, rules: &PlatformRules) -> Option<(usize, usize)> {
     })
 }
 
-fn mask_line(line: &str, rules: &PlatformRules) -> String {
+fn mask_line(line: &str, rules: &PlatformRules, key: Option<&[u8]>) -> String {
     let body = line.trim_start();
     let pad = &line[..line.len() - body.len()];
-    // The config stage's detector first: it knows the value follows a hash
-    // type word (`secret sha512 $6$…`), which the rule table's
-    // last-word-of-the-match reading took for the value itself.
-    let spans = Dialect::for_platform(rules.platform())
-        .map(|dialect| find_secrets(dialect, body))
-        .unwrap_or_default();
-    if !spans.is_empty() {
-        let mut masked = body.to_string();
-        for span in spans.iter().rev() {
-            let value = &body[span.start..span.end];
-            if !value.starts_with("<secret") {
-                masked.replace_range(span.start..span.end, &fingerprint(value));
-            }
-        }
-        return format!("{pad}{masked}");
+    let dialect = match rules.engine {
+        Engine::Fortios => Dialect::Fortios,
+        Engine::Junos => Dialect::Junos,
+        _ => Dialect::Ios,
+    };
+    let shared = crate::config::mask_text(dialect, body, key);
+    if shared != body {
+        return format!("{pad}{shared}");
     }
     match secret_span(body, rules) {
-        Some((begin, end)) if !body[begin..end].starts_with("<secret:") => {
-            format!(
-                "{pad}{}{}{}",
-                &body[..begin],
-                fingerprint(&body[begin..end]),
-                &body[end..]
-            )
+        Some((begin, end)) => {
+            let value = format!(
+                "<secret:{}>",
+                crate::config::fingerprint(&body[begin..end], key)
+            );
+            format!("{pad}{}{value}{}", &body[..begin], &body[end..])
         }
-        _ => line.to_string(),
+        None => line.to_string(),
     }
 }
 
@@ -124,6 +117,7 @@ mod tests {
             ],
             &ios,
             false,
+            None,
         );
         assert!(
             masked[0].starts_with(" enable secret 5 <secret:"),
@@ -140,49 +134,40 @@ mod tests {
             vec!["        set password ENC SH2abc==".into()],
             &fgt,
             false,
+            None,
         );
         assert!(
             masked[0].starts_with("        set password ENC <secret:"),
             "{}",
             masked[0]
         );
-        let shown = mask_lines(vec!["        set password ENC SH2abc==".into()], &fgt, true);
+        let shown = mask_lines(
+            vec!["        set password ENC SH2abc==".into()],
+            &fgt,
+            true,
+            None,
+        );
         assert!(shown[0].ends_with("SH2abc=="));
-    }
-
-    #[test]
-    fn a_hash_type_word_is_not_taken_for_the_secret() {
-        let eos = PlatformRules::builtin("eos");
-        let hash = "$6$Enl0WfE32FthwyiJ$yTyGaEJ2uPKLU.F7314YtB7J1jrzrMi7ogXIRTEHQfLdLg";
-        let line = format!("username arista privilege 15 role network-admin secret sha512 {hash}");
-        let masked = mask_lines(vec![line], &eos, false);
-        assert!(!masked[0].contains(hash), "{masked:?}");
-        assert!(masked[0].contains("<secret:"), "{masked:?}");
-    }
-
-    #[test]
-    fn a_fortios_snmp_community_name_is_masked() {
-        let fortios = PlatformRules::builtin("fortios");
-        let lines = [
-            "config system snmp community",
-            "    edit 1",
-            "        set name \"newcommunity2\"",
-            "    next",
-            "end",
-            "config firewall address",
-            "    edit \"web\"",
-            "        set name \"visible\"",
-        ];
-        let masked = mask_lines(
-            lines.iter().map(|l| l.to_string()).collect(),
-            &fortios,
+        // The same value gets the same fingerprint as in the diff's masking.
+        let keyed = mask_lines(
+            vec!["enable secret 5 $1$abc".into()],
+            &ios,
             false,
+            Some(b"k"),
         );
-        assert!(!masked.join("\n").contains("newcommunity2"), "{masked:?}");
+        assert_eq!(
+            keyed[0],
+            crate::config::mask_text(Dialect::Ios, "enable secret 5 $1$abc", Some(b"k"))
+        );
+        // Table patterns catch what the shared detector does not know.
+        let ops = PlatformRules::builtin("ios")
+            .with_overrides("secrets:\n  - '^tacacs-token \\S+'\n", "ops.yaml")
+            .unwrap();
+        let masked = mask_lines(vec!["tacacs-token abc123".into()], &ops, false, None);
         assert!(
-            masked[2].starts_with("        set name <secret:"),
-            "{masked:?}"
+            masked[0].starts_with("tacacs-token <secret:"),
+            "{}",
+            masked[0]
         );
-        assert!(masked[7].contains("visible"), "{masked:?}");
     }
 }

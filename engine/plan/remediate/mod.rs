@@ -10,12 +10,14 @@
 mod fortios;
 mod groups;
 mod ios;
+mod ios_sim;
 mod junos;
 mod junos_trie;
 mod lists;
 mod lookup;
 mod mask;
 mod normalize;
+mod prefilter;
 mod reorder;
 mod rules;
 mod simulate;
@@ -33,6 +35,9 @@ use normalize::Item;
 pub struct RemediateOptions {
     /// Emit secret values in clear text instead of `<secret:…>` fingerprints.
     pub show_secrets: bool,
+    /// The store's fingerprint key, so masked values match the diff's
+    /// (`None`: plain SHA-256, as the diff uses without a key).
+    pub fingerprint_key: Option<Vec<u8>>,
 }
 
 /// The commands that move a device from FROM to TO and back.
@@ -119,8 +124,9 @@ pub fn remediate_with(
         notes.dedup();
         out.simulation_errors.extend(notes);
     }
-    out.apply = mask::mask_lines(apply, rules, options.show_secrets);
-    out.rollback = mask::mask_lines(rollback, rules, options.show_secrets);
+    let key = options.fingerprint_key.as_deref();
+    out.apply = mask::mask_lines(apply, rules, options.show_secrets, key);
+    out.rollback = mask::mask_lines(rollback, rules, options.show_secrets, key);
     out
 }
 

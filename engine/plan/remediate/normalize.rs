@@ -67,7 +67,7 @@ pub(crate) fn normalize_items(
             });
         }
     }
-    if ordered {
+    if ordered && rules.engine != Engine::Fortios {
         // A device refuses a duplicate entry in an ordered list.
         let mut seen = std::collections::HashSet::new();
         out.retain(|i| !i.children.is_empty() || seen.insert(i.text.clone()));
@@ -77,7 +77,33 @@ pub(crate) fn normalize_items(
         }
         return out;
     }
-    merge_repeats(out)
+    merge_repeats(out, rules.engine == Engine::Fortios)
+}
+
+/// Keeps one `set k …` per key, the last one, as FortiOS does when a
+/// setting is given twice (a block opened twice in one file); a last
+/// `unset k` leaves no line.
+fn last_setting_wins(items: Vec<Item>) -> Vec<Item> {
+    let key = |text: &str| -> Option<String> {
+        let rest = text
+            .strip_prefix("set ")
+            .or_else(|| text.strip_prefix("unset "))?;
+        Some(rest.split_whitespace().next().unwrap_or("").to_string())
+    };
+    let mut last: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (at, item) in items.iter().enumerate() {
+        if let Some(k) = key(&item.text) {
+            last.insert(k, at);
+        }
+    }
+    items
+        .into_iter()
+        .enumerate()
+        .filter(|(at, item)| key(&item.text).is_none_or(|k| last[&k] == *at))
+        .map(|(_, item)| item)
+        // `unset k` leaves k at its default: the same state as no line.
+        .filter(|item| !(item.children.is_empty() && item.text.starts_with("unset ")))
+        .collect()
 }
 
 /// Returns true for an empty section that stands for nothing: a physical
@@ -116,7 +142,7 @@ fn expand_list(text: &str, parent: Option<&str>, rules: &PlatformRules) -> Vec<S
 
 /// Merges sections opened twice and drops repeated identical lines, keeping
 /// the position of the first occurrence.
-fn merge_repeats(items: Vec<Item>) -> Vec<Item> {
+fn merge_repeats(items: Vec<Item>, fortios: bool) -> Vec<Item> {
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut out: Vec<Item> = Vec::with_capacity(items.len());
     let mut merged_any = false;
@@ -136,11 +162,14 @@ fn merge_repeats(items: Vec<Item>) -> Vec<Item> {
     }
     if merged_any {
         for item in &mut out {
-            if !item.ordered {
+            if !item.ordered || fortios {
                 let children = std::mem::take(&mut item.children);
-                item.children = merge_repeats(children);
+                item.children = merge_repeats(children, fortios);
             }
         }
+    }
+    if fortios {
+        return last_setting_wins(out);
     }
     out
 }
@@ -269,6 +298,9 @@ fn comparable(items: &[Item], parent: Option<&str>, rules: &PlatformRules) -> Ve
     items
         .iter()
         .filter(|item| rules.manual_reason(&item.text, parent).is_none())
+        // FortiOS one-off commands (`rename`, `append`, `move`) are actions,
+        // not state: the plan lists them as manual steps.
+        .filter(|item| !(rules.engine == Engine::Fortios && fortios_action(item)))
         .filter(|item| {
             !(item.children.is_empty()
                 && (rules.reset(&item.text, parent).is_some()
@@ -276,6 +308,14 @@ fn comparable(items: &[Item], parent: Option<&str>, rules: &PlatformRules) -> Ve
         })
         .cloned()
         .collect()
+}
+
+/// Returns true for a FortiOS line that is an action rather than a setting.
+pub(crate) fn fortios_action(item: &Item) -> bool {
+    item.children.is_empty()
+        && !["set ", "unset ", "config ", "edit "]
+            .iter()
+            .any(|p| item.text.starts_with(p))
 }
 
 fn group_order_difference(

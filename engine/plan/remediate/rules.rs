@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::{Captures, Regex};
+
+pub(crate) use super::prefilter::{Prefilter, Prefilters};
 use serde::Deserialize;
 
 /// Which remediation engine (command syntax family) a platform uses.
@@ -100,6 +102,7 @@ pub struct PlatformRules {
     pub(crate) lists: Vec<ListRule>,
     pub(crate) order: Vec<Weighted>,
     pub(crate) secrets: Vec<Matcher>,
+    pub(crate) filters: Prefilters,
     sources: Vec<String>,
 }
 
@@ -268,6 +271,7 @@ impl PlatformRules {
             lists: Vec::new(),
             order: Vec::new(),
             secrets: Vec::new(),
+            filters: Prefilters::default(),
             sources: Vec::new(),
         }
     }
@@ -398,6 +402,7 @@ impl PlatformRules {
         }
         prepend(&mut self.order, order);
         self.sources.push(source.to_string());
+        self.filters = self.prefilters();
         Ok(self)
     }
 }

@@ -264,6 +264,24 @@ fn nested_bgp_changes_enter_each_level() {
 }
 
 #[test]
+fn removed_bgp_neighbor_goes_after_what_refers_to_it() {
+    let from = "router bgp 65000\n neighbor 10.0.0.9 remote-as 65009\n neighbor 10.0.0.9 description old\n address-family ipv4\n  neighbor 10.0.0.9 activate\n";
+    let to = "router bgp 65000\n address-family ipv4\n";
+    let out = ios(from, to);
+    assert_eq!(
+        out.apply,
+        [
+            "router bgp 65000",
+            " no neighbor 10.0.0.9 description",
+            " address-family ipv4",
+            "  no neighbor 10.0.0.9 activate",
+            " exit-address-family",
+            " no neighbor 10.0.0.9"
+        ]
+    );
+}
+
+#[test]
 fn certificate_chain_is_a_manual_step() {
     let from = "crypto pki certificate chain TP\n certificate 01\n  AABBCC\n";
     let to = "crypto pki certificate chain TP\n certificate 02\n  DDEEFF\n";
@@ -287,7 +305,10 @@ fn secrets_are_masked_unless_asked() {
         &indented(to, Dialect::Ios),
         "ios",
         &rules,
-        &RemediateOptions { show_secrets: true },
+        &RemediateOptions {
+            show_secrets: true,
+            ..RemediateOptions::default()
+        },
     );
     assert_eq!(shown.apply, ["username admin privilege 15 secret 5 $1$new"]);
 }

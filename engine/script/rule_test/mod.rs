@@ -45,6 +45,43 @@ pub fn shipped_tests() -> Result<Vec<LoadedFile>, RuleTestError> {
         .collect()
 }
 
+/// Rules and rule tests read from a snapshot's `scripts/` folder.
+#[derive(Debug, Default)]
+pub struct StoreScripts {
+    /// `(name relative to scripts/, source)`, as [`ScriptOptions::store_scripts`](super::ScriptOptions) wants them.
+    pub scripts: Vec<(String, String)>,
+    /// The test files of `scripts/tests/`.
+    pub tests: Vec<LoadedFile>,
+}
+
+/// Reads `scripts/*.rhai` (and modules below it) and `scripts/tests/*.yaml`
+/// from a snapshot's file tree.
+pub fn load_from_tree(tree: &dyn crate::source::FileTree) -> Result<StoreScripts, RuleTestError> {
+    let io = |e: crate::source::SourceError| RuleTestError::Io {
+        path: "scripts".into(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let mut found = StoreScripts::default();
+    for entry in tree.files().map_err(io)? {
+        let Some(name) = entry.path.strip_prefix("scripts/") else {
+            continue;
+        };
+        let is_test =
+            name.starts_with("tests/") && (name.ends_with(".yaml") || name.ends_with(".yml"));
+        if !is_test && !name.ends_with(".rhai") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&tree.read_entry(&entry).map_err(io)?).into_owned();
+        if is_test {
+            found.tests.push(parse_file(&entry.path, &text, None)?);
+        } else {
+            found.scripts.push((name.to_string(), text));
+        }
+    }
+    found.tests.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
+
 /// Returns true when `text` is the shipped test file called `file_name`.
 pub fn is_shipped(file_name: &str, text: &str) -> bool {
     super::builtin::TESTS
@@ -107,6 +144,7 @@ fn run_case(
         diffs.push(device_diff(file, device, &other.sides(), differ).map_err(fail)?);
     }
     let input = AssessInput {
+        tables: &Default::default(),
         devices: &diffs,
         inventory: &inventory,
         inventory_from: &inventory,
@@ -321,7 +359,7 @@ fn side_text(
             let dir = file
                 .dir
                 .as_ref()
-                .ok_or_else(|| "shipped tests cannot read files".to_string())?;
+                .ok_or_else(|| "tests shipped in the binary or read from a store cannot use before_file/after_file".to_string())?;
             std::fs::read_to_string(dir.join(path))
                 .map(Some)
                 .map_err(|e| format!("cannot read {}: {e}", dir.join(path).display()))
@@ -416,7 +454,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "needs the real dialect parsers (config branch) on main"]
     fn every_shipped_case_passes() {
         let set = shipped_set();
         let mut failures = Vec::new();
@@ -431,6 +468,34 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn every_shipped_rule_has_a_firing_and_a_quiet_test() {
+        let call = regex::Regex::new(r#"risk\([^,]+,\s*"([a-z]+\.[a-z0-9-]+)""#).unwrap();
+        let mut rules = std::collections::BTreeSet::new();
+        for (_, text) in crate::script::builtin::RULES {
+            rules.extend(call.captures_iter(text).map(|c| c[1].to_string()));
+        }
+        assert!(rules.len() > 30, "{rules:?}");
+        let files = shipped_tests().expect("shipped tests parse");
+        let cases = files.iter().flat_map(|f| &f.file.tests);
+        let (mut fired, mut quiet) = (
+            std::collections::BTreeSet::new(),
+            std::collections::BTreeSet::new(),
+        );
+        for case in cases {
+            fired.extend(case.expect.iter().filter_map(|e| e.rule.clone()));
+            quiet.extend(case.absent.iter().cloned());
+        }
+        let missing: Vec<String> = rules
+            .iter()
+            .filter_map(|r| match (fired.contains(r), quiet.contains(r)) {
+                (true, true) => None,
+                (f, q) => Some(format!("{r} (firing test: {f}, quiet test: {q})")),
+            })
+            .collect();
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
     }
 
     #[test]

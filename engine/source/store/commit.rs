@@ -189,9 +189,9 @@ pub(crate) fn signature(repo: &Repository, kind: &str) -> Result<Signature<'stat
     let signature = match env("DATE") {
         Some(date) => {
             let (seconds, offset) =
-                parse_git_date(&date).ok_or_else(|| SourceError::InvalidName {
-                    name: date.clone(),
-                    what: "date (GIT_AUTHOR_DATE/GIT_COMMITTER_DATE)",
+                parse_git_date(&date).ok_or_else(|| SourceError::InvalidDate {
+                    variable: format!("GIT_{kind}_DATE"),
+                    value: date.clone(),
                 })?;
             Signature::new(&name, &email, &Time::new(seconds, offset))
         }

@@ -16,9 +16,11 @@
 
 mod commit;
 mod log;
+mod pack;
 mod records;
 mod snapshot;
 mod time;
+mod write;
 
 pub use commit::RefUpdate;
 pub use log::LogEntry;

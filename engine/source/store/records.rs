@@ -4,8 +4,12 @@
 //! This is the generic machinery behind approvals (`refs/henko/approvals`):
 //! [`Store::append_record`] adds or replaces one file in the tree of the
 //! ref's tip and commits, with the same compare-and-swap retry as snapshots,
-//! so concurrent writers never lose a record; [`Store::records`] lists every
-//! file in the ref's tip with the commit that last wrote it. Because the
+//! so concurrent writers never lose a record; [`Store::add_record`] does the
+//! same under the first free path of a numbered series (`…-1.json`,
+//! `…-2.json`), chosen against the tip it commits on, so a record is never
+//! overwritten even by a concurrent writer choosing the same name;
+//! [`Store::records`] lists every file in the ref's tip with the commit that
+//! last wrote it. Because the
 //! records live in git history, the audit trail is that history: each
 //! record is one commit, with author, time and message.
 //!
@@ -54,13 +58,8 @@ impl Store {
         bytes: &[u8],
         message: &str,
     ) -> Result<Oid, SourceError> {
-        if !refname.starts_with("refs/") || !Reference::is_valid_name(refname) {
-            return Err(SourceError::InvalidName {
-                name: refname.to_string(),
-                what: "ref (a full name such as refs/henko/approvals)",
-            });
-        }
-        let components = record_components(path)?;
+        check_refname(refname)?;
+        let components = check_record_path(path)?;
         let blob = self
             .repo
             .blob(bytes)
@@ -81,43 +80,43 @@ impl Store {
         }
     }
 
-    /// Like [`Store::append_record`], but never replaces a file: writes the
-    /// first of `path_for(1)`, `path_for(2)`, … that is absent from the tip
-    /// the commit lands on, so two writers choosing a name at the same
-    /// moment both keep their record. Returns the commit and the path used.
-    pub fn append_new_record(
+    /// Adds a record under the first free path among `path_for(1)`,
+    /// `path_for(2)`, … and returns the commit and the path chosen. Unlike
+    /// listing the records and then calling [`Store::append_record`], the
+    /// free path is chosen against the very tip the commit goes on top of
+    /// (again on every retry), so two concurrent writers never pick the same
+    /// path and a record is never overwritten. Path rules are those of
+    /// [`Store::append_record`].
+    pub fn add_record(
         &self,
         refname: &str,
-        path_for: &dyn Fn(usize) -> String,
+        path_for: impl Fn(u32) -> String,
         bytes: &[u8],
         message: &str,
     ) -> Result<(Oid, String), SourceError> {
-        if !refname.starts_with("refs/") || !Reference::is_valid_name(refname) {
-            return Err(SourceError::InvalidName {
-                name: refname.to_string(),
-                what: "ref (a full name such as refs/henko/approvals)",
-            });
-        }
+        check_refname(refname)?;
         let blob = self
             .repo
             .blob(bytes)
-            .map_err(|e| SourceError::git(format!("storing record {}", path_for(1)), e))?;
+            .map_err(|e| SourceError::git(format!("storing a record on {refname}"), e))?;
         let mut chosen = String::new();
         let update = commit_on_ref(&self.repo, refname, |repo, tip| {
             let base = tip
                 .map(Commit::tree)
                 .transpose()
                 .map_err(|e| SourceError::git(format!("reading {refname}"), e))?;
-            let taken = |path: &str| {
-                base.as_ref()
-                    .is_some_and(|tree| tree.get_path(std::path::Path::new(path)).is_ok())
-            };
             let mut n = 1;
-            while taken(&path_for(n)) {
+            chosen = loop {
+                let path = path_for(n);
+                let taken = base
+                    .as_ref()
+                    .is_some_and(|tree| tree.get_path(std::path::Path::new(&path)).is_ok());
+                if !taken {
+                    break path;
+                }
                 n += 1;
-            }
-            chosen = path_for(n);
-            let components = record_components(&chosen)?;
+            };
+            let components = check_record_path(&chosen)?;
             let tree = tree_with(repo, base.as_ref(), &components, blob)?;
             Ok(Proposal::Commit {
                 tree,
@@ -171,6 +170,33 @@ impl Store {
     }
 }
 
+/// Refuses anything but a valid full ref name.
+fn check_refname(refname: &str) -> Result<(), SourceError> {
+    if refname.starts_with("refs/") && Reference::is_valid_name(refname) {
+        return Ok(());
+    }
+    Err(SourceError::InvalidName {
+        name: refname.to_string(),
+        what: "ref (a full name such as refs/henko/approvals)",
+    })
+}
+
+/// Splits a record path into its components, refusing empty, `.`, `..` and
+/// `.git` components.
+fn check_record_path(path: &str) -> Result<Vec<&str>, SourceError> {
+    let components: Vec<&str> = path.split('/').collect();
+    if components
+        .iter()
+        .any(|c| c.is_empty() || *c == "." || *c == ".." || *c == ".git" || c.contains('\0'))
+    {
+        return Err(SourceError::InvalidName {
+            name: path.to_string(),
+            what: "record path",
+        });
+    }
+    Ok(components)
+}
+
 /// Finds, for each path, the newest commit on the first-parent history of
 /// `tip` that added or changed it (comparing trees only, no blob reads).
 fn last_writers(
@@ -206,22 +232,6 @@ fn last_writers(
         found.insert(path, current.id());
     }
     Ok(found)
-}
-
-/// Splits a record path into its components, refusing empty, `.`, `..`,
-/// `.git` and NUL-holding ones.
-fn record_components(path: &str) -> Result<Vec<&str>, SourceError> {
-    let components: Vec<&str> = path.split('/').collect();
-    if components
-        .iter()
-        .any(|c| c.is_empty() || *c == "." || *c == ".." || *c == ".git" || c.contains('\0'))
-    {
-        return Err(SourceError::InvalidName {
-            name: path.to_string(),
-            what: "record path",
-        });
-    }
-    Ok(components)
 }
 
 /// Returns the id of `base` with `blob` at `components`, writing the changed

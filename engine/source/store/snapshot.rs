@@ -1,22 +1,15 @@
 //! `henko snapshot`: committing a folder as the next snapshot on a branch.
 //!
-//! The folder's files are read and written as blobs in parallel (one
-//! repository handle per worker thread: libgit2's object database is safe for
-//! concurrent writers, a `Repository` is not `Sync`), the trees are built
-//! bottom-up with tree builders, and the commit goes on the branch through
-//! the compare-and-swap loop of `commit.rs`. No work tree and no index are
-//! involved. Every file is stored as a regular, non-executable file
-//! (mode 100644): a snapshot records configuration content, not permissions.
+//! The folder's files become blobs and trees (`write.rs`), and the commit
+//! goes on the branch through the compare-and-swap loop of `commit.rs`. No
+//! work tree and no index are involved.
 
 use super::commit::{commit_on_ref, Proposal, RefUpdate};
+use super::write::write_folder;
 use super::{branch_ref, Store};
 use crate::source::redact::Redactor;
-use crate::source::tree::{list_folder, ListedFile};
 use crate::source::SourceError;
-use git2::{ErrorCode, FileMode, Oid, Reference, Repository};
-use rayon::prelude::*;
-use std::borrow::Cow;
-use std::ffi::OsString;
+use git2::{ErrorCode, Oid, Reference};
 use std::path::Path;
 
 /// The branch snapshots go to unless told otherwise.
@@ -189,83 +182,4 @@ impl Store {
             Err(e) => Err(SourceError::git(format!("creating tag {tag}"), e)),
         }
     }
-}
-
-/// Writes every file under `dir` as a blob (through `redact` when given) and
-/// the trees that hold them; returns the root tree.
-pub(crate) fn write_folder(
-    repo: &Repository,
-    dir: &Path,
-    redact: Option<&dyn Redactor>,
-) -> Result<Oid, SourceError> {
-    let files = list_folder(dir)?;
-    let git_dir = repo.path().to_path_buf();
-    let blobs = files
-        .par_iter()
-        .map_init(
-            || Repository::open(&git_dir),
-            |handle, file| write_blob(handle, file, redact),
-        )
-        .collect::<Result<Vec<Oid>, SourceError>>()?;
-    let entries: Vec<(&[OsString], Oid)> = files
-        .iter()
-        .zip(blobs)
-        .map(|(file, id)| (file.components.as_slice(), id))
-        .collect();
-    write_tree(repo, &entries)
-}
-
-/// Reads one file and writes it as a blob.
-fn write_blob(
-    handle: &Result<Repository, git2::Error>,
-    file: &ListedFile,
-    redact: Option<&dyn Redactor>,
-) -> Result<Oid, SourceError> {
-    let repo = handle.as_ref().map_err(|e| {
-        SourceError::git(
-            "opening the store in a worker",
-            git2::Error::new(e.code(), e.class(), e.message()),
-        )
-    })?;
-    let bytes = std::fs::read(&file.path).map_err(|e| SourceError::io(&file.path, e))?;
-    let bytes = match redact {
-        Some(redactor) => Cow::Owned(redactor.redact(&file.relative, &bytes)),
-        None => Cow::Borrowed(&bytes),
-    };
-    repo.blob(&bytes)
-        .map_err(|e| SourceError::git(format!("storing {}", file.relative), e))
-}
-
-/// Builds the tree of `entries` (sorted by path components, as
-/// `list_folder` returns them) and its subtrees; returns its id.
-fn write_tree(repo: &Repository, entries: &[(&[OsString], Oid)]) -> Result<Oid, SourceError> {
-    let git = |e| SourceError::git("building a snapshot tree", e);
-    let mut builder = repo.treebuilder(None).map_err(git)?;
-    let mut index = 0;
-    while index < entries.len() {
-        let (components, id) = entries[index];
-        let name = &components[0];
-        if components.len() == 1 {
-            builder
-                .insert(name, id, FileMode::Blob.into())
-                .map_err(git)?;
-            index += 1;
-            continue;
-        }
-        let end = index
-            + entries[index..]
-                .iter()
-                .take_while(|(c, _)| c.len() > 1 && &c[0] == name)
-                .count();
-        let children: Vec<(&[OsString], Oid)> = entries[index..end]
-            .iter()
-            .map(|(c, id)| (&c[1..], *id))
-            .collect();
-        let subtree = write_tree(repo, &children)?;
-        builder
-            .insert(name, subtree, FileMode::Tree.into())
-            .map_err(git)?;
-        index = end;
-    }
-    builder.write().map_err(git)
 }

@@ -330,3 +330,77 @@ fn a_stale_lock_is_reported_not_waited_for() {
     assert!(matches!(err, SourceError::RefLocked { .. }), "{err:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
 }
+
+/// Regression: creating a ref used `force = false`, which libgit2 checks
+/// before taking the lock, so two writers creating the same new ref could
+/// both "win" and one commit was lost.
+#[test]
+fn racing_creators_of_a_new_ref_both_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("store");
+    Store::init(&store_path, false).unwrap();
+    for round in 0..20 {
+        let refname = format!("refs/henko/race-{round}");
+        let barrier = std::sync::Barrier::new(4);
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let (store_path, refname, barrier) = (&store_path, &refname, &barrier);
+                scope.spawn(move || {
+                    let store = Store::open(Some(store_path)).unwrap();
+                    barrier.wait();
+                    store
+                        .append_record(refname, &format!("{t}.json"), b"{}", "race")
+                        .unwrap();
+                });
+            }
+        });
+        let store = Store::open(Some(&store_path)).unwrap();
+        assert_eq!(store.records(&refname).unwrap().len(), 4, "round {round}");
+    }
+}
+
+#[test]
+fn add_record_never_overwrites_under_concurrent_writers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("store");
+    Store::init(&store_path, false).unwrap();
+    let refname = "refs/henko/approvals";
+    let chosen: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|t| {
+                let store_path = &store_path;
+                scope.spawn(move || {
+                    let store = Store::open(Some(store_path)).unwrap();
+                    (0..5)
+                        .map(|round| {
+                            let body = format!("{t}-{round}");
+                            let (_, path) = store
+                                .add_record(
+                                    refname,
+                                    |n| format!("plans/abc/alice-{n}.json"),
+                                    body.as_bytes(),
+                                    &body,
+                                )
+                                .unwrap();
+                            path
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    let store = Store::open(Some(&store_path)).unwrap();
+    let records = store.records(refname).unwrap();
+    assert_eq!(records.len(), 40);
+    let mut paths: Vec<_> = records.iter().map(|r| r.path.clone()).collect();
+    paths.sort();
+    let mut chosen = chosen;
+    chosen.sort();
+    assert_eq!(paths, chosen);
+    let bodies: std::collections::HashSet<_> = records.iter().map(|r| r.bytes.clone()).collect();
+    assert_eq!(bodies.len(), 40, "a record was overwritten");
+}

@@ -137,8 +137,8 @@ def fortigate(s, member, flags):
     w("    set facility local7")
     w("end")
     _objects(w, s)
-    _policies(w, flags)
-    _routing(w, s, member)
+    _policies(w, flags, s)
+    _routing(w, s)
     return "\n".join(out) + "\n"
 
 
@@ -211,10 +211,11 @@ POLICIES = [
 ]
 
 
-def _policies(w, flags):
+def _policies(w, flags, s):
     w("config firewall policy")
     rows = list(POLICIES)
-    if flags["policy_opened"]:
+    # Opened on the production cluster only; East never gets it.
+    if flags["policy_opened"] and s["site"] == "west":
         rows.append((8, "TEMP-VENDOR-MAINT", "port1", "port2", "all", "GRP-SERVERS", "ALL", "disable"))
     for pid, name, src, dst, saddr, daddr, svc, log in rows:
         w(f"    edit {pid}")
@@ -234,7 +235,7 @@ def _policies(w, flags):
     w("end")
 
 
-def _routing(w, s, member):
+def _routing(w, s):
     p = s["p"]
     w("config router static")
     w("    edit 1")
