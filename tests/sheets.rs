@@ -209,3 +209,39 @@ fn plan_note(json: &str) -> String {
     }
     notes.into_iter().next().unwrap_or_default()
 }
+
+#[test]
+fn validate_compiles_the_snapshots_own_scripts() {
+    let env = TestEnv::new();
+    sheet(&env, "snap", "120,WEB,10.1.20.0/24,10.1.20.1\n");
+    env.write(
+        "snap/scripts/ok.rhai",
+        "fn on_device(ctx) { ctx.note(\"ok\"); }\n",
+    );
+    env.henko().args(["validate", "snap"]).assert().code(0);
+    env.write(
+        "snap/scripts/bad.rhai",
+        "fn on_device(ctx) {\n  let x = ;\n}\n",
+    );
+    let out = env.henko().args(["validate", "snap"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("scripts/bad.rhai:2"), "{text}");
+}
+
+#[test]
+fn validate_checks_drift_rules() {
+    let env = TestEnv::new();
+    sheet(&env, "snap", "120,WEB,10.1.20.0/24,10.1.20.1\n");
+    env.write(
+        "snap/.henko/drift.yaml",
+        "ignore:\n  - '^snmp-server location'\n",
+    );
+    env.henko().args(["validate", "snap"]).assert().code(0);
+    env.write("snap/.henko/drift.yaml", "ignore:\n  - '(unclosed'\n");
+    let out = env.henko().args(["validate", "snap"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(".henko/drift.yaml"), "{text}");
+    assert!(text.contains("(unclosed"), "{text}");
+}

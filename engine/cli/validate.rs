@@ -49,6 +49,8 @@ pub fn run(args: ValidateArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
     let mut findings = Findings::default();
     check_inventory(tree.as_ref(), &target, &mut findings)?;
     check_sheets(tree.as_ref(), &mut findings);
+    check_scripts(tree.as_ref(), &mut findings)?;
+    check_drift_rules(tree.as_ref(), &mut findings);
 
     let rendered = match args.format {
         Format::Text => text(&findings, &target),
@@ -187,6 +189,72 @@ fn check_sheets(tree: &dyn FileTree, findings: &mut Findings) {
             violation.line = problem.row as usize;
         }
         findings.violations.push(violation);
+    }
+}
+
+/// Compiles the snapshot's own rule scripts (`scripts/*.rhai`) together
+/// with the shipped library, as `henko plan` would; a script that does not
+/// compile is a violation at its file, line and column.
+fn check_scripts(tree: &dyn FileTree, findings: &mut Findings) -> miette::Result<()> {
+    use crate::script::{ScriptError, ScriptOptions, ScriptSet};
+    let mut store_scripts = Vec::new();
+    for entry in tree.files()? {
+        if let Some(name) = entry.path.strip_prefix("scripts/") {
+            if name.ends_with(".rhai") {
+                let bytes = tree.read_entry(&entry)?;
+                store_scripts.push((
+                    name.to_string(),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                ));
+            }
+        }
+    }
+    if store_scripts.is_empty() {
+        return Ok(());
+    }
+    let options = ScriptOptions {
+        builtin: true,
+        dirs: Vec::new(),
+        store_scripts,
+    };
+    match ScriptSet::load(&options) {
+        Ok(_) => {}
+        Err(ScriptError::Compile(error)) => {
+            let mut violation = Violation::in_file(
+                format!("scripts/{}", error.script.trim_start_matches("scripts/")),
+                "henko::script::compile",
+                error.message.clone(),
+            );
+            violation.line = error.line as usize;
+            violation.column = error.column as usize;
+            findings.violations.push(violation);
+        }
+        Err(other) => {
+            findings.violations.push(Violation::in_file(
+                "scripts/",
+                "henko::script::load",
+                other.to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that the drift rules parse and their patterns compile.
+fn check_drift_rules(tree: &dyn FileTree, findings: &mut Findings) {
+    let Some(inventory) = &findings.inventory else {
+        return;
+    };
+    if let Err(error) = crate::diff::drift::check_rules(tree, inventory) {
+        let file = match &error {
+            crate::diff::drift::DriftError::Rules { source_name, .. } => source_name.clone(),
+            _ => crate::diff::drift::DRIFT_FILE.to_string(),
+        };
+        findings.violations.push(Violation::in_file(
+            file,
+            "henko::drift::rules",
+            error.to_string(),
+        ));
     }
 }
 

@@ -345,6 +345,25 @@ pub fn drift_snapshot(
     })
 }
 
+/// Checks that the drift rules of a snapshot (inventory `drift:` section
+/// and `.henko/drift.yaml`) parse and that every pattern compiles, for
+/// `henko validate`.
+pub fn check_rules(
+    reader: &dyn crate::source::FileTree,
+    inventory: &crate::inventory::Inventory,
+) -> Result<(), DriftError> {
+    let rules = read_rules(reader, inventory)?;
+    for pattern in rules
+        .substitutions
+        .iter()
+        .map(|s| &s.pattern)
+        .chain(&rules.ignore)
+    {
+        compile(pattern)?;
+    }
+    Ok(())
+}
+
 /// Merges the inventory's `drift:` section with `.henko/drift.yaml`.
 fn read_rules(
     reader: &dyn crate::source::FileTree,
