@@ -49,9 +49,33 @@ fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// Returns the first word of a line as [`words`] would, without building the
+/// list: a quoted or escaped first word (never a FortiOS verb) gives "".
+fn first_word(text: &str) -> &str {
+    let word = text.split_whitespace().next().unwrap_or("");
+    if word.contains(['"', '\\']) {
+        ""
+    } else {
+        word
+    }
+}
+
 /// The identity of a node among its siblings: `edit <name>` (unquoted),
 /// `config <path>`, `set <name>` for settings, `None` for other lines.
 fn identity(text: &str) -> Option<String> {
+    // Fast path for the common case, a `set KEY …` line whose key has no
+    // quotes or escapes: no word list is built (this runs for every line).
+    let mut tokens = text.split_whitespace();
+    match tokens.next() {
+        Some("set") => {
+            let key = tokens.next().unwrap_or("");
+            if !key.contains(['"', '\\']) {
+                return Some(format!("set {key}"));
+            }
+        }
+        Some("edit" | "config") => {}
+        _ => return None,
+    }
     let words = words(text);
     match words.first().map(String::as_str) {
         Some("edit") => Some(format!("edit {}", words.get(1).map_or("", String::as_str))),
@@ -75,8 +99,14 @@ pub(crate) fn fold(nodes: &mut Vec<Node>, warnings: &mut Vec<String>) {
     let mut kept: Vec<Node> = Vec::with_capacity(nodes.len());
     let mut index: HashMap<String, usize> = HashMap::new();
     for node in nodes.drain(..) {
-        let words = words(&node.text);
-        let verb = words.first().map_or("", String::as_str);
+        let verb = first_word(&node.text);
+        // Only table commands, `unset` and `append` need the full word list.
+        let words = match verb {
+            "unset" | "append" | "rename" | "delete" | "move" | "clone" | "purge" => {
+                words(&node.text)
+            }
+            _ => Vec::new(),
+        };
         let line = node.span.start;
         match verb {
             "unset" => {
