@@ -137,7 +137,8 @@ pub fn make_plan(
     diff_options.filter.shard = options.shard.map(|s| (s.index, s.count));
     let diff = diff_snapshots(&from_snap, &to_snap, &diff_options)?;
     let scripts = load_scripts(&to_snap, options)?;
-    let tables = sheet_tables(&to_snap, &diff.inventory, &diff.devices)?;
+    let to_reader = to_snap.open()?;
+    let tables = sheet_tables(to_reader.as_ref(), &diff.inventory, &diff.devices)?;
     let assessment = scripts.assess(
         &AssessInput {
             tables: &tables,
@@ -153,7 +154,11 @@ pub fn make_plan(
     let remediations = remediate_all(&from_snap, &to_snap, &diff.devices, &diff.inventory_from)?;
     let failures = plan_failures(&assessment.failures);
     let mut findings = assessment.findings;
-    findings.extend(sheet_findings(&to_snap, &diff.inventory, &diff.devices)?);
+    findings.extend(sheet_findings(
+        to_reader.as_ref(),
+        &diff.inventory,
+        &diff.devices,
+    ));
     let input = PlanInput {
         from: &RevRef::from(&diff.from),
         to: &RevRef::from(&diff.to),
@@ -172,11 +177,10 @@ pub fn make_plan(
 /// `_sheet` for workbooks. An unreadable sheet gives no rows (its parse
 /// warnings are already on the diff).
 fn sheet_tables(
-    to: &Snapshot,
+    reader: &dyn FileTree,
     inventory: &Inventory,
     devices: &[DeviceDiff],
 ) -> Result<SheetTables, PipelineError> {
-    let reader = to.open()?;
     let mut tables = SheetTables::new();
     for diff in devices.iter().filter(|d| d.status != DeviceStatus::Removed) {
         let Some(device) = inventory.get(&diff.name) else {
@@ -224,14 +228,13 @@ pub const SHEETS_ORIGIN: &str = "henko:sheets";
 /// that device is in the plan, plan-wide otherwise, so a plan that carries a
 /// broken sheet cannot pass `henko check` unapproved.
 fn sheet_findings(
-    to: &Snapshot,
+    reader: &dyn FileTree,
     inventory: &Inventory,
     devices: &[DeviceDiff],
-) -> Result<Vec<Finding>, PipelineError> {
-    let reader = to.open()?;
+) -> Vec<Finding> {
     let names = inventory.devices().iter().map(|d| d.name.clone()).collect();
-    let violations = config::sheet::validate_snapshot(reader.as_ref(), names);
-    Ok(violations
+    let violations = config::sheet::validate_snapshot(reader, names);
+    violations
         .into_iter()
         .map(|v| {
             let device = inventory
@@ -258,7 +261,7 @@ fn sheet_findings(
                 },
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Merges partial plans: joins their devices, runs every script over the
@@ -276,7 +279,8 @@ pub fn merge_plans(
     let inventory = crate::inventory::load(&*to_snap.open()?)?;
     let diffs = merged.diffs();
     let scripts = load_scripts(&to_snap, options)?;
-    let tables = sheet_tables(&to_snap, &inventory, &diffs)?;
+    let to_reader = to_snap.open()?;
+    let tables = sheet_tables(to_reader.as_ref(), &inventory, &diffs)?;
     let assessment = scripts.assess(
         &AssessInput {
             tables: &tables,
@@ -291,7 +295,7 @@ pub fn merge_plans(
     );
     let failures = plan_failures(&assessment.failures);
     let mut findings = assessment.findings;
-    findings.extend(sheet_findings(&to_snap, &inventory, &diffs)?);
+    findings.extend(sheet_findings(to_reader.as_ref(), &inventory, &diffs));
     let mut options = options.clone();
     options.shard = None;
     Ok(finish(
