@@ -26,6 +26,9 @@ pub struct DeviceRemediation {
     pub verified: bool,
     /// What the simulation found wrong, when it did.
     pub simulation_errors: Vec<String>,
+    /// How the configurations were read where a reviewer should know
+    /// (FortiOS sections closed by indentation), each with its side.
+    pub reading_notes: Vec<String>,
 }
 
 /// Everything one plan run starts from.
@@ -316,6 +319,18 @@ pub fn base_device(
             .extend(remediation.rollback.iter().cloned());
         device.manual.extend(remediation.manual.iter().cloned());
         device.verified = Some(remediation.verified);
+        for note in &remediation.reading_notes {
+            device.findings.push(PlanFinding {
+                device: Some(diff.name.clone()),
+                kind: PlanFindingKind::Risk {
+                    level: Risk::Low,
+                    rule: "henko.config-structure".to_string(),
+                    message: format!("{note}; check that the commands belong where they stand"),
+                },
+                script: HENKO_ORIGIN.to_string(),
+                line: None,
+            });
+        }
         if !remediation.verified {
             let detail = if remediation.simulation_errors.is_empty() {
                 String::from("the simulation could not prove the commands")
