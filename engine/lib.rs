@@ -2,7 +2,7 @@
 //!
 //! The modules follow the data's path through the program:
 //! [`source`] → [`inventory`] → [`config`] → [`diff`] → [`script`] → [`plan`]
-//! → [`report`], with [`cli`] on top. A later stage depends only on earlier
+//! → [`verify`] → [`report`], with [`cli`] on top. A later stage depends only on earlier
 //! ones; no stage prints (only `cli` and `report` talk to the user).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -15,3 +15,4 @@ pub mod plan;
 pub mod report;
 pub mod script;
 pub mod source;
+pub mod verify;
