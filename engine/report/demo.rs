@@ -5,7 +5,7 @@
 
 use crate::config::sheet::Violation;
 use crate::inventory::Inventory;
-use crate::plan::{Plan, PlanFindingKind, Risk};
+use crate::plan::{FindingKind, Plan, Risk};
 use crate::source::LogEntry;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -187,7 +187,7 @@ fn notable_findings(plan: &Plan) -> Vec<FindingGroup<'_>> {
         .chain(plan.findings.iter().map(|f| ("plan-wide", f)));
     let mut groups: Vec<FindingGroup<'_>> = Vec::new();
     for (device, finding) in all {
-        let PlanFindingKind::Risk {
+        let FindingKind::Risk {
             level,
             rule,
             message,
@@ -195,17 +195,18 @@ fn notable_findings(plan: &Plan) -> Vec<FindingGroup<'_>> {
         else {
             continue;
         };
-        if *level < Risk::Medium {
+        let level = Risk::from(*level);
+        if level < Risk::Medium {
             continue;
         }
         match groups
             .iter_mut()
-            .find(|g| g.level == *level && g.rule == rule && g.message == message)
+            .find(|g| g.level == level && g.rule == rule && g.message == message)
         {
             Some(group) if !group.devices.contains(&device) => group.devices.push(device),
             Some(_) => {}
             None => groups.push(FindingGroup {
-                level: *level,
+                level,
                 rule,
                 message,
                 devices: vec![device],
