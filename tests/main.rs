@@ -13,3 +13,4 @@ mod scripts;
 mod secrets;
 mod sheets;
 mod store;
+mod verify;

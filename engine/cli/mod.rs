@@ -15,6 +15,7 @@ mod redaction;
 mod scripts;
 mod snapshot;
 mod validate;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -65,6 +66,9 @@ pub enum Command {
     Drift(drift::DriftArgs),
     /// Work with rule scripts.
     Scripts(scripts::ScriptsArgs),
+    /// Hold the backup after a change window against the plan: landed,
+    /// partial, not applied, rolled back, unplanned.
+    Verify(verify::VerifyArgs),
     /// Build a temporary store from the embedded demo and run the main job on it.
     Demo(demo::DemoArgs),
 }
@@ -119,6 +123,7 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Validate(args) => validate::run(args, repo),
         Command::Drift(args) => drift::run(args, repo),
         Command::Scripts(args) => scripts::run(args, repo),
+        Command::Verify(args) => verify::run(args, repo),
         Command::Demo(args) => demo::run(args, repo),
     }
 }

@@ -28,6 +28,7 @@ mod plan_tests;
 pub mod plan_text;
 pub mod plan_xlsx;
 pub mod sarif;
+pub mod verify_text;
 
 #[cfg(test)]
 mod diff_tests;
