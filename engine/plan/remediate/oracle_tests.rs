@@ -95,3 +95,52 @@ fn interface_without_an_address_gets_one_in_place() {
     );
     assert_eq!(out.rollback, ["interface Vlan5", " no ip address"]);
 }
+
+#[test]
+fn maximum_paths_flavours_are_separate_settings() {
+    // Corpus pair batfish_example_2017_vs_head: `maximum-paths 5` became
+    // `maximum-paths eibgp 5`. henko overwrote one with the other, which IOS
+    // refuses while the ebgp setting is in place; hier_config removes it
+    // first, as henko now does.
+    let from = "router bgp 1\n address-family ipv4\n  maximum-paths 5\n exit-address-family\n";
+    let to = "router bgp 1\n address-family ipv4\n  maximum-paths eibgp 5\n exit-address-family\n";
+    let out = verified("ios", from, to);
+    assert_eq!(
+        out.apply,
+        [
+            "router bgp 1",
+            " address-family ipv4",
+            "  no maximum-paths",
+            "  maximum-paths eibgp 5",
+            " exit-address-family"
+        ]
+    );
+    assert_eq!(
+        out.rollback,
+        [
+            "router bgp 1",
+            " address-family ipv4",
+            "  no maximum-paths eibgp",
+            "  maximum-paths 5",
+            " exit-address-family"
+        ]
+    );
+}
+
+#[test]
+fn nxos_tcam_region_size_changes_in_place() {
+    // hier_config test_startswith_rules_do_not_cross_contaminate: the old
+    // size was removed first, leaving the region uncarved in between.
+    let from =
+        "hardware access-list tcam region arp-ether 0\nhardware profile tcam region racl 0\n";
+    let to =
+        "hardware access-list tcam region arp-ether 256\nhardware profile tcam region racl 512\n";
+    let out = verified("nxos", from, to);
+    assert_eq!(
+        out.apply,
+        [
+            "hardware access-list tcam region arp-ether 256",
+            "hardware profile tcam region racl 512"
+        ]
+    );
+}
