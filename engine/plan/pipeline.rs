@@ -155,7 +155,18 @@ pub fn make_plan(
             timeout: options.timeout,
         },
     );
-    let remediations = remediate_all(&from_snap, &to_snap, &diff.devices, &diff.inventory_from)?;
+    let mut remediations =
+        remediate_all(&from_snap, &to_snap, &diff.devices, &diff.inventory_from)?;
+    let proofs = super::prove::prove_structured(
+        &from_snap,
+        &to_snap,
+        &diff.devices,
+        &diff.inventory_from,
+        &assessment.steps,
+        &remediations,
+        &diff_options,
+    )?;
+    remediations.extend(proofs);
     let failures = plan_failures(&assessment.failures);
     let mut findings = assessment.findings;
     findings.extend(sheet_findings(
@@ -172,6 +183,7 @@ pub fn make_plan(
         findings: &findings,
         failures: &failures,
         remediations: &remediations,
+        steps: &assessment.steps,
     };
     Ok(super::build(&input, options.meta()))
 }
@@ -307,8 +319,11 @@ pub fn merge_plans(
         merged.to,
         merged.devices,
         graph_impacts(&diffs, &inventory, &inventory_from),
-        &findings,
-        &failures,
+        super::ScriptResults {
+            findings: &findings,
+            steps: &assessment.steps,
+            failures: &failures,
+        },
         options.meta(),
     ))
 }
@@ -482,7 +497,7 @@ fn platform_rules<'a>(
     Ok(rules)
 }
 
-fn empty(dialect: Dialect) -> ConfigTree {
+pub(super) fn empty(dialect: Dialect) -> ConfigTree {
     ConfigTree {
         dialect,
         ..ConfigTree::default()
@@ -491,7 +506,7 @@ fn empty(dialect: Dialect) -> ConfigTree {
 
 /// Reads and parses one configuration; a loose file is read whatever its
 /// name, since the two-file form names the device after the TO file.
-fn parse(
+pub(super) fn parse(
     tree: &dyn FileTree,
     snapshot: &Snapshot,
     path: &str,

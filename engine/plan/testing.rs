@@ -171,6 +171,7 @@ impl Fixture {
             findings: &findings,
             failures: &[],
             remediations: &self.remediations,
+            steps: &[],
         };
         build(&input, PlanMeta::default())
     }
