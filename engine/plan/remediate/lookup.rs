@@ -74,8 +74,18 @@ impl PlatformRules {
             .is_some()
     }
 
-    /// Returns the overwrite key of a single-valued line, if it is one.
+    /// Returns the overwrite key of a single-valued line, if it is one. A
+    /// negation shares the key of the setting it negates (`no logging
+    /// console` and `logging console emergencies` are one setting), so the
+    /// one overwrites the other in place.
     pub(crate) fn idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
+        self.own_idempotent_key(text, parent).or_else(|| {
+            let rest = text.strip_prefix("no ")?;
+            self.own_idempotent_key(rest, parent)
+        })
+    }
+
+    fn own_idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
         if first(
             &self.multi_valued,
             &self.filters.multi_valued,

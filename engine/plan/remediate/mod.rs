@@ -19,6 +19,8 @@ mod mask;
 #[cfg(test)]
 mod negation_tests;
 mod normalize;
+#[cfg(test)]
+mod oracle_tests;
 mod prefilter;
 mod reorder;
 mod rules;
