@@ -23,5 +23,7 @@ pub use key::setting_key;
 pub use lines::unified_diff;
 pub use options::{shard_of, DeviceFilter, DiffOptions};
 pub use settings::{StoreSettings, IGNORE_FILE, SETTINGS_FILE};
-pub use snapshot::{diff_snapshots, diff_snapshots_with_progress, Progress, SnapshotDiff};
+pub use snapshot::{
+    diff_listed, diff_snapshots, diff_snapshots_with_progress, Listings, Progress, SnapshotDiff,
+};
 pub use tree::diff_trees;

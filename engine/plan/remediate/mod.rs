@@ -19,6 +19,7 @@ mod mask;
 #[cfg(test)]
 mod negation_tests;
 mod normalize;
+mod pattern;
 mod prefilter;
 mod reorder;
 mod rules;
