@@ -188,14 +188,16 @@ fn log_lists_snapshots_newest_first_with_tags_and_counts() {
         "tags": [
           "v2"
         ],
-        "files_changed": 1
+        "files_changed": 1,
+        "records": []
       },
       {
         "id": "[ID]",
         "time": "2024-01-02T03:04:05+00:00",
         "message": "first",
         "tags": [],
-        "files_changed": 2
+        "files_changed": 2,
+        "records": []
       }
     ]
     "#);
@@ -386,7 +388,8 @@ fn a_locked_ref_is_a_clean_error() {
         "{message}"
     );
     assert!(message.contains("snapshots.lock"), "{message}");
-    assert!(started.elapsed().as_secs() < 5);
+    // It gives up instead of waiting for the lock forever.
+    assert!(started.elapsed().as_secs() < 60);
 }
 
 #[test]

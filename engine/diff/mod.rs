@@ -10,6 +10,7 @@ mod inventory;
 mod key;
 mod lines;
 mod options;
+mod replay;
 mod secret;
 mod settings;
 mod snapshot;
@@ -22,6 +23,7 @@ pub use inventory::inventory_changes;
 pub use key::setting_key;
 pub use lines::unified_diff;
 pub use options::{shard_of, DeviceFilter, DiffOptions};
+pub use replay::{apply_change, inverse, prove_steps, ProofErrors};
 pub use settings::{StoreSettings, IGNORE_FILE, SETTINGS_FILE};
 pub use snapshot::{
     diff_listed, diff_snapshots, diff_snapshots_with_progress, Listings, Progress, SnapshotDiff,

@@ -39,6 +39,10 @@ pub enum PipelineError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Rules(#[from] RulesError),
+    /// A configuration's structure cannot be read unambiguously.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// An inventory could not be read.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -164,13 +168,23 @@ pub fn make_plan(
             timeout: options.timeout,
         },
     );
-    let remediations = remediate_all(
+    let mut remediations = remediate_all(
         [&from_snap, &to_snap],
         [from_listing, to_listing],
         to_reader,
         &diff.devices,
         &diff.inventory_from,
     )?;
+    let proofs = super::prove::prove_structured(
+        &from_snap,
+        &to_snap,
+        &diff.devices,
+        &diff.inventory_from,
+        &assessment.steps,
+        &remediations,
+        &diff_options,
+    )?;
+    remediations.extend(proofs);
     let failures = plan_failures(&assessment.failures);
     let mut findings = assessment.findings;
     findings.extend(sheet_findings(to_reader, &diff.inventory, &diff.devices));
@@ -183,6 +197,7 @@ pub fn make_plan(
         findings: &findings,
         failures: &failures,
         remediations: &remediations,
+        steps: &assessment.steps,
     };
     Ok(super::build(&input, options.meta()))
 }
@@ -318,8 +333,11 @@ pub fn merge_plans(
         merged.to,
         merged.devices,
         graph_impacts(&diffs, &inventory, &inventory_from),
-        &findings,
-        &failures,
+        super::ScriptResults {
+            findings: &findings,
+            steps: &assessment.steps,
+            failures: &failures,
+        },
         options.meta(),
     ))
 }
@@ -394,7 +412,7 @@ fn remediate_all(
         .collect();
     let rules = platform_rules(listings[1], to_tree, cli.iter().map(|d| platform_of(d)))?;
     type Readers = Option<(Box<dyn FileTree>, Box<dyn FileTree>)>;
-    let results: Vec<Result<(String, DeviceRemediation), SourceError>> = cli
+    let results: Vec<Result<(String, DeviceRemediation), PipelineError>> = cli
         .par_iter()
         .map_init(
             || -> Readers { None },
@@ -412,11 +430,11 @@ fn remediate_all(
                     .unwrap_or_else(|| diff.config.clone());
                 let before = match diff.status {
                     DeviceStatus::Added => empty(diff.dialect),
-                    _ => parse(&*from_tree, listings[0], from, &from_path, diff.dialect)?,
+                    _ => parse_listed(&*from_tree, listings[0], from, &from_path, diff.dialect)?,
                 };
                 let after = match diff.status {
                     DeviceStatus::Removed => empty(diff.dialect),
-                    _ => parse(&*to_tree, listings[1], to, &diff.config, diff.dialect)?,
+                    _ => parse_listed(&*to_tree, listings[1], to, &diff.config, diff.dialect)?,
                 };
                 *readers = Some((from_tree, to_tree));
                 let platform = platform_of(diff);
@@ -429,6 +447,7 @@ fn remediate_all(
                         manual: r.manual,
                         verified: r.verified,
                         simulation_errors: r.simulation_errors,
+                        reading_notes: reading_notes(&before, &after),
                     },
                 ))
             },
@@ -440,6 +459,20 @@ fn remediate_all(
         out.insert(name, remediation);
     }
     Ok(out)
+}
+
+/// Returns the parse warnings of both sides that a reviewer of the plan
+/// must see: FortiOS read by indentation.
+fn reading_notes(before: &ConfigTree, after: &ConfigTree) -> Vec<String> {
+    [("FROM", before), ("TO", after)]
+        .into_iter()
+        .flat_map(|(side, tree)| {
+            tree.warnings
+                .iter()
+                .filter(|w| w.starts_with(config::fortios::READ_BY_INDENTATION))
+                .map(move |w| format!("{side}: {w}"))
+        })
+        .collect()
 }
 
 /// Returns the platform whose rules apply to a device: its inventory
@@ -481,29 +514,45 @@ fn platform_rules<'a>(
     Ok(rules)
 }
 
-fn empty(dialect: Dialect) -> ConfigTree {
+pub(super) fn empty(dialect: Dialect) -> ConfigTree {
     ConfigTree {
         dialect,
         ..ConfigTree::default()
     }
 }
 
-/// Reads and parses one configuration (by blob id when `listing` lists
-/// it); a loose file is read whatever its name, since the two-file form
-/// names the device after the TO file.
-fn parse(
+/// Reads and parses one configuration; a loose file is read whatever its
+/// name, since the two-file form names the device after the TO file.
+pub(super) fn parse(
+    tree: &dyn FileTree,
+    snapshot: &Snapshot,
+    path: &str,
+    dialect: Dialect,
+) -> Result<ConfigTree, PipelineError> {
+    parse_listed(tree, None, snapshot, path, dialect)
+}
+
+/// [`parse`], reading the file by blob id when `listing` lists it.
+fn parse_listed(
     tree: &dyn FileTree,
     listing: Option<&Listing>,
     snapshot: &Snapshot,
     path: &str,
     dialect: Dialect,
-) -> Result<ConfigTree, SourceError> {
-    let bytes = match (snapshot, listing) {
-        (Snapshot::File { path, .. }, _) => {
-            std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?
-        }
-        (_, Some(listing)) => listing.reader(tree).read(path)?,
-        (_, None) => tree.read(path)?,
+) -> Result<ConfigTree, PipelineError> {
+    let (bytes, origin) = match (snapshot, listing) {
+        (Snapshot::File { path, .. }, _) => (
+            std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?,
+            path.display().to_string(),
+        ),
+        (_, Some(listing)) => (listing.reader(tree).read(path)?, path.to_string()),
+        (_, None) => (tree.read(path)?, path.to_string()),
     };
-    Ok(config::parse(&bytes, dialect, &ParseOptions::default()))
+    // A tree whose structure is a guess is refused, never planned from.
+    Ok(config::parse_checked(
+        &bytes,
+        dialect,
+        &ParseOptions::default(),
+        &origin,
+    )?)
 }
