@@ -5,3 +5,4 @@ mod export;
 mod fixture;
 mod outcomes;
 mod records;
+mod reports;

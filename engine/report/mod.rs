@@ -28,7 +28,10 @@ mod plan_tests;
 pub mod plan_text;
 pub mod plan_xlsx;
 pub mod sarif;
+pub mod verify_html;
+pub mod verify_rows;
 pub mod verify_text;
+pub mod verify_xlsx;
 
 #[cfg(test)]
 mod diff_tests;
