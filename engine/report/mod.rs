@@ -15,6 +15,7 @@ pub use diff_summary::{Counts, Summary};
 pub use diff_text::{render_diff_text, DiffReportOptions};
 pub use fleet::{group as fleet_groups, FleetGroup, FleetView, DEFAULT_FLEET_MIN};
 pub mod ansible;
+pub mod demo;
 pub mod i18n;
 pub mod junit;
 pub mod plan_bundle;
