@@ -39,6 +39,10 @@ pub enum PipelineError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Rules(#[from] RulesError),
+    /// A configuration's structure cannot be read unambiguously.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// An inventory could not be read.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -388,7 +392,7 @@ fn remediate_all(
         .collect();
     let rules = platform_rules(to, cli.iter().map(|d| platform_of(d)))?;
     type Readers = Option<(Box<dyn FileTree>, Box<dyn FileTree>)>;
-    let results: Vec<Result<(String, DeviceRemediation), SourceError>> = cli
+    let results: Vec<Result<(String, DeviceRemediation), PipelineError>> = cli
         .par_iter()
         .map_init(
             || -> Readers { None },
@@ -423,6 +427,7 @@ fn remediate_all(
                         manual: r.manual,
                         verified: r.verified,
                         simulation_errors: r.simulation_errors,
+                        reading_notes: reading_notes(&before, &after),
                     },
                 ))
             },
@@ -434,6 +439,20 @@ fn remediate_all(
         out.insert(name, remediation);
     }
     Ok(out)
+}
+
+/// Returns the parse warnings of both sides that a reviewer of the plan
+/// must see: FortiOS read by indentation.
+fn reading_notes(before: &ConfigTree, after: &ConfigTree) -> Vec<String> {
+    [("FROM", before), ("TO", after)]
+        .into_iter()
+        .flat_map(|(side, tree)| {
+            tree.warnings
+                .iter()
+                .filter(|w| w.starts_with(config::fortios::READ_BY_INDENTATION))
+                .map(move |w| format!("{side}: {w}"))
+        })
+        .collect()
 }
 
 /// Returns the platform whose rules apply to a device: its inventory
@@ -492,12 +511,19 @@ pub(super) fn parse(
     snapshot: &Snapshot,
     path: &str,
     dialect: Dialect,
-) -> Result<ConfigTree, SourceError> {
-    let bytes = match snapshot {
-        Snapshot::File { path, .. } => {
-            std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?
-        }
-        _ => tree.read(path)?,
+) -> Result<ConfigTree, PipelineError> {
+    let (bytes, origin) = match snapshot {
+        Snapshot::File { path, .. } => (
+            std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?,
+            path.display().to_string(),
+        ),
+        _ => (tree.read(path)?, path.to_string()),
     };
-    Ok(config::parse(&bytes, dialect, &ParseOptions::default()))
+    // A tree whose structure is a guess is refused, never planned from.
+    Ok(config::parse_checked(
+        &bytes,
+        dialect,
+        &ParseOptions::default(),
+        &origin,
+    )?)
 }

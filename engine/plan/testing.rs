@@ -94,6 +94,7 @@ impl Fixture {
                     manual: vec![],
                     verified: true,
                     simulation_errors: vec![],
+                    reading_notes: vec![],
                 },
             );
         }

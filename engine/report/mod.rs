@@ -14,6 +14,7 @@ pub use diff_markdown::{render_diff_markdown, MARKDOWN_LIMIT};
 pub use diff_summary::{Counts, Summary};
 pub use diff_text::{render_diff_text, DiffReportOptions};
 pub use fleet::{group as fleet_groups, FleetGroup, FleetView, DEFAULT_FLEET_MIN};
+pub mod demo;
 pub mod i18n;
 pub mod junit;
 pub mod plan_bundle;
