@@ -74,10 +74,12 @@ pub fn write_side(env: &TestEnv, name: &str, configs: &[(&str, String)]) {
 pub fn setup() -> TestEnv {
     let env = TestEnv::new();
     env.init_store();
-    write_side(&env, "v1", &from_configs());
-    let v1 = env.snapshot("v1", "v1");
-    write_side(&env, "v2", &to_configs());
-    let v2 = env.snapshot("v2", "v2");
+    // The folders are not named like the tags: an argument that is both a
+    // folder and a revision is refused as ambiguous.
+    write_side(&env, "from", &from_configs());
+    let v1 = env.snapshot("from", "v1");
+    write_side(&env, "to", &to_configs());
+    let v2 = env.snapshot("to", "v2");
     env.git(&["-C", "store", "tag", "v1", &v1]);
     env.git(&["-C", "store", "tag", "v2", &v2]);
     let out = env
