@@ -42,6 +42,12 @@ pub enum Reason {
         /// How many.
         count: usize,
     },
+    /// An execution record was required (`--require-record`) and none says
+    /// the change landed on every device.
+    NotVerified {
+        /// What the records say (from the verify stage).
+        detail: String,
+    },
 }
 
 impl std::fmt::Display for Reason {
@@ -77,6 +83,7 @@ impl std::fmt::Display for Reason {
             Reason::ScriptFailures { count } => {
                 write!(f, "{count} script(s) failed while the plan was made; the plan is incomplete")
             }
+            Reason::NotVerified { detail } => write!(f, "not verified: {detail}"),
         }
     }
 }
@@ -90,6 +97,8 @@ pub struct Verdict {
     pub approved_roles: BTreeSet<String>,
     /// Approvals of this hash.
     pub approvals: usize,
+    /// True when an execution record was required (`--require-record`).
+    pub record_required: bool,
 }
 
 impl Verdict {

@@ -7,6 +7,7 @@
 use crate::config::Node;
 use crate::diff::{Change, ChangeCategory, Op};
 use crate::script::Level;
+pub use crate::script::{Phase, Step, StepKind};
 /// Plan files record the scripts' findings as they are: one type, both ways.
 pub use crate::script::{Finding, FindingKind};
 use serde::{Deserialize, Serialize};
@@ -149,8 +150,14 @@ pub struct PlanDevice {
     /// Steps to do by hand for this device.
     pub manual: Vec<String>,
     /// Whether the apply/rollback commands were proved by simulation
-    /// (`None` when they do not come from a dialect).
+    /// (`None` when they do not come from a dialect and no rule step names
+    /// the changes it carries out).
     pub verified: Option<bool>,
+    /// The rule steps of `steps` (and of `manual`) as data: kind, command or
+    /// API call (method, path, body), file edit, arguments, and the changes
+    /// each carries out or undoes. See `docs/platforms.md`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Step>,
 }
 
 /// What ordering needs to know about a device, independent of the inventory.
@@ -162,6 +169,11 @@ pub struct OrderFacts {
     pub pair: Option<String>,
     /// True when this device goes first within its HA pair (the standby member).
     pub pair_first: bool,
+    /// True when every configuration change of this device takes something
+    /// away (a port group, a host connection): the devices that depend on
+    /// it then go first, so nothing still uses what is removed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withdraws: bool,
 }
 
 /// The four step lists of a device.

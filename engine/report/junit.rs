@@ -39,6 +39,19 @@ pub fn render(plan: &Plan, verdict: &Verdict, fail_on: Risk) -> String {
         name: "scripts ran".into(),
         failure: (!failures.is_empty()).then(|| failures.join("\n")),
     });
+    if verdict.record_required {
+        let unverified: Vec<String> = verdict
+            .reasons
+            .iter()
+            .filter(|r| matches!(r, Reason::NotVerified { .. }))
+            .map(ToString::to_string)
+            .collect();
+        cases.push(Case {
+            class: "henko.gate".into(),
+            name: "change landed on every device".into(),
+            failure: (!unverified.is_empty()).then(|| unverified.join("\n")),
+        });
+    }
     for required in &plan.approvals_required {
         let missing = !verdict.approved_roles.contains(&required.role);
         cases.push(Case {

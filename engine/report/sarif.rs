@@ -62,6 +62,7 @@ pub fn render(plan: &Plan, verdict: &Verdict, fail_on: Risk) -> String {
             crate::plan::gate::Reason::MissingApproval { .. } => "henko.gate.approval",
             crate::plan::gate::Reason::UnapprovedRisk { .. } => "henko.gate.risk",
             crate::plan::gate::Reason::ScriptFailures { .. } => "henko.gate.scripts",
+            crate::plan::gate::Reason::NotVerified { .. } => "henko.gate.record",
         };
         rules.entry(id.to_string()).or_insert_with(|| text.clone());
         results.push(json!({"ruleId": id, "level": "error", "message": {"text": text}}));

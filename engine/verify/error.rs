@@ -47,4 +47,14 @@ pub enum VerifyError {
         /// What AFTER is.
         after_kind: &'static str,
     },
+    /// `--evidence` names something that is not a folder.
+    #[error("{path} is not a folder of evidence files")]
+    #[diagnostic(
+        code(henko::verify::evidence),
+        help("give the folder the exported playbooks saved their outputs in (DIR/evidence)")
+    )]
+    EvidenceNotAFolder {
+        /// The path given.
+        path: std::path::PathBuf,
+    },
 }

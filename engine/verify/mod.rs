@@ -12,6 +12,7 @@
 mod compare;
 mod error;
 mod outcome;
+pub mod record;
 
 pub use compare::verify;
 pub use error::VerifyError;

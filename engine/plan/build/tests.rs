@@ -94,6 +94,7 @@ fn merged_shards_hash_like_the_whole() {
                 findings: &findings,
                 failures: &[],
                 remediations: &fx.remediations,
+                steps: &[],
             };
             let mut plan = build(&input, PlanMeta::default());
             plan.meta.shard = Some(shard.to_string());
@@ -121,8 +122,11 @@ fn merged_shards_hash_like_the_whole() {
         merged.to.clone(),
         merged.devices,
         graph_impacts(&diffs, &fx.inventory, &fx.inventory),
-        &findings,
-        &[],
+        ScriptResults {
+            findings: &findings,
+            steps: &[],
+            failures: &[],
+        },
         PlanMeta::default(),
     );
     assert_eq!(plan.devices, whole.devices);
