@@ -1,5 +1,6 @@
 //! The one integration-test binary: each stage adds a module here.
 
+mod cli;
 mod common;
 mod corpus;
 mod demo;

@@ -5,7 +5,9 @@
 
 mod approve;
 mod check;
+mod completions;
 mod demo;
+mod diagnostics;
 mod diff;
 mod drift;
 mod export;
@@ -74,6 +76,10 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Build a temporary store from the embedded demo and run the main job on it.
     Demo(demo::DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write every page into a folder.
+    Man(completions::ManArgs),
 }
 
 /// Output format for commands whose output is data.
@@ -129,6 +135,8 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Export(args) => export::run(args, repo),
         Command::Verify(args) => verify::run(args, repo),
         Command::Demo(args) => demo::run(args, repo),
+        Command::Completions(args) => completions::completions(args, repo),
+        Command::Man(args) => completions::man(args, repo),
     }
 }
 

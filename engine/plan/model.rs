@@ -177,7 +177,7 @@ pub struct OrderFacts {
 }
 
 /// The four step lists of a device.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Steps {
     /// Checks to run before applying.
     pub precheck: Vec<String>,

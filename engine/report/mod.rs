@@ -19,6 +19,7 @@ pub mod demo;
 pub mod i18n;
 pub mod junit;
 pub mod plan_bundle;
+pub mod plan_groups;
 pub mod plan_html;
 pub mod plan_json;
 pub mod plan_markdown;
