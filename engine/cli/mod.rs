@@ -5,6 +5,7 @@
 
 mod approve;
 mod check;
+mod compliance;
 mod demo;
 mod diff;
 mod drift;
@@ -12,6 +13,7 @@ mod init;
 mod log;
 mod plan;
 mod redaction;
+mod render;
 mod scripts;
 mod snapshot;
 mod validate;
@@ -63,6 +65,10 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Compare HA/DR pairs and report what really differs.
     Drift(drift::DriftArgs),
+    /// Render the snapshot's templates and sheets into intended configs.
+    Render(render::RenderArgs),
+    /// Hold each templated device's backup against its rendering.
+    Compliance(compliance::ComplianceArgs),
     /// Work with rule scripts.
     Scripts(scripts::ScriptsArgs),
     /// Build a temporary store from the embedded demo and run the main job on it.
@@ -118,6 +124,8 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Check(args) => check::run(args, repo),
         Command::Validate(args) => validate::run(args, repo),
         Command::Drift(args) => drift::run(args, repo),
+        Command::Render(args) => render::run(args, repo),
+        Command::Compliance(args) => compliance::run(args, repo),
         Command::Scripts(args) => scripts::run(args, repo),
         Command::Demo(args) => demo::run(args, repo),
     }

@@ -307,6 +307,7 @@ pub fn base_device(
         steps: Steps::default(),
         manual: Vec::new(),
         verified: None,
+        cause: Vec::new(),
     };
     if let Some(remediation) = remediation {
         device.steps.apply.extend(remediation.apply.iter().cloned());

@@ -11,11 +11,13 @@ pub mod remediate;
 
 pub mod approval;
 mod build;
+pub mod compliance;
 mod error;
 mod file;
 mod finding;
 pub mod gate;
 mod hash;
+pub mod intended;
 mod model;
 mod order;
 pub mod pipeline;

@@ -2,6 +2,7 @@
 //! programs. Reports render; they decide nothing.
 
 mod color;
+pub mod compliance;
 mod diff_json;
 mod diff_markdown;
 mod diff_summary;
@@ -15,6 +16,7 @@ pub use diff_summary::{Counts, Summary};
 pub use diff_text::{render_diff_text, DiffReportOptions};
 pub use fleet::{group as fleet_groups, FleetGroup, FleetView, DEFAULT_FLEET_MIN};
 pub mod i18n;
+pub mod intended;
 pub mod junit;
 pub mod plan_bundle;
 pub mod plan_html;

@@ -40,7 +40,7 @@ mod sandbox;
 mod set;
 mod values;
 
-pub use assess::{AssessInput, AssessOptions, Assessment, ScriptOutput, SheetTables};
+pub use assess::{AssessInput, AssessOptions, Assessment, Causes, ScriptOutput, SheetTables};
 pub use error::{CompileError, ScriptError, ScriptFailure};
 pub use finding::{Finding, FindingKind, Level, Origin};
 pub use set::{ScriptOptions, ScriptSet};
