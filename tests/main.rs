@@ -5,6 +5,7 @@ mod corpus;
 mod demo;
 mod diff;
 mod hostile;
+mod intended;
 mod inventory;
 mod plan;
 mod regression;
