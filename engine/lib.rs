@@ -2,13 +2,15 @@
 //!
 //! The modules follow the data's path through the program:
 //! [`source`] → [`inventory`] → [`config`] → [`diff`] → [`script`] → [`plan`]
-//! → [`report`], with [`cli`] on top. A later stage depends only on earlier
+//! → [`verify`] → [`report`], with [`demo`] (the embedded end-to-end demo) and
+//! [`cli`] on top. A later stage depends only on earlier
 //! ones; no stage prints (only `cli` and `report` talk to the user).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod diff;
 pub mod intended;
 pub mod inventory;
@@ -16,3 +18,4 @@ pub mod plan;
 pub mod report;
 pub mod script;
 pub mod source;
+pub mod verify;

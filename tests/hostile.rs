@@ -18,8 +18,10 @@ use crate::common::TestEnv;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-/// How long any hostile case may take (debug build, two busy cores).
-pub(crate) const BUDGET: Duration = Duration::from_secs(20);
+/// A hang guard, not a performance target (those live in `benches/`): a
+/// hostile case that blows up exponentially runs far longer than this, while a
+/// debug build on two loaded cores stays well inside it.
+pub(crate) const BUDGET: Duration = Duration::from_secs(300);
 
 /// Runs henko with `args`, asserts it exits `code` within [`BUDGET`], and
 /// returns stdout + stderr as text.

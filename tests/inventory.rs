@@ -44,11 +44,12 @@ impl Case {
             .arg("validate")
             .arg("snap")
             .args(extra)
-            .timeout(Duration::from_secs(60))
+            .timeout(Duration::from_secs(300))
             .output()
             .unwrap();
+        // A hang guard, not a performance target.
         assert!(
-            started.elapsed() < Duration::from_secs(20),
+            started.elapsed() < Duration::from_secs(300),
             "validate took {:?}",
             started.elapsed()
         );

@@ -14,3 +14,4 @@ mod scripts;
 mod secrets;
 mod sheets;
 mod store;
+mod verify;

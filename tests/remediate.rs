@@ -277,6 +277,7 @@ fn simulate_rejects_commands_it_does_not_understand() {
 
 // Property tests on generated trees.
 
+mod fortios_indentation;
 mod generate;
 use generate::{asa_tree, fortios_tree, ios_tree, junos_tree};
 

@@ -109,11 +109,12 @@ fn run_hostile(script: &str) -> (Option<i32>, String) {
     let out = env
         .henko()
         .args(["scripts", "test", "rules/tests", "--no-default-scripts"])
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_secs(300))
         .output()
         .unwrap();
+    // A hang guard, not a performance target.
     assert!(
-        started.elapsed() < Duration::from_secs(30),
+        started.elapsed() < Duration::from_secs(300),
         "took {:?}",
         started.elapsed()
     );

@@ -386,7 +386,8 @@ fn a_locked_ref_is_a_clean_error() {
         "{message}"
     );
     assert!(message.contains("snapshots.lock"), "{message}");
-    assert!(started.elapsed().as_secs() < 5);
+    // It gives up instead of waiting for the lock forever.
+    assert!(started.elapsed().as_secs() < 60);
 }
 
 #[test]

@@ -2,11 +2,12 @@
 
 use super::{print_out, Outcome};
 use crate::plan::approval::{ApprovalRecord, APPROVALS_REF, APPROVAL_SCHEMA};
-use crate::plan::gate::{evaluate, GateInput};
+use crate::plan::gate::{evaluate, GateInput, Reason};
 use crate::plan::pipeline::{make_plan, PlanOptions};
 use crate::plan::{read_plan, Risk};
 use crate::report::{junit, sarif};
 use crate::source::Store;
+use crate::verify::record::{read_records, record_problem};
 use miette::{IntoDiagnostic, WrapErr};
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,10 @@ pub struct CheckArgs {
     /// Recompute without the shipped rule library (default: as recorded).
     #[arg(long)]
     pub no_default_scripts: bool,
+    /// Pass only when the plan's newest execution record (`henko verify
+    /// --record`) says every device landed.
+    #[arg(long)]
+    pub require_record: bool,
 }
 
 fn parse_level(name: &str) -> Result<Risk, String> {
@@ -66,7 +71,7 @@ pub fn run(args: CheckArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
         .filter_map(|r| serde_json::from_slice::<ApprovalRecord>(&r.bytes).ok())
         .filter(|a| a.schema == APPROVAL_SCHEMA)
         .collect();
-    let verdict = evaluate(
+    let mut verdict = evaluate(
         plan,
         &GateInput {
             body_hash: &loaded.body_hash,
@@ -75,6 +80,12 @@ pub fn run(args: CheckArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
             fail_on: args.fail_on,
         },
     );
+    if args.require_record {
+        verdict.record_required = true;
+        if let Some(detail) = record_problem(&read_records(&store)?, &plan.hash) {
+            verdict.reasons.push(Reason::NotVerified { detail });
+        }
+    }
     if let Some(path) = &args.junit {
         write(path, &junit::render(plan, &verdict, args.fail_on))?;
     }
@@ -95,6 +106,9 @@ pub fn run(args: CheckArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
                 .join(", "),
             plan.risk
         ));
+        if verdict.record_required {
+            text.push_str("  its newest execution record says every device landed\n");
+        }
     } else {
         text.push_str(&format!("check failed: plan {}\n", plan.hash));
         for reason in &verdict.reasons {

@@ -17,6 +17,7 @@ mod render;
 mod scripts;
 mod snapshot;
 mod validate;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -71,6 +72,9 @@ pub enum Command {
     Compliance(compliance::ComplianceArgs),
     /// Work with rule scripts.
     Scripts(scripts::ScriptsArgs),
+    /// Hold the backup after a change window against the plan: landed,
+    /// partial, not applied, rolled back, unplanned.
+    Verify(verify::VerifyArgs),
     /// Build a temporary store from the embedded demo and run the main job on it.
     Demo(demo::DemoArgs),
 }
@@ -127,6 +131,7 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Render(args) => render::run(args, repo),
         Command::Compliance(args) => compliance::run(args, repo),
         Command::Scripts(args) => scripts::run(args, repo),
+        Command::Verify(args) => verify::run(args, repo),
         Command::Demo(args) => demo::run(args, repo),
     }
 }

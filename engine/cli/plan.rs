@@ -193,7 +193,7 @@ fn write_outputs(plan: &Plan, common: &CommonArgs) -> miette::Result<()> {
     print_out(&text)
 }
 
-fn write(path: &Path, bytes: &[u8]) -> miette::Result<()> {
+pub(super) fn write(path: &Path, bytes: &[u8]) -> miette::Result<()> {
     std::fs::write(path, bytes)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot write {}", path.display()))

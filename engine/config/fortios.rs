@@ -26,23 +26,155 @@
 //!   `fortios_fold` module).
 //! - An `end` or `next` with nothing open is dropped with a warning; open
 //!   sections at the end of the file are closed with a warning.
+//! - FortiOS reads the markers, not the indentation, so a file whose
+//!   markers close every section is read by them alone. A file that lacks
+//!   some (written by indentation only, or mixing both styles; an `edit`
+//!   directly inside an `edit` is a missing `next`) is read by indentation
+//!   with a warning, and one whose indentation and markers disagree, or
+//!   that has neither, is marked unreadable (see `fortios_indent`;
+//!   [`crate::config::parse_checked`] refuses it).
 
 use super::builder::Builder;
 use super::input;
 use super::tree::Node;
 
+/// How the warning begins that says a file's sections were closed by
+/// indentation rather than by `next` / `end` (the plan carries it).
+pub const READ_BY_INDENTATION: &str = "sections closed by indentation, not `next`/`end`: ";
+
 /// What kind of section is open.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
     Config,
     Edit,
 }
 
-/// Parses fortios text into roots; returns them with the warnings.
+/// One logical line: a quoted value that spans lines is joined into it.
+pub(super) struct Logical {
+    /// 1-based line the text starts on.
+    pub(super) number: u32,
+    /// 1-based line it ends on.
+    pub(super) end_line: u32,
+    /// Width of the leading whitespace.
+    pub(super) column: usize,
+    /// The text without its indentation.
+    pub(super) text: String,
+}
+
+impl Logical {
+    /// Returns the kind of section the line opens, if it opens one.
+    pub(super) fn opens(&self) -> Option<Kind> {
+        match self.text.split_whitespace().next() {
+            Some("config") => Some(Kind::Config),
+            Some("edit") => Some(Kind::Edit),
+            _ => None,
+        }
+    }
+
+    /// Returns the kind of section the line closes (`next`, `end`).
+    pub(super) fn closes(&self) -> Option<Kind> {
+        match self.text.as_str() {
+            "next" => Some(Kind::Edit),
+            "end" => Some(Kind::Config),
+            _ => None,
+        }
+    }
+
+    /// Returns the line as a node.
+    pub(super) fn node(&self) -> Node {
+        let mut node = Node::leaf(self.text.clone(), self.number);
+        node.span.end = self.end_line;
+        if self.opens() == Some(Kind::Config) {
+            node.ordered = is_ordered(&node.text);
+        }
+        node
+    }
+}
+
+/// How a FortiOS file closes its sections.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Structure {
+    /// Every section is closed by `next` / `end`, as FortiOS writes it.
+    Closed,
+    /// Some or all sections are closed by indentation only; the tree was
+    /// read by indentation (the reason says what was found).
+    Indented(String),
+}
+
+/// A FortiOS file whose sections cannot be told apart: it is refused rather
+/// than planned from a guess.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// 1-based line where the structure stops making sense.
+    pub line: u32,
+    /// What is wrong there.
+    pub message: String,
+}
+
+/// A parsed FortiOS file: the roots, the warnings, and how it was read.
+pub(crate) struct Reading {
+    pub(crate) roots: Vec<Node>,
+    pub(crate) warnings: Vec<String>,
+    /// `Err` when the structure cannot be read unambiguously (the roots are
+    /// then the closers-only reading, for display).
+    pub(crate) structure: Result<Structure, Unreadable>,
+}
+
+/// Parses fortios text into roots; returns them with the warnings (a file
+/// whose structure cannot be read has that as its first warning).
+#[cfg(test)]
 pub(crate) fn parse(text: &str) -> (Vec<Node>, Vec<String>) {
+    with_refusal(read(text))
+}
+
+/// Returns a reading's roots and warnings, a refusal first among them.
+pub(crate) fn with_refusal(mut reading: Reading) -> (Vec<Node>, Vec<String>) {
+    if let Err(e) = &reading.structure {
+        reading
+            .warnings
+            .insert(0, format!("line {}: {}", e.line, e.message));
+    }
+    (reading.roots, reading.warnings)
+}
+
+/// Reads fortios text: by `next` / `end` when they close every section,
+/// else by indentation (see `fortios_indent`), refusing a file neither
+/// reading fits.
+pub(crate) fn read(text: &str) -> Reading {
+    let mut warnings = Vec::new();
+    let lines = logical_lines(text, &mut warnings);
+    let (mut roots, closed_warnings, balanced) = by_closers(&lines);
+    let mut structure = Ok(Structure::Closed);
+    if balanced {
+        warnings.extend(closed_warnings);
+    } else {
+        match super::fortios_indent::by_indentation(&lines) {
+            Ok((indented, more, how)) => {
+                roots = indented;
+                warnings.extend(more);
+                if let Some(how) = how {
+                    warnings.push(how.clone());
+                    structure = Ok(Structure::Indented(how));
+                }
+            }
+            Err(e) => {
+                warnings.extend(closed_warnings);
+                structure = Err(e);
+            }
+        }
+    }
+    super::fortios_fold::fold(&mut roots, &mut warnings);
+    Reading {
+        roots,
+        warnings,
+        structure,
+    }
+}
+
+/// Splits text into logical lines, dropping blanks and `#` comments.
+fn logical_lines(text: &str, warnings: &mut Vec<String>) -> Vec<Logical> {
     let lines: Vec<(u32, &str)> = input::lines(text).collect();
-    let mut builder = Builder::default();
-    let mut kinds: Vec<Kind> = Vec::new();
+    let mut out = Vec::new();
     let mut no_close_from: Option<usize> = None;
     let mut index = 0;
     while index < lines.len() {
@@ -52,6 +184,7 @@ pub(crate) fn parse(text: &str) -> (Vec<Node>, Vec<String>) {
         if start.is_empty() || start.starts_with('#') {
             continue;
         }
+        let column = raw.len() - start.len();
         let mut text = start.to_string();
         let mut end_line = number;
         if odd_quotes(&text) {
@@ -73,7 +206,7 @@ pub(crate) fn parse(text: &str) -> (Vec<Node>, Vec<String>) {
                 }
                 None => {
                     no_close_from = Some(index);
-                    builder.warnings.push(format!(
+                    warnings.push(format!(
                         "line {number}: quoted value never closes; kept as a single line"
                     ));
                 }
@@ -83,36 +216,53 @@ pub(crate) fn parse(text: &str) -> (Vec<Node>, Vec<String>) {
         if !text.contains('\n') {
             text.truncate(trimmed_len);
         }
-        let keyword = text.split_whitespace().next().unwrap_or("");
-        match keyword {
-            "config" | "edit" => {
-                let kind = if keyword == "config" {
-                    Kind::Config
-                } else {
-                    Kind::Edit
-                };
-                let mut node = Node::leaf(text, number);
-                node.span.end = end_line;
-                node.ordered = kind == Kind::Config && is_ordered(&node.text);
-                if builder.depth() == super::MAX_DEPTH {
-                    // At the cap, close the innermost section first so the
-                    // kinds stack matches the builder's.
-                    kinds.pop();
-                }
-                builder.open(0, node);
-                kinds.push(kind);
+        out.push(Logical {
+            number,
+            end_line,
+            column,
+            text,
+        });
+    }
+    out
+}
+
+/// Reads the lines by their `next` / `end` markers alone, as FortiOS does.
+/// Returns the roots, the warnings, and whether every section was closed
+/// by its own marker (no stray marker, nothing open at the end).
+fn by_closers(lines: &[Logical]) -> (Vec<Node>, Vec<String>, bool) {
+    let mut builder = Builder::default();
+    let mut kinds: Vec<Kind> = Vec::new();
+    let mut balanced = true;
+    for line in lines {
+        let number = line.number;
+        if let Some(kind) = line.opens() {
+            if kind == Kind::Edit && kinds.last() == Some(&Kind::Edit) {
+                // FortiOS has no `edit` directly inside an `edit`: the
+                // first one lacks its `next`.
+                balanced = false;
             }
-            "next" if text == "next" => {
+            if builder.depth() == super::MAX_DEPTH {
+                // At the cap, close the innermost section first so the
+                // kinds stack matches the builder's.
+                kinds.pop();
+            }
+            builder.open(0, line.node());
+            kinds.push(kind);
+            continue;
+        }
+        match line.closes() {
+            Some(Kind::Edit) => {
                 if kinds.last() == Some(&Kind::Edit) {
                     kinds.pop();
                     builder.close_at(number);
                 } else {
+                    balanced = false;
                     builder
                         .warnings
                         .push(format!("line {number}: `next` outside an `edit`; ignored"));
                 }
             }
-            "end" if text == "end" => {
+            Some(Kind::Config) => {
                 if kinds.last() == Some(&Kind::Edit) {
                     kinds.pop();
                     builder.close_at(number);
@@ -121,27 +271,24 @@ pub(crate) fn parse(text: &str) -> (Vec<Node>, Vec<String>) {
                     kinds.pop();
                     builder.close_at(number);
                 } else {
+                    balanced = false;
                     builder
                         .warnings
                         .push(format!("line {number}: `end` outside a `config`; ignored"));
                 }
             }
-            _ => {
-                let mut node = Node::leaf(text, number);
-                node.span.end = end_line;
-                builder.leaf(node);
-            }
+            None => builder.leaf(line.node()),
         }
     }
     if !kinds.is_empty() {
+        balanced = false;
         builder.warnings.push(format!(
             "{} section(s) still open at the end of the file; closed",
             kinds.len()
         ));
     }
-    let (mut roots, mut warnings) = builder.finish();
-    super::fortios_fold::fold(&mut roots, &mut warnings);
-    (roots, warnings)
+    let (roots, warnings) = builder.finish();
+    (roots, warnings, balanced)
 }
 
 /// Returns true when `text` has an odd number of unescaped double quotes,
@@ -160,7 +307,7 @@ fn odd_quotes(text: &str) -> bool {
 }
 
 /// Returns true when the entries of `config X` are order-sensitive.
-fn is_ordered(header: &str) -> bool {
+pub(super) fn is_ordered(header: &str) -> bool {
     let path = header.trim_start_matches("config").trim();
     path == "rule"
         || path == "firewall central-snat-map"

@@ -21,6 +21,7 @@ mod dialect;
 mod error;
 pub mod fortios;
 mod fortios_fold;
+mod fortios_indent;
 pub mod ini;
 mod input;
 pub mod ios;
@@ -47,7 +48,7 @@ mod hostile_tests;
 mod roundtrip_tests;
 
 pub use dialect::Dialect;
-pub use error::{ConfigError, InvalidPattern};
+pub use error::{ConfigError, InvalidPattern, UnreadableConfig};
 pub use noise::parse_ignore_file;
 pub use secrets::{
     find_secret, find_secrets, find_secrets_in_context, fingerprint, mask, mask_text, mask_tree,
@@ -88,19 +89,56 @@ impl ParseOptions {
 
 /// Parses `bytes` in `dialect` into a [`ConfigTree`]. Invalid UTF-8 is
 /// decoded lossily and recorded as a warning on the tree; the parse itself
-/// never fails.
+/// never fails (a structure that cannot be read is a warning here; see
+/// [`parse_checked`]).
 pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTree {
+    parse_reading(bytes, dialect, options).0
+}
+
+/// Parses like [`parse`], but refuses a file whose structure cannot be read
+/// unambiguously (FortiOS whose `next`/`end` markers and indentation
+/// disagree, or that has neither), so nothing is planned from a guess.
+/// `origin` names the file for the error.
+///
+/// # Errors
+/// [`ConfigError::Unreadable`] with the file and line.
+pub fn parse_checked(
+    bytes: &[u8],
+    dialect: Dialect,
+    options: &ParseOptions,
+    origin: &str,
+) -> Result<ConfigTree, ConfigError> {
+    match parse_reading(bytes, dialect, options) {
+        (tree, None) => Ok(tree),
+        (_, Some(e)) => Err(ConfigError::unreadable(
+            origin,
+            &String::from_utf8_lossy(bytes),
+            e,
+        )),
+    }
+}
+
+fn parse_reading(
+    bytes: &[u8],
+    dialect: Dialect,
+    options: &ParseOptions,
+) -> (ConfigTree, Option<fortios::Unreadable>) {
     if dialect == Dialect::Xlsx {
         // A workbook is a zip archive, not text: hand the bytes over as-is.
         let mut tree = sheet::parse_xlsx(bytes, options.key_column.as_deref());
         noise::prune(&mut tree.roots, &options.ignore, &mut tree.warnings);
-        return tree;
+        return (tree, None);
     }
     let mut warnings = Vec::new();
     let text = input::decode(bytes, &mut warnings);
+    let mut unreadable = None;
     let (mut roots, more, ordered) = match dialect {
         Dialect::Ios => with_order(ios::parse(&text), false),
-        Dialect::Fortios => with_order(fortios::parse(&text), false),
+        Dialect::Fortios => {
+            let reading = fortios::read(&text);
+            unreadable = reading.structure.as_ref().err().cloned();
+            with_order(fortios::with_refusal(reading), false)
+        }
         Dialect::Junos => with_order(junos::parse(&text), false),
         Dialect::PanosXml => with_order(panos_xml::parse(&text), false),
         Dialect::Yaml => structured::parse_yaml(&text),
@@ -112,12 +150,13 @@ pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTr
     };
     warnings.extend(more);
     noise::prune(&mut roots, &options.ignore, &mut warnings);
-    ConfigTree {
+    let tree = ConfigTree {
         dialect,
         roots,
         ordered,
         warnings,
-    }
+    };
+    (tree, unreadable)
 }
 
 /// Xlsx returns early in [`parse`]; this arm only keeps the match exhaustive.

@@ -212,7 +212,9 @@ mod tests {
     #[test]
     fn reports_bad_pattern_with_line() {
         let error = parse_ignore_file("ignore.txt", "# noise\n^uptime\n(unclosed\n").unwrap_err();
-        let ConfigError::InvalidIgnorePattern(invalid) = &error;
+        let ConfigError::InvalidIgnorePattern(invalid) = &error else {
+            panic!("not a pattern error: {error}");
+        };
         assert_eq!(invalid.line, 3);
         assert_eq!(invalid.pattern, "(unclosed");
         assert!(error.to_string().starts_with("ignore.txt:3:"));

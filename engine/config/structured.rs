@@ -321,6 +321,77 @@ fn to_yaml(data: &Data) -> serde_yaml::Value {
     }
 }
 
+/// Returns the value a yaml/json node holds, as JSON: a keyed list item
+/// (`- name: web01` with its entries) as an object, a `key: value` leaf as
+/// its scalar, a `key:` section as its map or list, an ordered item as its
+/// value. Scalars that read as numbers, booleans or `null` become those, so
+/// a body built from it is what an API expects.
+pub(crate) fn node_value(node: &Node) -> serde_json::Value {
+    let data = if let Some(item) = node.text.strip_prefix("- ") {
+        let keyed = split_entry(item).1.is_some();
+        match nodes_data(std::slice::from_ref(node), !keyed) {
+            Data::List(mut items) if items.len() == 1 => items.remove(0),
+            other => other,
+        }
+    } else if node.text == "-" {
+        nodes_data(
+            &node.children,
+            node.ordered || unkeyed_items(&node.children),
+        )
+    } else {
+        match split_entry(&node.text).1 {
+            Some(value) if node.children.is_empty() => scalar_data(value),
+            _ => nodes_data(
+                &node.children,
+                node.ordered || unkeyed_items(&node.children),
+            ),
+        }
+    };
+    typed_json(&data)
+}
+
+/// True when `nodes` are items of an unkeyed (ordered) list: a node cut out
+/// of its tree (a change's body) no longer says so itself.
+fn unkeyed_items(nodes: &[Node]) -> bool {
+    nodes.iter().any(|n| {
+        n.text == "-"
+            || n.text
+                .strip_prefix("- ")
+                .is_some_and(|item| split_entry(item).1.is_none())
+    })
+}
+
+fn typed_json(data: &Data) -> serde_json::Value {
+    use serde_json::Value;
+    match data {
+        Data::Scalar(s) => match s.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "null" | "~" => Value::Null,
+            text => text
+                .parse::<i64>()
+                .map(Value::from)
+                .ok()
+                .or_else(|| {
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|f| f.is_finite() && text.contains('.'))
+                        .map(Value::from)
+                })
+                .unwrap_or_else(|| {
+                    Value::String(serde_json::from_str(text).unwrap_or_else(|_| text.to_string()))
+                }),
+        },
+        Data::List(items) => Value::Array(items.iter().map(typed_json).collect()),
+        Data::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), typed_json(v)))
+                .collect(),
+        ),
+    }
+}
+
 /// Splits `key: value` / `key:` at the first `: ` outside a quoted key.
 fn split_entry(text: &str) -> (String, Option<&str>) {
     let key_end = if text.starts_with('"') {

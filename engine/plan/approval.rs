@@ -98,7 +98,7 @@ pub fn short(hash: &str) -> &str {
 
 /// Replaces anything but letters, digits, `.`, `_` and `-` by `_`, so a
 /// name can be one path component.
-fn path_safe(name: &str) -> String {
+pub fn path_safe(name: &str) -> String {
     let safe: String = name
         .chars()
         .map(|c| {

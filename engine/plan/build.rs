@@ -10,7 +10,7 @@ use super::model::*;
 use super::{order, plan_hash};
 use crate::diff::{DeviceDiff, DeviceStatus};
 use crate::inventory::{Device, Inventory};
-use crate::script::Finding;
+use crate::script::{DeviceStep, Finding, Level, Origin, StepKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The commands a dialect derived for one device.
@@ -26,6 +26,9 @@ pub struct DeviceRemediation {
     pub verified: bool,
     /// What the simulation found wrong, when it did.
     pub simulation_errors: Vec<String>,
+    /// How the configurations were read where a reviewer should know
+    /// (FortiOS sections closed by indentation), each with its side.
+    pub reading_notes: Vec<String>,
 }
 
 /// Everything one plan run starts from.
@@ -48,6 +51,20 @@ pub struct PlanInput<'a> {
     pub failures: &'a [ScriptFailure],
     /// Dialect-derived commands, by device name.
     pub remediations: &'a BTreeMap<String, DeviceRemediation>,
+    /// Steps the scripts recorded as data (`ctx.step`).
+    pub steps: &'a [DeviceStep],
+}
+
+/// What the script stage produced for one plan: findings, steps as data,
+/// and the scripts that failed.
+#[derive(Clone, Copy, Debug)]
+pub struct ScriptResults<'a> {
+    /// Every finding, in the order the script stage returns them.
+    pub findings: &'a [Finding],
+    /// Steps recorded with `ctx.step`.
+    pub steps: &'a [DeviceStep],
+    /// Scripts that failed.
+    pub failures: &'a [ScriptFailure],
 }
 
 /// The script name henko uses for findings it makes itself.
@@ -72,8 +89,11 @@ pub fn build(input: &PlanInput<'_>, meta: PlanMeta) -> Plan {
         input.to.clone(),
         bases,
         impacts,
-        input.findings,
-        input.failures,
+        ScriptResults {
+            findings: input.findings,
+            steps: input.steps,
+            failures: input.failures,
+        },
         meta,
     )
 }
@@ -111,10 +131,14 @@ pub fn finish(
     to: RevRef,
     mut bases: Vec<PlanDevice>,
     impacts: Vec<Impact>,
-    findings: &[Finding],
-    failures: &[ScriptFailure],
+    scripts: ScriptResults<'_>,
     meta: PlanMeta,
 ) -> Plan {
+    let ScriptResults {
+        findings,
+        steps,
+        failures,
+    } = scripts;
     bases.sort_by(|a, b| a.name.cmp(&b.name));
     let index: BTreeMap<String, usize> = bases
         .iter()
@@ -123,12 +147,17 @@ pub fn finish(
         .collect();
     let mut plan_findings = Vec::new();
     for finding in findings {
-        let finding = PlanFinding::from(finding);
+        let finding = finding.clone();
         match finding.device.as_ref().and_then(|d| index.get(d)) {
             Some(&i) => add_device_finding(&mut bases[i], finding),
             // Plan-wide, or about a device that did not change: kept
             // plan-wide rather than lost.
             None => plan_findings.push(finding),
+        }
+    }
+    for step in steps {
+        if let Some(&i) = step.device.as_ref().and_then(|d| index.get(d)) {
+            add_device_step(&mut bases[i], &step.step);
         }
     }
     for device in &mut bases {
@@ -152,7 +181,7 @@ pub fn assemble(
     to: RevRef,
     devices: Vec<PlanDevice>,
     impacts: Vec<Impact>,
-    plan_findings: Vec<PlanFinding>,
+    plan_findings: Vec<Finding>,
     mut failures: Vec<ScriptFailure>,
     meta: PlanMeta,
 ) -> Plan {
@@ -176,7 +205,7 @@ pub fn assemble(
         .flat_map(|d| d.findings.iter())
         .chain(findings.iter())
         .filter_map(|f| match &f.kind {
-            PlanFindingKind::Impact {
+            FindingKind::Impact {
                 target,
                 reason,
                 path,
@@ -209,7 +238,7 @@ pub fn assemble(
         .flat_map(|d| d.findings.iter())
         .chain(&findings)
     {
-        if let PlanFindingKind::Approval { role, reason } = &finding.kind {
+        if let FindingKind::Approval { role, reason } = &finding.kind {
             approvals.insert(ApprovalRequired {
                 role: role.clone(),
                 reason: reason.clone(),
@@ -221,7 +250,7 @@ pub fn assemble(
         .iter()
         .flat_map(|d| d.findings.iter())
         .chain(&findings)
-        .filter_map(PlanFinding::level)
+        .filter_map(|f| f.level().map(Risk::from))
         .max()
         .unwrap_or(Risk::None);
     let manual = devices
@@ -256,15 +285,36 @@ pub fn assemble(
 }
 
 /// Files a finding under its device, adding its step to the step lists.
-fn add_device_finding(device: &mut PlanDevice, finding: PlanFinding) {
+fn add_device_finding(device: &mut PlanDevice, finding: Finding) {
     match &finding.kind {
-        PlanFindingKind::Precheck { command } => device.steps.precheck.push(command.clone()),
-        PlanFindingKind::Verify { command } => device.steps.verify.push(command.clone()),
-        PlanFindingKind::Apply { command } => device.steps.apply.push(command.clone()),
-        PlanFindingKind::Rollback { command } => device.steps.rollback.push(command.clone()),
+        FindingKind::Precheck { command } => device.steps.precheck.push(command.clone()),
+        FindingKind::Verify { command } => device.steps.verify.push(command.clone()),
+        FindingKind::Apply { command } => device.steps.apply.push(command.clone()),
+        FindingKind::Rollback { command } => device.steps.rollback.push(command.clone()),
         _ => {}
     }
     device.findings.push(finding);
+}
+
+/// Files a step under its device: its data in `actions`, and a manual
+/// step's text in `manual` (the other kinds reached the step lists as
+/// findings already).
+fn add_device_step(device: &mut PlanDevice, step: &crate::script::Step) {
+    if step.kind == StepKind::Manual {
+        let text = manual_text(step);
+        if !device.manual.contains(&text) {
+            device.manual.push(text);
+        }
+    }
+    device.actions.push(step.clone());
+}
+
+/// The text a manual step shows in `manual`: rollback ones say so.
+fn manual_text(step: &crate::script::Step) -> String {
+    match step.phase {
+        crate::script::Phase::Rollback => format!("to roll back: {}", step.text),
+        _ => step.text.clone(),
+    }
 }
 
 /// Builds one device's entry from its diff and the commands its dialect
@@ -301,12 +351,14 @@ pub fn base_device(
             requires,
             pair: pair.map(|t| t.name.clone()),
             pair_first,
+            withdraws: withdraws(diff),
         },
         changes: diff.changes.iter().map(PlanChange::from).collect(),
         findings: Vec::new(),
         steps: Steps::default(),
         manual: Vec::new(),
         verified: None,
+        actions: Vec::new(),
         cause: Vec::new(),
     };
     if let Some(remediation) = remediation {
@@ -317,23 +369,39 @@ pub fn base_device(
             .extend(remediation.rollback.iter().cloned());
         device.manual.extend(remediation.manual.iter().cloned());
         device.verified = Some(remediation.verified);
+        for note in &remediation.reading_notes {
+            device.findings.push(Finding {
+                device: Some(diff.name.clone()),
+                kind: FindingKind::Risk {
+                    level: Level::Low,
+                    rule: "henko.config-structure".to_string(),
+                    message: format!("{note}; check that the commands belong where they stand"),
+                },
+                origin: Origin {
+                    script: HENKO_ORIGIN.to_string(),
+                    line: None,
+                },
+            });
+        }
         if !remediation.verified {
             let detail = if remediation.simulation_errors.is_empty() {
                 String::from("the simulation could not prove the commands")
             } else {
                 remediation.simulation_errors.join("; ")
             };
-            device.findings.push(PlanFinding {
+            device.findings.push(Finding {
                 device: Some(diff.name.clone()),
-                kind: PlanFindingKind::Risk {
-                    level: Risk::High,
+                kind: FindingKind::Risk {
+                    level: Level::High,
                     rule: "henko.remediation-unverified".to_string(),
                     message: format!(
                         "apply/rollback commands were not proved by simulation: {detail}"
                     ),
                 },
-                script: HENKO_ORIGIN.to_string(),
-                line: None,
+                origin: Origin {
+                    script: HENKO_ORIGIN.to_string(),
+                    line: None,
+                },
             });
         }
     }
@@ -368,7 +436,7 @@ pub fn strip_to_base(device: &PlanDevice) -> PlanDevice {
         device
             .findings
             .iter()
-            .filter(|f| f.script != HENKO_ORIGIN && f.kind_name() == kind)
+            .filter(|f| f.origin.script != HENKO_ORIGIN && f.kind_name() == kind)
             .count()
     };
     let keep = |steps: &[String], added: usize| steps[..steps.len().saturating_sub(added)].to_vec();
@@ -378,9 +446,17 @@ pub fn strip_to_base(device: &PlanDevice) -> PlanDevice {
         verify: Vec::new(),
         rollback: keep(&device.steps.rollback, count("rollback")),
     };
-    base.findings.retain(|f| f.script == HENKO_ORIGIN);
+    base.findings.retain(|f| f.origin.script == HENKO_ORIGIN);
     let note = missing_commands_note(device);
-    base.manual.retain(|m| *m != note);
+    let from_steps: Vec<String> = device
+        .actions
+        .iter()
+        .filter(|s| s.kind == StepKind::Manual)
+        .map(manual_text)
+        .collect();
+    base.manual
+        .retain(|m| *m != note && !from_steps.contains(m));
+    base.actions.clear();
     base.wave = 0;
     base
 }
@@ -429,6 +505,19 @@ fn goes_first(me: &Device, twin: &Device) -> bool {
     mine > theirs || (mine == theirs && me.name < twin.name)
 }
 
+/// True when the device stays but every configuration change of it is a
+/// removal: what it provides shrinks, so its dependents go first.
+fn withdraws(diff: &DeviceDiff) -> bool {
+    let mut config = diff
+        .changes
+        .iter()
+        .filter(|c| c.category != crate::diff::ChangeCategory::Inventory)
+        .peekable();
+    diff.status == DeviceStatus::Modified
+        && config.peek().is_some()
+        && config.all(|c| c.op == crate::diff::Op::Remove)
+}
+
 fn status_name(status: DeviceStatus) -> &'static str {
     match status {
         DeviceStatus::Modified => "modified",
@@ -438,8 +527,8 @@ fn status_name(status: DeviceStatus) -> &'static str {
 }
 
 /// Returns true when `finding` is a risk at or above `level`.
-pub fn at_or_above(finding: &PlanFinding, level: Risk) -> bool {
-    finding.level().is_some_and(|l| l >= level)
+pub fn at_or_above(finding: &Finding, level: Risk) -> bool {
+    finding.level().map(Risk::from).is_some_and(|l| l >= level)
 }
 
 #[cfg(test)]

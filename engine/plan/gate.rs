@@ -2,7 +2,7 @@
 
 use super::approval::ApprovalRecord;
 use super::build::at_or_above;
-use super::{Plan, PlanFinding, Risk};
+use super::{Finding, Plan, Risk};
 use std::collections::BTreeSet;
 
 /// Why a plan does not pass the gate.
@@ -35,12 +35,18 @@ pub enum Reason {
     /// A finding at or above the threshold and nobody approved the plan.
     UnapprovedRisk {
         /// The finding.
-        finding: PlanFinding,
+        finding: Finding,
     },
     /// Scripts failed while the plan was made, so the plan is incomplete.
     ScriptFailures {
         /// How many.
         count: usize,
+    },
+    /// An execution record was required (`--require-record`) and none says
+    /// the change landed on every device.
+    NotVerified {
+        /// What the records say (from the verify stage).
+        detail: String,
     },
 }
 
@@ -77,6 +83,7 @@ impl std::fmt::Display for Reason {
             Reason::ScriptFailures { count } => {
                 write!(f, "{count} script(s) failed while the plan was made; the plan is incomplete")
             }
+            Reason::NotVerified { detail } => write!(f, "not verified: {detail}"),
         }
     }
 }
@@ -90,6 +97,8 @@ pub struct Verdict {
     pub approved_roles: BTreeSet<String>,
     /// Approvals of this hash.
     pub approvals: usize,
+    /// True when an execution record was required (`--require-record`).
+    pub record_required: bool,
 }
 
 impl Verdict {
@@ -113,7 +122,7 @@ pub struct GateInput<'a> {
 }
 
 /// Returns true when `finding` blocks the plan at `fail_on` unless approved.
-pub fn is_blocking(finding: &PlanFinding, fail_on: Risk) -> bool {
+pub fn is_blocking(finding: &Finding, fail_on: Risk) -> bool {
     fail_on != Risk::None && at_or_above(finding, fail_on)
 }
 

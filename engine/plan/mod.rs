@@ -14,27 +14,27 @@ mod build;
 pub mod compliance;
 mod error;
 mod file;
-mod finding;
 pub mod gate;
 mod hash;
 pub mod intended;
 mod model;
 mod order;
 pub mod pipeline;
+mod prove;
 mod shard;
 #[cfg(test)]
 pub(crate) mod testing;
 
 pub use build::{
     assemble, at_or_above, base_device, build, device_diff, finish, graph_impacts, strip_to_base,
-    DeviceRemediation, PlanInput, HENKO_ORIGIN,
+    DeviceRemediation, PlanInput, ScriptResults, HENKO_ORIGIN,
 };
 pub use error::PlanError;
 pub use file::{parse_plan, read_plan, LoadedPlan};
 pub use hash::{body_hash, plan_hash};
 pub use model::{
-    ApprovalRequired, Impact, ManualStep, OrderFacts, Plan, PlanChange, PlanDevice, PlanFinding,
-    PlanFindingKind, PlanMeta, RevRef, Risk, ScriptFailure, Steps, Wave, SCHEMA,
+    ApprovalRequired, Finding, FindingKind, Impact, ManualStep, OrderFacts, Phase, Plan, PlanChange,
+    PlanDevice, PlanMeta, RevRef, Risk, ScriptFailure, Step, StepKind, Steps, Wave, SCHEMA,
 };
 pub use order::order;
 pub use shard::{check_parts, merge, shard_of, Merged, Part, Shard};

@@ -4,10 +4,12 @@
 //! These types serialise to the interface contract of DESIGN.md and read
 //! back from it, so `check`, `approve` and `plan merge` work from files.
 
-pub use super::finding::{PlanFinding, PlanFindingKind};
 use crate::config::Node;
 use crate::diff::{Change, ChangeCategory, Op};
 use crate::script::Level;
+pub use crate::script::{Phase, Step, StepKind};
+/// Plan files record the scripts' findings as they are: one type, both ways.
+pub use crate::script::{Finding, FindingKind};
 use serde::{Deserialize, Serialize};
 
 /// The schema name every plan file carries.
@@ -35,7 +37,7 @@ pub struct Plan {
     /// The waves, in execution order.
     pub waves: Vec<Wave>,
     /// Plan-wide findings (from `on_plan` scripts and from henko itself).
-    pub findings: Vec<PlanFinding>,
+    pub findings: Vec<Finding>,
     /// Steps henko cannot express safely; an engineer does them by hand.
     pub manual: Vec<ManualStep>,
     /// Device names in rollback order (the execution order reversed).
@@ -142,14 +144,20 @@ pub struct PlanDevice {
     /// The changes.
     pub changes: Vec<PlanChange>,
     /// Findings about this device.
-    pub findings: Vec<PlanFinding>,
+    pub findings: Vec<Finding>,
     /// Commands, in the order they run.
     pub steps: Steps,
     /// Steps to do by hand for this device.
     pub manual: Vec<String>,
     /// Whether the apply/rollback commands were proved by simulation
-    /// (`None` when they do not come from a dialect).
+    /// (`None` when they do not come from a dialect and no rule step names
+    /// the changes it carries out).
     pub verified: Option<bool>,
+    /// The rule steps of `steps` (and of `manual`) as data: kind, command or
+    /// API call (method, path, body), file edit, arguments, and the changes
+    /// each carries out or undoes. See `docs/platforms.md`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Step>,
     /// Sheet-driven plans (`--intended`): the parameter-sheet rows and
     /// cells whose edit produced this device's changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -165,6 +173,11 @@ pub struct OrderFacts {
     pub pair: Option<String>,
     /// True when this device goes first within its HA pair (the standby member).
     pub pair_first: bool,
+    /// True when every configuration change of this device takes something
+    /// away (a port group, a host connection): the devices that depend on
+    /// it then go first, so nothing still uses what is removed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withdraws: bool,
 }
 
 /// The four step lists of a device.
@@ -357,7 +370,7 @@ fn yes() -> bool {
 
 impl Plan {
     /// Returns every finding: per device in plan order, then plan-wide.
-    pub fn all_findings(&self) -> impl Iterator<Item = &PlanFinding> {
+    pub fn all_findings(&self) -> impl Iterator<Item = &Finding> {
         self.devices
             .iter()
             .flat_map(|d| d.findings.iter())

@@ -6,8 +6,13 @@
 //! first (the standby one) keeps its wave and the other moves to a wave of
 //! its own right after. Inside a wave, providers come before the devices
 //! that depend on them; a device being removed goes before its providers
-//! (dependents are taken away first). Ties break by name, so the order never
-//! depends on input order or thread count.
+//! (dependents are taken away first), and so does the dependent of a
+//! provider whose changes only take things away (`withdraws`: a FlashArray
+//! losing a host connection goes after the ESXi host that stops using it; a
+//! port group removed from an ESXi host goes after the VM moved off it),
+//! while a provider that adds (a new port group) goes before the VM moved
+//! onto it. Ties break by name, so the order never depends on input order
+//! or thread count.
 
 use super::{PlanDevice, Wave};
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,6 +71,11 @@ pub fn order(devices: Vec<PlanDevice>) -> (Vec<PlanDevice>, Vec<Wave>, Vec<Strin
 fn dependency_order(mut members: Vec<PlanDevice>) -> Vec<PlanDevice> {
     members.sort_by(|a, b| a.name.cmp(&b.name));
     let names: BTreeSet<String> = members.iter().map(|d| d.name.clone()).collect();
+    let withdrawing: BTreeSet<&str> = members
+        .iter()
+        .filter(|d| d.order.withdraws)
+        .map(|d| d.name.as_str())
+        .collect();
     // before[x] = devices that must run before x.
     let mut before: BTreeMap<String, BTreeSet<String>> =
         names.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
@@ -75,7 +85,7 @@ fn dependency_order(mut members: Vec<PlanDevice>) -> Vec<PlanDevice> {
             if provider == &device.name {
                 continue;
             }
-            if removed {
+            if removed || withdrawing.contains(provider.as_str()) {
                 before
                     .entry(provider.clone())
                     .or_default()
@@ -155,6 +165,29 @@ mod tests {
         vm.status = "removed".into();
         let (devices, _, _) = order(vec![dev("a-esx", "prod", &[]), vm]);
         assert_eq!(names(&devices), ["z-vm", "a-esx"]);
+    }
+
+    #[test]
+    fn a_provider_that_only_takes_away_goes_after_its_dependents() {
+        // The array loses a host connection: the ESXi host stops using the
+        // LUN first. The ESXi host gains a port group: it goes before the VM
+        // moved onto it.
+        let mut array = dev("a-pure", "prod", &[]);
+        array.order.withdraws = true;
+        let esx = dev("b-esx", "prod", &["a-pure"]);
+        let (devices, _, rollback) = order(vec![array, esx]);
+        assert_eq!(names(&devices), ["b-esx", "a-pure"]);
+        assert_eq!(rollback, ["a-pure", "b-esx"]);
+
+        let (devices, _, _) = order(vec![
+            dev("z-esx", "prod", &[]),
+            dev("a-vm", "prod", &["z-esx"]),
+        ]);
+        assert_eq!(names(&devices), ["z-esx", "a-vm"]);
+        let mut esx = dev("z-esx", "prod", &[]);
+        esx.order.withdraws = true;
+        let (devices, _, _) = order(vec![esx, dev("a-vm", "prod", &["z-esx"])]);
+        assert_eq!(names(&devices), ["a-vm", "z-esx"]);
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub enum PipelineError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Rules(#[from] RulesError),
+    /// A configuration's structure cannot be read unambiguously.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// An inventory could not be read.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -171,7 +175,18 @@ pub fn make_plan(
             timeout: options.timeout,
         },
     );
-    let remediations = remediate_all(&from_snap, &to_snap, &diff.devices, &diff.inventory_from)?;
+    let mut remediations =
+        remediate_all(&from_snap, &to_snap, &diff.devices, &diff.inventory_from)?;
+    let proofs = super::prove::prove_structured(
+        &from_snap,
+        &to_snap,
+        &diff.devices,
+        &diff.inventory_from,
+        &assessment.steps,
+        &remediations,
+        &diff_options,
+    )?;
+    remediations.extend(proofs);
     let failures = plan_failures(&assessment.failures);
     let mut findings = assessment.findings;
     findings.extend(sheet_findings(
@@ -188,6 +203,7 @@ pub fn make_plan(
         findings: &findings,
         failures: &failures,
         remediations: &remediations,
+        steps: &assessment.steps,
     };
     let mut plan = super::build(&input, options.meta());
     if !causes.is_empty() {
@@ -327,8 +343,11 @@ pub fn merge_plans(
         merged.to,
         merged.devices,
         graph_impacts(&diffs, &inventory, &inventory_from),
-        &findings,
-        &failures,
+        super::ScriptResults {
+            findings: &findings,
+            steps: &assessment.steps,
+            failures: &failures,
+        },
         options.meta(),
     ))
 }
@@ -397,7 +416,7 @@ fn remediate_all(
         .collect();
     let rules = platform_rules(to, cli.iter().map(|d| platform_of(d)))?;
     type Readers = Option<(Box<dyn FileTree>, Box<dyn FileTree>)>;
-    let results: Vec<Result<(String, DeviceRemediation), SourceError>> = cli
+    let results: Vec<Result<(String, DeviceRemediation), PipelineError>> = cli
         .par_iter()
         .map_init(
             || -> Readers { None },
@@ -432,6 +451,7 @@ fn remediate_all(
                         manual: r.manual,
                         verified: r.verified,
                         simulation_errors: r.simulation_errors,
+                        reading_notes: reading_notes(&before, &after),
                     },
                 ))
             },
@@ -443,6 +463,20 @@ fn remediate_all(
         out.insert(name, remediation);
     }
     Ok(out)
+}
+
+/// Returns the parse warnings of both sides that a reviewer of the plan
+/// must see: FortiOS read by indentation.
+fn reading_notes(before: &ConfigTree, after: &ConfigTree) -> Vec<String> {
+    [("FROM", before), ("TO", after)]
+        .into_iter()
+        .flat_map(|(side, tree)| {
+            tree.warnings
+                .iter()
+                .filter(|w| w.starts_with(config::fortios::READ_BY_INDENTATION))
+                .map(move |w| format!("{side}: {w}"))
+        })
+        .collect()
 }
 
 /// Returns the platform whose rules apply to a device: its inventory
@@ -487,7 +521,7 @@ fn platform_rules<'a>(
     Ok(rules)
 }
 
-fn empty(dialect: Dialect) -> ConfigTree {
+pub(super) fn empty(dialect: Dialect) -> ConfigTree {
     ConfigTree {
         dialect,
         ..ConfigTree::default()
@@ -496,17 +530,24 @@ fn empty(dialect: Dialect) -> ConfigTree {
 
 /// Reads and parses one configuration; a loose file is read whatever its
 /// name, since the two-file form names the device after the TO file.
-fn parse(
+pub(super) fn parse(
     tree: &dyn FileTree,
     snapshot: &Snapshot,
     path: &str,
     dialect: Dialect,
-) -> Result<ConfigTree, SourceError> {
-    let bytes = match snapshot {
-        Snapshot::File { path, .. } => {
-            std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?
-        }
-        _ => tree.read(path)?,
+) -> Result<ConfigTree, PipelineError> {
+    let (bytes, origin) = match snapshot {
+        Snapshot::File { path, .. } => (
+            std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?,
+            path.display().to_string(),
+        ),
+        _ => (tree.read(path)?, path.to_string()),
     };
-    Ok(config::parse(&bytes, dialect, &ParseOptions::default()))
+    // A tree whose structure is a guess is refused, never planned from.
+    Ok(config::parse_checked(
+        &bytes,
+        dialect,
+        &ParseOptions::default(),
+        &origin,
+    )?)
 }

@@ -94,6 +94,7 @@ impl Fixture {
                     manual: vec![],
                     verified: true,
                     simulation_errors: vec![],
+                    reading_notes: vec![],
                 },
             );
         }
@@ -170,6 +171,7 @@ impl Fixture {
             findings: &findings,
             failures: &[],
             remediations: &self.remediations,
+            steps: &[],
         };
         build(&input, PlanMeta::default())
     }

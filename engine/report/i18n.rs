@@ -146,6 +146,29 @@ messages! {
     Omitted => "Details of {count} more device(s) are left out to keep this comment short; see the HTML page or plan.json.",
         "コメントを短くするため、残り {count} 台の詳細は省略しました。HTML または plan.json を参照してください。";
     Value => "Value", "値";
+    ResultTitle => "Work result report", "作業結果報告書";
+    WorkId => "Work ID", "作業ID";
+    WorkContent => "Work content", "作業内容";
+    WorkTime => "Date and time", "作業日時";
+    Operator => "Performed by", "作業者";
+    Checker => "Checked by", "確認者";
+    Result => "Result", "結果";
+    OutcomeLanded => "landed", "正常";
+    OutcomePartial => "partial", "一部未反映";
+    OutcomeNotApplied => "not applied", "未実施";
+    OutcomeRolledBack => "rolled back", "切り戻し済";
+    OutcomeUnplanned => "unplanned change", "計画外変更";
+    MissingLines => "Missing lines", "未反映の行";
+    ExtraLines => "Extra lines", "計画外の行";
+    Evidence => "Evidence", "エビデンス";
+    AfterBackup => "Backup after the change", "作業後バックアップ";
+    VerifyPassed => "Every planned device landed and nothing else changed.",
+        "すべての計画が反映され、計画外の変更はありません。";
+    VerifyFailed => "{count} device(s) need attention.", "{count} 台の機器に確認が必要です。";
+    Comment => "Comment", "コメント";
+    Count => "Count", "台数";
+    PlannedChanges => "{landed} of {planned} planned change(s) present",
+        "計画変更 {planned} 件中 {landed} 件反映";
 }
 
 /// Returns a risk level's name in `lang`.
@@ -212,6 +235,19 @@ pub fn finding_kind(kind: &str, lang: Lang) -> &str {
         "rollback" => Msg::StepRollback.text(lang),
         other => other,
     }
+}
+
+/// Returns a verification outcome in `lang` (正常, 一部未反映, …).
+pub fn outcome(outcome: crate::verify::Outcome, lang: Lang) -> &'static str {
+    use crate::verify::Outcome;
+    let key = match outcome {
+        Outcome::Landed => Msg::OutcomeLanded,
+        Outcome::Partial => Msg::OutcomePartial,
+        Outcome::NotApplied => Msg::OutcomeNotApplied,
+        Outcome::RolledBack => Msg::OutcomeRolledBack,
+        Outcome::Unplanned => Msg::OutcomeUnplanned,
+    };
+    key.text(lang)
 }
 
 /// Returns `msg` in `lang` with each `{name}` replaced by its value.

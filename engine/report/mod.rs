@@ -15,6 +15,7 @@ pub use diff_markdown::{render_diff_markdown, MARKDOWN_LIMIT};
 pub use diff_summary::{Counts, Summary};
 pub use diff_text::{render_diff_text, DiffReportOptions};
 pub use fleet::{group as fleet_groups, FleetGroup, FleetView, DEFAULT_FLEET_MIN};
+pub mod demo;
 pub mod i18n;
 pub mod intended;
 pub mod junit;
@@ -29,6 +30,7 @@ mod plan_tests;
 pub mod plan_text;
 pub mod plan_xlsx;
 pub mod sarif;
+pub mod verify_text;
 
 #[cfg(test)]
 mod diff_tests;

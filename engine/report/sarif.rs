@@ -2,7 +2,7 @@
 //! show each finding on the configuration file and line it concerns.
 
 use crate::plan::gate::{is_blocking, Verdict};
-use crate::plan::{Plan, PlanDevice, PlanFinding, PlanFindingKind, Risk};
+use crate::plan::{Finding, FindingKind, Plan, PlanDevice, Risk};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -21,12 +21,12 @@ pub fn render(plan: &Plan, verdict: &Verdict, fail_on: Risk) -> String {
         .chain(plan.findings.iter().map(|f| (None, f)))
     {
         let (rule, level, text) = match &finding.kind {
-            PlanFindingKind::Risk {
+            FindingKind::Risk {
                 level,
                 rule,
                 message,
-            } => (rule.clone(), *level, message.clone()),
-            PlanFindingKind::Approval { role, reason } => {
+            } => (rule.clone(), Risk::from(*level), message.clone()),
+            FindingKind::Approval { role, reason } => {
                 let missing = !verdict.approved_roles.contains(role);
                 let level = if missing { Risk::High } else { Risk::Info };
                 (
@@ -62,6 +62,7 @@ pub fn render(plan: &Plan, verdict: &Verdict, fail_on: Risk) -> String {
             crate::plan::gate::Reason::MissingApproval { .. } => "henko.gate.approval",
             crate::plan::gate::Reason::UnapprovedRisk { .. } => "henko.gate.risk",
             crate::plan::gate::Reason::ScriptFailures { .. } => "henko.gate.scripts",
+            crate::plan::gate::Reason::NotVerified { .. } => "henko.gate.record",
         };
         rules.entry(id.to_string()).or_insert_with(|| text.clone());
         results.push(json!({"ruleId": id, "level": "error", "message": {"text": text}}));
@@ -116,6 +117,6 @@ fn location(device: &PlanDevice) -> Option<Value> {
     Some(json!({"physicalLocation": physical}))
 }
 
-fn origin(finding: &PlanFinding) -> String {
+fn origin(finding: &Finding) -> String {
     super::plan_rows::origin(finding)
 }

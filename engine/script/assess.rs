@@ -7,6 +7,7 @@ use super::error::ScriptFailure;
 use super::inventory_api::InventoryView;
 use super::sandbox;
 use super::set::{Script, ScriptSet};
+use super::step::DeviceStep;
 use super::values::DeviceView;
 use super::Finding;
 use crate::diff::DeviceDiff;
@@ -82,10 +83,13 @@ pub struct Assessment {
     pub failures: Vec<ScriptFailure>,
     /// What scripts printed (never written to stdout by the engine).
     pub output: Vec<ScriptOutput>,
+    /// Steps recorded with `ctx.step`, sorted like the findings.
+    pub steps: Vec<DeviceStep>,
 }
 
 struct CallResult {
     findings: Vec<Finding>,
+    steps: Vec<DeviceStep>,
     failure: Option<ScriptFailure>,
     output: Vec<ScriptOutput>,
 }
@@ -187,6 +191,7 @@ impl ScriptSet {
         let mut assessment = Assessment::default();
         for result in per_device.into_iter().chain(per_plan) {
             assessment.findings.extend(result.findings);
+            assessment.steps.extend(result.steps);
             assessment.failures.extend(result.failure);
             assessment.output.extend(result.output);
         }
@@ -194,6 +199,9 @@ impl ScriptSet {
         assessment
             .findings
             .sort_by(|a, b| (&a.device, &a.origin.script).cmp(&(&b.device, &b.origin.script)));
+        assessment
+            .steps
+            .sort_by(|a, b| (&a.device, &a.script).cmp(&(&b.device, &b.script)));
         assessment.failures.sort();
         assessment
     }
@@ -232,13 +240,14 @@ impl ScriptSet {
             .collect();
         // A call that failed half way leaves half its findings: drop them
         // so the reviewer sees the failure, not a misleading partial answer.
-        let findings = if failure.is_some() {
-            Vec::new()
+        let (findings, steps) = if failure.is_some() {
+            (Vec::new(), Vec::new())
         } else {
-            ctx.take_findings()
+            (ctx.take_findings(), ctx.take_steps())
         };
         CallResult {
             findings,
+            steps,
             failure,
             output,
         }

@@ -4,6 +4,8 @@
 
 /// Shipped rules: (file name, source).
 pub(crate) const RULES: &[(&str, &str)] = &[
+    ("esxi.rhai", include_str!("../../scripts/esxi.rhai")),
+    ("files.rhai", include_str!("../../scripts/files.rhai")),
     ("firewall.rhai", include_str!("../../scripts/firewall.rhai")),
     ("ha.rhai", include_str!("../../scripts/ha.rhai")),
     ("impact.rhai", include_str!("../../scripts/impact.rhai")),
@@ -19,6 +21,7 @@ pub(crate) const RULES: &[(&str, &str)] = &[
         "management.rhai",
         include_str!("../../scripts/management.rhai"),
     ),
+    ("nsx.rhai", include_str!("../../scripts/nsx.rhai")),
     ("plan.rhai", include_str!("../../scripts/plan.rhai")),
     ("routing.rhai", include_str!("../../scripts/routing.rhai")),
     ("secrets.rhai", include_str!("../../scripts/secrets.rhai")),
@@ -28,13 +31,21 @@ pub(crate) const RULES: &[(&str, &str)] = &[
 ];
 
 /// Shipped modules rules import: (path under `scripts/`, source).
-pub(crate) const MODULES: &[(&str, &str)] = &[(
-    "lib/checks.rhai",
-    include_str!("../../scripts/lib/checks.rhai"),
-)];
+pub(crate) const MODULES: &[(&str, &str)] = &[
+    (
+        "lib/checks.rhai",
+        include_str!("../../scripts/lib/checks.rhai"),
+    ),
+    (
+        "lib/steps.rhai",
+        include_str!("../../scripts/lib/steps.rhai"),
+    ),
+];
 
 /// Shipped rule tests: (file name under `scripts/tests/`, source).
 pub(crate) const TESTS: &[(&str, &str)] = &[
+    ("esxi.yaml", include_str!("../../scripts/tests/esxi.yaml")),
+    ("files.yaml", include_str!("../../scripts/tests/files.yaml")),
     (
         "firewall.yaml",
         include_str!("../../scripts/tests/firewall.yaml"),
@@ -56,6 +67,7 @@ pub(crate) const TESTS: &[(&str, &str)] = &[
         "management.yaml",
         include_str!("../../scripts/tests/management.yaml"),
     ),
+    ("nsx.yaml", include_str!("../../scripts/tests/nsx.yaml")),
     ("plan.yaml", include_str!("../../scripts/tests/plan.yaml")),
     (
         "routing.yaml",

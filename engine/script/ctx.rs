@@ -2,6 +2,7 @@
 //! the inventory, and the emitters that record findings.
 
 use super::inventory_api::InventoryView;
+use super::step::{parse_step, DeviceStep, Phase, Step, StepKind};
 use super::values::{device_map, DeviceView};
 use super::{Finding, FindingKind, Level, Origin};
 use crate::inventory::DependencyPath;
@@ -37,6 +38,8 @@ pub(crate) struct CallState {
     seen: HashSet<(Option<String>, FindingKind)>,
     /// Dependents walk of the call's device, computed on first use.
     dependents: Option<(String, Vec<DependencyPath>)>,
+    /// Steps recorded by `ctx.step`, in emission order.
+    steps: Vec<DeviceStep>,
 }
 
 /// The `ctx` value: cheap to clone (three `Arc`s and a flag).
@@ -62,6 +65,69 @@ impl Ctx {
     /// Takes the findings the call emitted, in emission order.
     pub fn take_findings(&self) -> Vec<Finding> {
         std::mem::take(&mut self.lock().findings)
+    }
+
+    /// Takes the steps the call recorded, in emission order.
+    pub fn take_steps(&self) -> Vec<DeviceStep> {
+        std::mem::take(&mut self.lock().steps)
+    }
+
+    /// Records `step`; a step with the same phase, kind and text as an
+    /// earlier one of this call only adds its changes to that one. Steps
+    /// other than manual ones also appear as the phase's finding, so the
+    /// string step lists and rule tests see them like `ctx.apply(cmd)`.
+    fn emit_step(&self, call: &NativeCallContext, step: Step) {
+        let finding = match step.phase {
+            _ if step.kind == StepKind::Manual => None,
+            Phase::Precheck => Some(FindingKind::Precheck {
+                command: step.text.clone(),
+            }),
+            Phase::Apply => Some(FindingKind::Apply {
+                command: step.text.clone(),
+            }),
+            Phase::Verify => Some(FindingKind::Verify {
+                command: step.text.clone(),
+            }),
+            Phase::Rollback => Some(FindingKind::Rollback {
+                command: step.text.clone(),
+            }),
+        };
+        if let Some(kind) = finding {
+            self.emit(call, kind);
+        }
+        let device = self.device_name();
+        let mut state = self.lock();
+        let same = state.steps.iter_mut().find(|s| {
+            s.device == device
+                && s.step.phase == step.phase
+                && s.step.kind == step.kind
+                && s.step.text == step.text
+        });
+        match same {
+            Some(earlier) => {
+                for index in step.changes {
+                    if !earlier.step.changes.contains(&index) {
+                        earlier.step.changes.push(index);
+                    }
+                }
+            }
+            None => state.steps.push(DeviceStep {
+                device,
+                script: self.script.to_string(),
+                step,
+            }),
+        }
+    }
+
+    /// Returns an error when `step` names a change the device does not have.
+    fn check_changes(&self, step: &Step) -> Result<(), Box<EvalAltResult>> {
+        let count = self.device.as_ref().map_or(0, |d| d.changes.len());
+        match step.changes.iter().find(|&&i| i >= count) {
+            Some(bad) => Err(runtime(format!(
+                "step `edit` names change {bad}, but the device has {count} change(s)"
+            ))),
+            None => Ok(()),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, CallState> {
@@ -308,6 +374,15 @@ pub(crate) fn register(engine: &mut Engine) {
                     reason: reason.to_string(),
                 },
             );
+        },
+    );
+    engine.register_fn(
+        "step",
+        |call: NativeCallContext, ctx: &mut Ctx, phase: &str, spec: rhai::Map| -> Ret {
+            let step = parse_step(phase, &spec)?;
+            ctx.check_changes(&step)?;
+            ctx.emit_step(&call, step);
+            Ok(())
         },
     );
     type Make = fn(String) -> FindingKind;

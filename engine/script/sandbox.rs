@@ -103,5 +103,6 @@ pub(crate) fn engine(resolver: ConfinedResolver) -> Engine {
     super::ctx::register(&mut engine);
     super::inventory_api::register(&mut engine);
     super::helpers::register(&mut engine);
+    super::file_edit::register(&mut engine);
     engine
 }

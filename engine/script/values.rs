@@ -1,6 +1,7 @@
 //! Inventory devices and changes as the Rhai values scripts see, converted
 //! once per run (not once per script call).
 
+use crate::config::Dialect;
 use crate::diff::{Change, DeviceDiff};
 use crate::inventory::{DependencyPath, Device, Inventory};
 use rhai::{Array, Dynamic, ImmutableString, Map};
@@ -36,7 +37,15 @@ impl DeviceView {
             changes: diff
                 .changes
                 .iter()
-                .map(|c| Dynamic::from_map(change_map(c)))
+                .enumerate()
+                .map(|(index, c)| {
+                    let mut map = change_map(c);
+                    map.insert("index".into(), (index as i64).into());
+                    if matches!(diff.dialect, Dialect::Yaml | Dialect::Json) {
+                        add_structured_values(&mut map, c);
+                    }
+                    Dynamic::from_map(map)
+                })
                 .collect(),
             status: match diff.status {
                 crate::diff::DeviceStatus::Modified => "modified",
@@ -172,6 +181,26 @@ pub(crate) fn change_map(change: &Change) -> Map {
         );
     }
     map
+}
+
+/// Adds `value` (what the changed node holds in TO, else in FROM) and
+/// `old_value` (in FROM) to a yaml/json change: a keyed list item as a map
+/// of its entries, a leaf as its scalar. API bodies are built from these.
+fn add_structured_values(map: &mut Map, change: &Change) {
+    let node = |text: &str| crate::config::Node {
+        text: text.to_string(),
+        children: change.body.clone(),
+        ..crate::config::Node::leaf("", 0)
+    };
+    let json = |text: Option<&str>| {
+        text.map_or(Dynamic::UNIT, |t| {
+            let value = crate::config::structured::node_value(&node(t));
+            rhai::serde::to_dynamic(value).unwrap_or(Dynamic::UNIT)
+        })
+    };
+    let now = change.after.as_deref().or(change.before.as_deref());
+    map.insert("value".into(), json(now));
+    map.insert("old_value".into(), json(change.before.as_deref()));
 }
 
 /// Returns `#{device, path}` for one dependency walk hit.

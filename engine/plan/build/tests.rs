@@ -53,7 +53,10 @@ fn unverified_remediation_is_a_high_risk_and_missing_commands_are_manual() {
     fx.remediations.remove("core1");
     let plan = fx.plan(&fx.diffs, &[]);
     let lab = plan.device("lab1").unwrap();
-    assert!(lab.findings.iter().any(|f| f.level() == Some(Risk::High)));
+    assert!(lab
+        .findings
+        .iter()
+        .any(|f| f.level().map(Risk::from) == Some(Risk::High)));
     let core = plan.device("core1").unwrap();
     assert_eq!(core.manual.len(), 1);
     assert!(plan.manual.iter().any(|m| m.device == "core1"));
@@ -91,6 +94,7 @@ fn merged_shards_hash_like_the_whole() {
                 findings: &findings,
                 failures: &[],
                 remediations: &fx.remediations,
+                steps: &[],
             };
             let mut plan = build(&input, PlanMeta::default());
             plan.meta.shard = Some(shard.to_string());
@@ -118,8 +122,11 @@ fn merged_shards_hash_like_the_whole() {
         merged.to.clone(),
         merged.devices,
         graph_impacts(&diffs, &fx.inventory, &fx.inventory),
-        &findings,
-        &[],
+        ScriptResults {
+            findings: &findings,
+            steps: &[],
+            failures: &[],
+        },
         PlanMeta::default(),
     );
     assert_eq!(plan.devices, whole.devices);

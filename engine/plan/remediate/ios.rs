@@ -3,6 +3,7 @@
 //! and their commands indented one level deeper — the shape engineers paste
 //! and hier_config produces.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::lists;
@@ -12,6 +13,28 @@ use super::rules::PlatformRules;
 /// Returns the sequence number an ordered entry starts with (`10 permit …`).
 pub(crate) fn sequence(text: &str) -> Option<u64> {
     text.split_whitespace().next()?.parse().ok()
+}
+
+/// Returns the level without its default lines, borrowed when it has none.
+fn without_defaults<'a>(
+    items: &'a [Item],
+    parent: Option<&str>,
+    rules: &PlatformRules,
+) -> Cow<'a, [Item]> {
+    if items
+        .iter()
+        .any(|i| super::normalize::is_default_leaf(i, parent, rules))
+    {
+        Cow::Owned(
+            items
+                .iter()
+                .filter(|i| !super::normalize::is_default_leaf(i, parent, rules))
+                .cloned()
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(items)
+    }
 }
 
 /// Lines of one top-level command and everything it enters.
@@ -79,6 +102,14 @@ impl Engine<'_> {
         depth: usize,
     ) -> Vec<Block> {
         let rules = self.rules;
+        // This level exists on both sides: a default line on either side
+        // restates what the device shows and is not sent (a new section's
+        // defaults are, by `full`).
+        let (from, to) = (
+            without_defaults(from, parent, rules),
+            without_defaults(to, parent, rules),
+        );
+        let (from, to) = (&*from, &*to);
         let from_idx: HashMap<&str, &Item> = from.iter().map(|i| (i.text.as_str(), i)).collect();
         let to_idx: HashMap<&str, &Item> = to.iter().map(|i| (i.text.as_str(), i)).collect();
         let in_group =

@@ -322,8 +322,17 @@ fn apply_line(
         doomed.push(at);
     }
     if !doomed.is_empty() {
+        // A toggle of the table (`shutdown` / `no shutdown`, `no ip
+        // redirects`) replaces its opposite: the command is the new state.
+        let mut toggled = toggles(text, parent, rules);
         for at in doomed {
-            level.remove(at, parent, rules);
+            if let Some(node) = level.remove(at, parent, rules) {
+                toggled |= toggles(&node.text, parent, rules);
+            }
+        }
+        if toggled && !level.by_text.contains_key(text) {
+            let at = level.slots.len();
+            level.place(at, leaf(text, parent, rules), parent, rules);
         }
         return;
     }
@@ -359,6 +368,12 @@ fn apply_line(
     }
     let at = level.slots.len();
     level.place(at, leaf(text, parent, rules), parent, rules);
+}
+
+/// Returns true when the line is one side of a state toggle the table knows
+/// (a default such as `no shutdown`, a state negation, or its positive form).
+fn toggles(text: &str, parent: Option<&str>, rules: &PlatformRules) -> bool {
+    rules.is_default(text, parent) || rules.is_state_negation(text, parent)
 }
 
 /// Returns the part of a command template before its first `$` reference.
@@ -510,7 +525,12 @@ mod tests {
         )
         .unwrap();
         let texts: Vec<&str> = out.iter().map(|i| i.text.as_str()).collect();
-        assert_eq!(texts, ["hostname r2", "interface Loopback0"]);
+        // A state toggle replaces its opposite: the device now shows the
+        // negation.
+        assert_eq!(
+            texts,
+            ["hostname r2", "interface Loopback0", "no ip domain-lookup"]
+        );
         assert_eq!(
             out[1].children,
             leafs(&["ip address 10.0.0.2 255.255.255.255"])

@@ -43,9 +43,35 @@ impl PlatformRules {
         first(&self.ignore, &self.filters.ignore, same, text, parent).is_some()
     }
 
-    /// Returns true when the line only restates a platform default.
+    /// Returns true when the line only restates a platform default: a line
+    /// the running config does not show (`defaults`), or the positive form
+    /// of a state negation (`ip redirects` where `no ip redirects` is
+    /// state). A state negation itself is never a default, whatever an
+    /// inherited `defaults` rule says.
     pub(crate) fn is_default(&self, text: &str, parent: Option<&str>) -> bool {
-        first(&self.defaults, &self.filters.defaults, same, text, parent).is_some()
+        if self.is_state_negation(text, parent) {
+            return false;
+        }
+        if first(&self.defaults, &self.filters.defaults, same, text, parent).is_some() {
+            return true;
+        }
+        !self.negated_state.is_empty()
+            && !text.starts_with("no ")
+            && self.is_state_negation(&format!("no {text}"), parent)
+    }
+
+    /// Returns true when `text` is a negation that states a setting
+    /// (`no ip redirects`: the table's `negated_state`).
+    pub(crate) fn is_state_negation(&self, text: &str, parent: Option<&str>) -> bool {
+        text.starts_with("no ")
+            && first(
+                &self.negated_state,
+                &self.filters.negated_state,
+                same,
+                text,
+                parent,
+            )
+            .is_some()
     }
 
     /// Returns the overwrite key of a single-valued line, if it is one.

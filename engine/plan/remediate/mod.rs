@@ -16,6 +16,8 @@ mod junos_trie;
 mod lists;
 mod lookup;
 mod mask;
+#[cfg(test)]
+mod negation_tests;
 mod normalize;
 mod prefilter;
 mod reorder;
@@ -142,7 +144,9 @@ fn check(
     match simulate::run(start.to_vec(), commands, rules) {
         Err(e) => errors.push(format!("{what}: {e}")),
         Ok(result) => {
-            if let Some(diff) = simulate::difference(&result, goal, rules) {
+            let result = normalize::settle(&result, start, rules);
+            let goal = normalize::settle(goal, start, rules);
+            if let Some(diff) = simulate::difference(&result, &goal, rules) {
                 errors.push(format!("{what}: simulated result differs: {diff}"));
             }
         }

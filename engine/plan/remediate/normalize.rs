@@ -50,13 +50,21 @@ pub(crate) fn normalize_items(
         if item.text.is_empty() || rules.is_ignored(&item.text, parent) {
             continue;
         }
-        if item.children.is_empty() && rules.is_default(&item.text, parent) {
+        // Defaults are dropped at the top level, which always exists;
+        // inside sections they are kept, since a new section's explicit
+        // `no shutdown` must be sent (see [`settle`]).
+        if parent.is_none() && item.children.is_empty() && rules.is_default(&item.text, parent) {
             continue;
         }
         let had_children = !item.children.is_empty();
         let child_ordered = item.ordered || rules.is_ordered_section(&item.text, parent);
         let children = normalize_items(item.children, Some(&item.text), child_ordered, rules);
-        if children.is_empty() && is_placeholder(&item.text, had_children, parent, rules) {
+        // A port that says only `no shutdown` says nothing the running
+        // config would show.
+        let says_nothing = children
+            .iter()
+            .all(|c| is_default_leaf(c, Some(&item.text), rules));
+        if says_nothing && is_placeholder(&item.text, had_children, parent, rules) {
             continue;
         }
         for text in expand_list(&item.text, parent, rules) {
@@ -120,6 +128,53 @@ fn is_placeholder(
         Engine::Fortios => had_children && text.starts_with("config "),
         _ => false,
     }
+}
+
+/// Returns true for a line that only restates a platform default.
+pub(crate) fn is_default_leaf(item: &Item, parent: Option<&str>, rules: &PlatformRules) -> bool {
+    item.children.is_empty() && rules.is_default(&item.text, parent)
+}
+
+/// Returns `items` without the default lines of every section that exists
+/// in `start` (the top level always does): there a default restates what
+/// the device already shows, while a section `start` lacks is created by
+/// the commands and must hold the explicit lines the goal gives it (the
+/// `no shutdown` of a new SVI). Both sides of a simulation are settled
+/// against its start before they are compared.
+pub(crate) fn settle(items: &[Item], start: &[Item], rules: &PlatformRules) -> Vec<Item> {
+    if rules.defaults.is_empty() && rules.negated_state.is_empty() {
+        return items.to_vec();
+    }
+    settle_level(items, Some(start), None, rules)
+}
+
+fn settle_level(
+    items: &[Item],
+    start: Option<&[Item]>,
+    parent: Option<&str>,
+    rules: &PlatformRules,
+) -> Vec<Item> {
+    let sections: std::collections::HashMap<&str, &Item> = start
+        .unwrap_or_default()
+        .iter()
+        .map(|i| (i.text.as_str(), i))
+        .collect();
+    items
+        .iter()
+        .filter(|item| start.is_none() || !is_default_leaf(item, parent, rules))
+        .map(|item| {
+            if item.children.is_empty() {
+                return item.clone();
+            }
+            let counterpart = sections.get(item.text.as_str());
+            let existing = counterpart.map(|found| found.children.as_slice());
+            Item {
+                text: item.text.clone(),
+                children: settle_level(&item.children, existing, Some(&item.text), rules),
+                ordered: item.ordered,
+            }
+        })
+        .collect()
 }
 
 /// Canonicalises or splits list values (`vlan 10,20-30`).
@@ -359,7 +414,8 @@ mod tests {
         );
         assert_eq!(got.len(), 1);
         let texts: Vec<&str> = got[0].children.iter().map(|c| c.text.as_str()).collect();
-        assert_eq!(texts, ["description a", "mtu 9000"]);
+        // `no shutdown` stays: in a new section it must be sent.
+        assert_eq!(texts, ["description a", "mtu 9000", "no shutdown"]);
     }
 
     #[test]

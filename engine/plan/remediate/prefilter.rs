@@ -36,6 +36,7 @@ impl Prefilter {
 pub(crate) struct Prefilters {
     pub(crate) ignore: Prefilter,
     pub(crate) defaults: Prefilter,
+    pub(crate) negated_state: Prefilter,
     pub(crate) idempotent: Prefilter,
     pub(crate) multi_valued: Prefilter,
     pub(crate) negate: Prefilter,
@@ -58,6 +59,7 @@ impl PlatformRules {
         Prefilters {
             ignore: plain(&self.ignore),
             defaults: plain(&self.defaults),
+            negated_state: plain(&self.negated_state),
             idempotent: plain(&self.idempotent),
             multi_valued: plain(&self.multi_valued),
             negate: templated(&self.negate),

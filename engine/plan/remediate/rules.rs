@@ -91,6 +91,7 @@ pub struct PlatformRules {
     pub(crate) indent: usize,
     pub(crate) ignore: Vec<Matcher>,
     pub(crate) defaults: Vec<Matcher>,
+    pub(crate) negated_state: Vec<Matcher>,
     pub(crate) idempotent: Vec<Matcher>,
     pub(crate) multi_valued: Vec<Matcher>,
     pub(crate) negate: Vec<Templated>,
@@ -121,6 +122,8 @@ struct RawRules {
     ignore: Vec<RawMatch>,
     #[serde(default)]
     defaults: Vec<RawMatch>,
+    #[serde(default)]
+    negated_state: Vec<RawMatch>,
     #[serde(default)]
     idempotent: Vec<RawMatch>,
     #[serde(default)]
@@ -260,6 +263,7 @@ impl PlatformRules {
             indent: 1,
             ignore: Vec::new(),
             defaults: Vec::new(),
+            negated_state: Vec::new(),
             idempotent: Vec::new(),
             multi_valued: Vec::new(),
             negate: Vec::new(),
@@ -339,6 +343,10 @@ impl PlatformRules {
         let c = Compiler { source };
         prepend(&mut self.ignore, c.matchers("ignore", raw.ignore)?);
         prepend(&mut self.defaults, c.matchers("defaults", raw.defaults)?);
+        prepend(
+            &mut self.negated_state,
+            c.matchers("negated_state", raw.negated_state)?,
+        );
         prepend(
             &mut self.idempotent,
             c.matchers("idempotent", raw.idempotent)?,

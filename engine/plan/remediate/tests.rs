@@ -109,10 +109,11 @@ fn negations_come_first_then_intended_order() {
     let from = "hostname r1\nip domain-lookup\nntp server 10.0.0.1\nsnmp-server location west\n";
     let to = "hostname r2\nno ip domain-lookup\nntp server 10.0.0.2\nsnmp-server location east\n";
     let out = ios(from, to);
+    // `ip domain-lookup` restates the default: the intended negation is
+    // the one command that turns the lookup off (it was sent twice).
     assert_eq!(
         out.apply,
         [
-            "no ip domain-lookup",
             "no ntp server 10.0.0.1",
             "hostname r2",
             "no ip domain-lookup",

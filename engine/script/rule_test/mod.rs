@@ -152,6 +152,22 @@ fn run_case(
     let assessment = set.assess(&input, &AssessOptions::default());
     let mut problems: Vec<String> = assessment.failures.iter().map(|f| f.to_string()).collect();
     for expect in &test.expect {
+        if let Some(want) = &expect.manual {
+            let found = assessment.steps.iter().any(|s| {
+                s.step.kind == super::StepKind::Manual
+                    && s.step.text.contains(want.as_str())
+                    && expect
+                        .device
+                        .as_ref()
+                        .is_none_or(|d| s.device.as_ref() == Some(d))
+            });
+            if !found {
+                problems.push(format!(
+                    "expected a manual step containing `{want}`, but none was recorded"
+                ));
+            }
+            continue;
+        }
         if !assessment.findings.iter().any(|f| matches(expect, f)) {
             problems.push(format!(
                 "expected {}, but it was not found{}",
@@ -176,6 +192,19 @@ fn run_case(
             ));
         }
     }
+    if test.proved {
+        problems.extend(
+            prove_case(
+                file,
+                &main_device,
+                test,
+                &diffs[0],
+                &assessment.steps,
+                differ,
+            )
+            .map_err(fail)?,
+        );
+    }
     Ok(TestResult {
         file: file.name.clone(),
         name: test.name.clone(),
@@ -194,9 +223,10 @@ fn check_expect(expect: &Expect) -> Result<(), String> {
         expect.impact.is_some(),
         expect.approval.is_some(),
         expect.note.is_some(),
+        expect.manual.is_some(),
     ];
     if kinds.iter().filter(|&&k| k).count() != 1 {
-        return Err("each `expect` entry names exactly one of rule, precheck, verify, apply, rollback, impact, approval, note".into());
+        return Err("each `expect` entry names exactly one of rule, precheck, verify, apply, rollback, impact, approval, note, manual".into());
     }
     if let Some(level) = &expect.level {
         if expect.rule.is_none() {
@@ -335,6 +365,51 @@ fn device_diff(
         lines: None,
         warnings: Vec::new(),
     })
+}
+
+/// Proves the steps of the device under test on its before/after trees
+/// (`proved: true`): the problems, empty when the proof holds.
+fn prove_case(
+    file: &LoadedFile,
+    device: &Device,
+    test: &TestCase,
+    diff: &DeviceDiff,
+    steps: &[super::DeviceStep],
+    differ: Differ<'_>,
+) -> Result<Vec<String>, String> {
+    let sides = test.sides();
+    let before = side_text(file, &sides.before, &sides.before_file)?;
+    let after = side_text(file, &sides.after, &sides.after_file)?;
+    if before.is_none() || after.is_none() {
+        return Err("`proved: true` needs `before` and `after`".into());
+    }
+    let parse = |text: Option<String>| {
+        crate::config::parse(
+            text.unwrap_or_default().as_bytes(),
+            diff.dialect,
+            &ParseOptions::default(),
+        )
+    };
+    let (from, to) = (parse(before), parse(after));
+    let of = |phase: super::Phase| -> Vec<usize> {
+        steps
+            .iter()
+            .filter(|s| s.device.as_ref() == Some(&device.name) && s.step.phase == phase)
+            .flat_map(|s| s.step.changes.iter().copied())
+            .collect()
+    };
+    let errors = crate::diff::prove_steps(
+        &from,
+        &to,
+        &diff.changes,
+        &of(super::Phase::Apply),
+        &of(super::Phase::Rollback),
+        differ,
+    );
+    Ok(errors
+        .into_iter()
+        .map(|e| format!("steps not proved: {e}"))
+        .collect())
 }
 
 fn side_text(

@@ -239,6 +239,9 @@ pub struct Expect {
     pub approval: Option<String>,
     /// A note containing this text.
     pub note: Option<String>,
+    /// A manual step (`ctx.step(phase, #{kind: "manual", …})`) whose text
+    /// contains this.
+    pub manual: Option<String>,
 }
 
 /// One test case.
@@ -277,6 +280,12 @@ pub struct TestCase {
     /// Rule ids that must not fire.
     #[serde(default)]
     pub absent: Vec<String>,
+    /// When true, the rules' steps must be proved on henko's model of the
+    /// document: the changes the apply steps name turn `before` into
+    /// `after`, and the rollback steps' inverses turn `after` back into
+    /// `before` (needs `before`/`after`).
+    #[serde(default)]
+    pub proved: bool,
 }
 
 impl TestCase {
