@@ -6,6 +6,7 @@ mod corpus;
 mod demo;
 mod diff;
 mod hostile;
+mod intended;
 mod inventory;
 mod plan;
 mod platforms;

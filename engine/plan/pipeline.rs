@@ -51,6 +51,10 @@ pub enum PipelineError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Plan(#[from] PlanError),
+    /// The intended side could not be rendered (`--intended`).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Intended(#[from] crate::intended::IntendedError),
     /// A revision now resolves to another commit than the parts recorded.
     #[error("{rev} now resolves to {now}, but the parts were made at {recorded}")]
     #[diagnostic(
@@ -82,6 +86,8 @@ pub struct PlanOptions {
     pub shard: Option<Shard>,
     /// Platform of two loose files.
     pub platform: Option<String>,
+    /// Render TO's templates and sheets into FROM's backups (`--intended`).
+    pub intended: bool,
 }
 
 impl Default for PlanOptions {
@@ -93,6 +99,7 @@ impl Default for PlanOptions {
             timeout: AssessOptions::default().timeout,
             shard: None,
             platform: None,
+            intended: false,
         }
     }
 }
@@ -105,6 +112,7 @@ impl PlanOptions {
             scripts: meta.scripts.iter().map(PathBuf::from).collect(),
             shard: meta.shard.as_deref().map(Shard::parse).transpose()?,
             platform: meta.platform.clone(),
+            intended: meta.intended,
             ..PlanOptions::default()
         })
     }
@@ -120,6 +128,7 @@ impl PlanOptions {
                 .collect(),
             default_scripts: self.default_scripts,
             platform: self.platform.clone(),
+            intended: self.intended,
         }
     }
 }
@@ -133,6 +142,12 @@ pub fn make_plan(
 ) -> Result<Plan, PipelineError> {
     let from_snap = Snapshot::resolve(from, repo)?;
     let to_snap = Snapshot::resolve(to, repo)?;
+    // A sheet-driven plan reads TO as rendered into FROM's backups.
+    let intended = match options.intended {
+        true => Some(super::intended::prepare(&from_snap, &to_snap)?),
+        false => None,
+    };
+    let to_snap = intended.as_ref().map_or(to_snap, |i| i.snapshot.clone());
     let mut diff_options = DiffOptions {
         platform: options.platform.clone(),
         ..DiffOptions::default()
@@ -156,13 +171,18 @@ pub fn make_plan(
     };
     let scripts = load_scripts(&to_snap, to_reader, options)?;
     let tables = sheet_tables(to_reader, &diff.inventory, &diff.devices)?;
-    let assessment = scripts.assess(
+    let causes = intended
+        .as_ref()
+        .map(|i| i.causes(&diff.devices))
+        .unwrap_or_default();
+    let assessment = scripts.assess_with_causes(
         &AssessInput {
             tables: &tables,
             devices: &diff.devices,
             inventory: &diff.inventory,
             inventory_from: &diff.inventory_from,
         },
+        &causes,
         &AssessOptions {
             keep_going: options.keep_going,
             timeout: options.timeout,
@@ -199,7 +219,11 @@ pub fn make_plan(
         remediations: &remediations,
         steps: &assessment.steps,
     };
-    Ok(super::build(&input, options.meta()))
+    let mut plan = super::build(&input, options.meta());
+    if !causes.is_empty() {
+        super::intended::attach_causes(&mut plan, &causes);
+    }
+    Ok(plan)
 }
 
 /// Reads the whole TO table of every changed parameter sheet (CSV or

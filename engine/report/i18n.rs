@@ -119,6 +119,7 @@ messages! {
     Script => "Script", "スクリプト";
     RollbackOrder => "Rollback order", "切り戻し順序";
     Verified => "verified by simulation", "シミュレーションで検証済み";
+    Cause => "Cause (parameter sheet)", "変更の根拠（パラメータシート）";
     Unverified => "not verified by simulation", "シミュレーション未検証";
     NoSteps => "(none)", "（なし）";
     Number => "No.", "No.";
