@@ -410,11 +410,11 @@ fn remediate_all(
                     .unwrap_or_else(|| diff.config.clone());
                 let before = match diff.status {
                     DeviceStatus::Added => empty(diff.dialect),
-                    _ => parse(&*from_tree, from, &from_path, diff.dialect)?,
+                    _ => parse_strict(&*from_tree, from, &from_path, diff.dialect)?,
                 };
                 let after = match diff.status {
                     DeviceStatus::Removed => empty(diff.dialect),
-                    _ => parse(&*to_tree, to, &diff.config, diff.dialect)?,
+                    _ => parse_strict(&*to_tree, to, &diff.config, diff.dialect)?,
                 };
                 *readers = Some((from_tree, to_tree));
                 let platform = platform_of(diff);
@@ -511,19 +511,40 @@ pub(super) fn parse(
     snapshot: &Snapshot,
     path: &str,
     dialect: Dialect,
+) -> Result<ConfigTree, SourceError> {
+    let (bytes, _) = read_config(tree, snapshot, path)?;
+    Ok(config::parse(&bytes, dialect, &ParseOptions::default()))
+}
+
+/// Reads and parses one configuration to plan commands from: a tree whose
+/// structure is a guess is refused (exit 2, file and line), never planned
+/// from.
+fn parse_strict(
+    tree: &dyn FileTree,
+    snapshot: &Snapshot,
+    path: &str,
+    dialect: Dialect,
 ) -> Result<ConfigTree, PipelineError> {
-    let (bytes, origin) = match snapshot {
-        Snapshot::File { path, .. } => (
-            std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?,
-            path.display().to_string(),
-        ),
-        _ => (tree.read(path)?, path.to_string()),
-    };
-    // A tree whose structure is a guess is refused, never planned from.
+    let (bytes, origin) = read_config(tree, snapshot, path)?;
     Ok(config::parse_checked(
         &bytes,
         dialect,
         &ParseOptions::default(),
         &origin,
     )?)
+}
+
+/// Returns a configuration's bytes and the name to report it by.
+fn read_config(
+    tree: &dyn FileTree,
+    snapshot: &Snapshot,
+    path: &str,
+) -> Result<(Vec<u8>, String), SourceError> {
+    Ok(match snapshot {
+        Snapshot::File { path, .. } => (
+            std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?,
+            path.display().to_string(),
+        ),
+        _ => (tree.read(path)?, path.to_string()),
+    })
 }
