@@ -2,13 +2,15 @@
 //!
 //! The modules follow the data's path through the program:
 //! [`source`] → [`inventory`] → [`config`] → [`diff`] → [`script`] → [`plan`]
-//! → [`verify`] → [`report`], with [`cli`] on top. A later stage depends only on earlier
+//! → [`verify`] → [`report`], with [`demo`] (the embedded end-to-end demo) and
+//! [`cli`] on top. A later stage depends only on earlier
 //! ones; no stage prints (only `cli` and `report` talk to the user).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod diff;
 pub mod inventory;
 pub mod plan;

@@ -7,6 +7,7 @@ mod diff;
 mod hostile;
 mod inventory;
 mod plan;
+mod platforms;
 mod regression;
 mod remediate;
 mod scripts;

@@ -8,6 +8,7 @@ mod check;
 mod demo;
 mod diff;
 mod drift;
+mod export;
 mod init;
 mod log;
 mod plan;
@@ -66,6 +67,8 @@ pub enum Command {
     Drift(drift::DriftArgs),
     /// Work with rule scripts.
     Scripts(scripts::ScriptsArgs),
+    /// Write an approved plan as a ready-to-run Ansible project.
+    Export(export::ExportArgs),
     /// Hold the backup after a change window against the plan: landed,
     /// partial, not applied, rolled back, unplanned.
     Verify(verify::VerifyArgs),
@@ -123,6 +126,7 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Validate(args) => validate::run(args, repo),
         Command::Drift(args) => drift::run(args, repo),
         Command::Scripts(args) => scripts::run(args, repo),
+        Command::Export(args) => export::run(args, repo),
         Command::Verify(args) => verify::run(args, repo),
         Command::Demo(args) => demo::run(args, repo),
     }

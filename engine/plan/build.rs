@@ -10,7 +10,7 @@ use super::model::*;
 use super::{order, plan_hash};
 use crate::diff::{DeviceDiff, DeviceStatus};
 use crate::inventory::{Device, Inventory};
-use crate::script::{DeviceStep, Finding, StepKind};
+use crate::script::{DeviceStep, Finding, Level, Origin, StepKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The commands a dialect derived for one device.
@@ -147,7 +147,7 @@ pub fn finish(
         .collect();
     let mut plan_findings = Vec::new();
     for finding in findings {
-        let finding = PlanFinding::from(finding);
+        let finding = finding.clone();
         match finding.device.as_ref().and_then(|d| index.get(d)) {
             Some(&i) => add_device_finding(&mut bases[i], finding),
             // Plan-wide, or about a device that did not change: kept
@@ -181,7 +181,7 @@ pub fn assemble(
     to: RevRef,
     devices: Vec<PlanDevice>,
     impacts: Vec<Impact>,
-    plan_findings: Vec<PlanFinding>,
+    plan_findings: Vec<Finding>,
     mut failures: Vec<ScriptFailure>,
     meta: PlanMeta,
 ) -> Plan {
@@ -205,7 +205,7 @@ pub fn assemble(
         .flat_map(|d| d.findings.iter())
         .chain(findings.iter())
         .filter_map(|f| match &f.kind {
-            PlanFindingKind::Impact {
+            FindingKind::Impact {
                 target,
                 reason,
                 path,
@@ -238,7 +238,7 @@ pub fn assemble(
         .flat_map(|d| d.findings.iter())
         .chain(&findings)
     {
-        if let PlanFindingKind::Approval { role, reason } = &finding.kind {
+        if let FindingKind::Approval { role, reason } = &finding.kind {
             approvals.insert(ApprovalRequired {
                 role: role.clone(),
                 reason: reason.clone(),
@@ -250,7 +250,7 @@ pub fn assemble(
         .iter()
         .flat_map(|d| d.findings.iter())
         .chain(&findings)
-        .filter_map(PlanFinding::level)
+        .filter_map(|f| f.level().map(Risk::from))
         .max()
         .unwrap_or(Risk::None);
     let manual = devices
@@ -285,12 +285,12 @@ pub fn assemble(
 }
 
 /// Files a finding under its device, adding its step to the step lists.
-fn add_device_finding(device: &mut PlanDevice, finding: PlanFinding) {
+fn add_device_finding(device: &mut PlanDevice, finding: Finding) {
     match &finding.kind {
-        PlanFindingKind::Precheck { command } => device.steps.precheck.push(command.clone()),
-        PlanFindingKind::Verify { command } => device.steps.verify.push(command.clone()),
-        PlanFindingKind::Apply { command } => device.steps.apply.push(command.clone()),
-        PlanFindingKind::Rollback { command } => device.steps.rollback.push(command.clone()),
+        FindingKind::Precheck { command } => device.steps.precheck.push(command.clone()),
+        FindingKind::Verify { command } => device.steps.verify.push(command.clone()),
+        FindingKind::Apply { command } => device.steps.apply.push(command.clone()),
+        FindingKind::Rollback { command } => device.steps.rollback.push(command.clone()),
         _ => {}
     }
     device.findings.push(finding);
@@ -369,15 +369,17 @@ pub fn base_device(
         device.manual.extend(remediation.manual.iter().cloned());
         device.verified = Some(remediation.verified);
         for note in &remediation.reading_notes {
-            device.findings.push(PlanFinding {
+            device.findings.push(Finding {
                 device: Some(diff.name.clone()),
-                kind: PlanFindingKind::Risk {
-                    level: Risk::Low,
+                kind: FindingKind::Risk {
+                    level: Level::Low,
                     rule: "henko.config-structure".to_string(),
                     message: format!("{note}; check that the commands belong where they stand"),
                 },
-                script: HENKO_ORIGIN.to_string(),
-                line: None,
+                origin: Origin {
+                    script: HENKO_ORIGIN.to_string(),
+                    line: None,
+                },
             });
         }
         if !remediation.verified {
@@ -386,17 +388,19 @@ pub fn base_device(
             } else {
                 remediation.simulation_errors.join("; ")
             };
-            device.findings.push(PlanFinding {
+            device.findings.push(Finding {
                 device: Some(diff.name.clone()),
-                kind: PlanFindingKind::Risk {
-                    level: Risk::High,
+                kind: FindingKind::Risk {
+                    level: Level::High,
                     rule: "henko.remediation-unverified".to_string(),
                     message: format!(
                         "apply/rollback commands were not proved by simulation: {detail}"
                     ),
                 },
-                script: HENKO_ORIGIN.to_string(),
-                line: None,
+                origin: Origin {
+                    script: HENKO_ORIGIN.to_string(),
+                    line: None,
+                },
             });
         }
     }
@@ -431,7 +435,7 @@ pub fn strip_to_base(device: &PlanDevice) -> PlanDevice {
         device
             .findings
             .iter()
-            .filter(|f| f.script != HENKO_ORIGIN && f.kind_name() == kind)
+            .filter(|f| f.origin.script != HENKO_ORIGIN && f.kind_name() == kind)
             .count()
     };
     let keep = |steps: &[String], added: usize| steps[..steps.len().saturating_sub(added)].to_vec();
@@ -441,7 +445,7 @@ pub fn strip_to_base(device: &PlanDevice) -> PlanDevice {
         verify: Vec::new(),
         rollback: keep(&device.steps.rollback, count("rollback")),
     };
-    base.findings.retain(|f| f.script == HENKO_ORIGIN);
+    base.findings.retain(|f| f.origin.script == HENKO_ORIGIN);
     let note = missing_commands_note(device);
     let from_steps: Vec<String> = device
         .actions
@@ -522,8 +526,8 @@ fn status_name(status: DeviceStatus) -> &'static str {
 }
 
 /// Returns true when `finding` is a risk at or above `level`.
-pub fn at_or_above(finding: &PlanFinding, level: Risk) -> bool {
-    finding.level().is_some_and(|l| l >= level)
+pub fn at_or_above(finding: &Finding, level: Risk) -> bool {
+    finding.level().map(Risk::from).is_some_and(|l| l >= level)
 }
 
 #[cfg(test)]

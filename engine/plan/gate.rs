@@ -2,7 +2,7 @@
 
 use super::approval::ApprovalRecord;
 use super::build::at_or_above;
-use super::{Plan, PlanFinding, Risk};
+use super::{Finding, Plan, Risk};
 use std::collections::BTreeSet;
 
 /// Why a plan does not pass the gate.
@@ -35,7 +35,7 @@ pub enum Reason {
     /// A finding at or above the threshold and nobody approved the plan.
     UnapprovedRisk {
         /// The finding.
-        finding: PlanFinding,
+        finding: Finding,
     },
     /// Scripts failed while the plan was made, so the plan is incomplete.
     ScriptFailures {
@@ -122,7 +122,7 @@ pub struct GateInput<'a> {
 }
 
 /// Returns true when `finding` blocks the plan at `fail_on` unless approved.
-pub fn is_blocking(finding: &PlanFinding, fail_on: Risk) -> bool {
+pub fn is_blocking(finding: &Finding, fail_on: Risk) -> bool {
     fail_on != Risk::None && at_or_above(finding, fail_on)
 }
 

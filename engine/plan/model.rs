@@ -4,10 +4,11 @@
 //! These types serialise to the interface contract of DESIGN.md and read
 //! back from it, so `check`, `approve` and `plan merge` work from files.
 
-pub use super::finding::{PlanFinding, PlanFindingKind};
 use crate::config::Node;
 use crate::diff::{Change, ChangeCategory, Op};
 use crate::script::Level;
+/// Plan files record the scripts' findings as they are: one type, both ways.
+pub use crate::script::{Finding, FindingKind};
 pub use crate::script::{Phase, Step, StepKind};
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +37,7 @@ pub struct Plan {
     /// The waves, in execution order.
     pub waves: Vec<Wave>,
     /// Plan-wide findings (from `on_plan` scripts and from henko itself).
-    pub findings: Vec<PlanFinding>,
+    pub findings: Vec<Finding>,
     /// Steps henko cannot express safely; an engineer does them by hand.
     pub manual: Vec<ManualStep>,
     /// Device names in rollback order (the execution order reversed).
@@ -143,7 +144,7 @@ pub struct PlanDevice {
     /// The changes.
     pub changes: Vec<PlanChange>,
     /// Findings about this device.
-    pub findings: Vec<PlanFinding>,
+    pub findings: Vec<Finding>,
     /// Commands, in the order they run.
     pub steps: Steps,
     /// Steps to do by hand for this device.
@@ -361,7 +362,7 @@ fn yes() -> bool {
 
 impl Plan {
     /// Returns every finding: per device in plan order, then plan-wide.
-    pub fn all_findings(&self) -> impl Iterator<Item = &PlanFinding> {
+    pub fn all_findings(&self) -> impl Iterator<Item = &Finding> {
         self.devices
             .iter()
             .flat_map(|d| d.findings.iter())

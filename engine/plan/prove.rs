@@ -4,13 +4,13 @@
 //! back (`diff::prove_steps`). The outcome is the device's `verified`, like
 //! the simulation of CLI remediation.
 
-use super::pipeline::{empty, parse};
+use super::pipeline::{empty, parse, PipelineError};
 use super::DeviceRemediation;
 use crate::config::ConfigTree;
 use crate::diff::{diff_trees, prove_steps, DeviceDiff, DeviceStatus, DiffOptions};
 use crate::inventory::Inventory;
 use crate::script::{DeviceStep, Phase};
-use crate::source::{Snapshot, SourceError};
+use crate::source::Snapshot;
 use std::collections::BTreeMap;
 
 /// The change indices a device's steps carry out (apply) and undo
@@ -42,7 +42,7 @@ pub(crate) fn prove_structured(
     steps: &[DeviceStep],
     skip: &BTreeMap<String, DeviceRemediation>,
     options: &DiffOptions,
-) -> Result<BTreeMap<String, DeviceRemediation>, SourceError> {
+) -> Result<BTreeMap<String, DeviceRemediation>, PipelineError> {
     let mut out = BTreeMap::new();
     let (from_tree, to_tree) = (from.open()?, to.open()?);
     for diff in devices.iter().filter(|d| !skip.contains_key(&d.name)) {

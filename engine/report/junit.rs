@@ -3,7 +3,7 @@
 //! risk finding; the blocking ones fail.
 
 use crate::plan::gate::{is_blocking, Reason, Verdict};
-use crate::plan::{Plan, PlanFinding, Risk};
+use crate::plan::{Finding, Plan, Risk};
 use std::fmt::Write;
 
 struct Case {
@@ -15,7 +15,7 @@ struct Case {
 /// Renders the gate's verdict on `plan` as JUnit XML.
 pub fn render(plan: &Plan, verdict: &Verdict, fail_on: Risk) -> String {
     let approved = verdict.approvals > 0;
-    let blocked = |f: &PlanFinding| !approved && is_blocking(f, fail_on);
+    let blocked = |f: &Finding| !approved && is_blocking(f, fail_on);
     let mut cases = Vec::new();
     let stale: Vec<String> = verdict
         .reasons
@@ -70,7 +70,7 @@ pub fn render(plan: &Plan, verdict: &Verdict, fail_on: Risk) -> String {
             .findings
             .iter()
             .filter(|f| blocked(f))
-            .map(PlanFinding::summary)
+            .map(Finding::summary)
             .collect();
         let class = format!("henko.device.{}", device.name);
         cases.push(Case {
@@ -127,7 +127,7 @@ pub fn render(plan: &Plan, verdict: &Verdict, fail_on: Risk) -> String {
     out
 }
 
-fn finding_case(class: &str, finding: &PlanFinding, blocked: bool, fail_on: Risk) -> Case {
+fn finding_case(class: &str, finding: &Finding, blocked: bool, fail_on: Risk) -> Case {
     let level = finding.level().unwrap_or_default();
     Case {
         class: class.to_string(),

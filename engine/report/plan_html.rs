@@ -197,7 +197,7 @@ fn findings_table(out: &mut String, plan: &Plan, lang: Lang) {
         t(Msg::Source)
     );
     for finding in list {
-        let level = match finding.level() {
+        let level = match finding.level().map(Risk::from) {
             Some(level) => badge(level, lang),
             None => escape(i18n::finding_kind(finding.kind_name(), lang)),
         };
@@ -217,7 +217,7 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
     let risk = device
         .findings
         .iter()
-        .filter_map(|f| f.level())
+        .filter_map(|f| f.level().map(Risk::from))
         .max()
         .unwrap_or(Risk::None);
     let env = i18n::env(&device.env, lang);

@@ -59,7 +59,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
             let risk = device
                 .findings
                 .iter()
-                .filter_map(|f| f.level())
+                .filter_map(|f| f.level().map(Risk::from))
                 .max()
                 .unwrap_or(Risk::None);
             let _ = writeln!(
@@ -104,14 +104,14 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
         );
         // Highest risk first across the plan, so a capped table keeps the
         // findings that matter.
-        device_findings.sort_by_key(|(_, f)| std::cmp::Reverse(f.level()));
+        device_findings.sort_by_key(|(_, f)| std::cmp::Reverse(f.level().map(Risk::from)));
         let mut rows_left_out = 0;
         for (device, finding) in device_findings {
             if out.len() > MAX_COMMENT_BYTES * 2 / 3 {
                 rows_left_out += 1;
                 continue;
             }
-            let level = match finding.level() {
+            let level = match finding.level().map(Risk::from) {
                 Some(level) => format!("{} {}", badge(level), i18n::risk(level, lang)),
                 None => i18n::finding_kind(finding.kind_name(), lang).to_string(),
             };

@@ -3,7 +3,7 @@
 //! grouping of findings by device and level.
 
 use super::i18n::Msg;
-use crate::plan::{Plan, PlanFinding, PlanFindingKind};
+use crate::plan::{Finding, FindingKind, Plan};
 
 /// The kind of a procedure step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,26 +134,24 @@ pub fn rows(plan: &Plan) -> Vec<Row> {
 /// Returns the findings a reviewer reads per device (risks, approvals,
 /// notes — not the step commands, and not the impacts, which the blast
 /// radius section shows once per device hit), highest risk first.
-pub fn review_findings<'a>(
-    findings: impl IntoIterator<Item = &'a PlanFinding>,
-) -> Vec<&'a PlanFinding> {
-    let mut list: Vec<&PlanFinding> = findings
+pub fn review_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<&'a Finding> {
+    let mut list: Vec<&Finding> = findings
         .into_iter()
         .filter(|f| {
             !matches!(
                 f.kind,
-                PlanFindingKind::Precheck { .. }
-                    | PlanFindingKind::Impact { .. }
-                    | PlanFindingKind::Verify { .. }
-                    | PlanFindingKind::Apply { .. }
-                    | PlanFindingKind::Rollback { .. }
+                FindingKind::Precheck { .. }
+                    | FindingKind::Impact { .. }
+                    | FindingKind::Verify { .. }
+                    | FindingKind::Apply { .. }
+                    | FindingKind::Rollback { .. }
             )
         })
         .collect();
-    let rank = |f: &PlanFinding| match &f.kind {
-        PlanFindingKind::Risk { level, .. } => 10 - *level as i32,
-        PlanFindingKind::Approval { .. } => 20,
-        PlanFindingKind::Impact { .. } => 21,
+    let rank = |f: &Finding| match &f.kind {
+        FindingKind::Risk { level, .. } => 10 - *level as i32,
+        FindingKind::Approval { .. } => 20,
+        FindingKind::Impact { .. } => 21,
         _ => 22,
     };
     list.sort_by_key(|f| rank(f));
@@ -161,9 +159,9 @@ pub fn review_findings<'a>(
 }
 
 /// Returns `script:line` for a finding's origin.
-pub fn origin(finding: &PlanFinding) -> String {
-    match finding.line {
-        Some(line) => format!("{}:{line}", finding.script),
-        None => finding.script.clone(),
+pub fn origin(finding: &Finding) -> String {
+    match finding.origin.line {
+        Some(line) => format!("{}:{line}", finding.origin.script),
+        None => finding.origin.script.clone(),
     }
 }

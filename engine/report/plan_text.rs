@@ -2,7 +2,7 @@
 
 use super::i18n::{self, Lang, Msg};
 use super::plan_rows::{origin, review_findings};
-use crate::plan::{Plan, PlanChange, PlanDevice, PlanFinding};
+use crate::plan::{Finding, Plan, PlanChange, PlanDevice, Risk};
 use std::fmt::Write;
 
 /// Renders `plan` as text in `lang`.
@@ -112,9 +112,9 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     out
 }
 
-fn findings(out: &mut String, list: &[PlanFinding], lang: Lang, indent: &str) {
+fn findings(out: &mut String, list: &[Finding], lang: Lang, indent: &str) {
     for finding in review_findings(list) {
-        let label = match finding.level() {
+        let label = match finding.level().map(Risk::from) {
             Some(level) => i18n::risk(level, lang).to_string(),
             None => i18n::finding_kind(finding.kind_name(), lang).to_string(),
         };

@@ -2,7 +2,7 @@
 //! show each finding on the configuration file and line it concerns.
 
 use crate::plan::gate::{is_blocking, Verdict};
-use crate::plan::{Plan, PlanDevice, PlanFinding, PlanFindingKind, Risk};
+use crate::plan::{Finding, FindingKind, Plan, PlanDevice, Risk};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -21,12 +21,12 @@ pub fn render(plan: &Plan, verdict: &Verdict, fail_on: Risk) -> String {
         .chain(plan.findings.iter().map(|f| (None, f)))
     {
         let (rule, level, text) = match &finding.kind {
-            PlanFindingKind::Risk {
+            FindingKind::Risk {
                 level,
                 rule,
                 message,
-            } => (rule.clone(), *level, message.clone()),
-            PlanFindingKind::Approval { role, reason } => {
+            } => (rule.clone(), Risk::from(*level), message.clone()),
+            FindingKind::Approval { role, reason } => {
                 let missing = !verdict.approved_roles.contains(role);
                 let level = if missing { Risk::High } else { Risk::Info };
                 (
@@ -117,6 +117,6 @@ fn location(device: &PlanDevice) -> Option<Value> {
     Some(json!({"physicalLocation": physical}))
 }
 
-fn origin(finding: &PlanFinding) -> String {
+fn origin(finding: &Finding) -> String {
     super::plan_rows::origin(finding)
 }

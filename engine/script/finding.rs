@@ -1,9 +1,15 @@
 //! What scripts emit: risks, impacts, approvals, checks, steps and notes.
+//!
+//! A [`Finding`] is also what plan files record: it serialises flat (the
+//! origin's `script` and `line` beside the payload) and reads back, so
+//! `check` and `plan merge` use the same type the scripts produce.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Risk levels, lowest first (so `max()` gives the overall risk).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Nothing to worry about; recorded for the reviewer.
@@ -54,7 +60,7 @@ impl std::fmt::Display for Level {
 }
 
 /// Where a finding came from: the script file and the line of the call.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Origin {
     /// Script name (file path relative to its scripts folder, or `builtin:NAME`).
     pub script: String,
@@ -63,7 +69,7 @@ pub struct Origin {
 }
 
 /// The payload of a finding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FindingKind {
     /// `ctx.risk(level, rule, message)`.
@@ -119,14 +125,16 @@ pub enum FindingKind {
 }
 
 /// One finding, with the device it concerns and the script that made it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Finding {
     /// Device the finding is about (`None` for plan-wide findings).
     pub device: Option<String>,
     /// What was found.
     #[serde(flatten)]
     pub kind: FindingKind,
-    /// The script (and line) that emitted it.
+    /// The script (and line) that emitted it; plan files record `script`
+    /// and `line` beside the payload.
+    #[serde(flatten)]
     pub origin: Origin,
 }
 
@@ -136,6 +144,84 @@ impl Finding {
         match &self.kind {
             FindingKind::Risk { level, .. } => Some(*level),
             _ => None,
+        }
+    }
+
+    /// Returns a short kind name (`risk`, `impact`, …).
+    pub fn kind_name(&self) -> &'static str {
+        match &self.kind {
+            FindingKind::Risk { .. } => "risk",
+            FindingKind::Impact { .. } => "impact",
+            FindingKind::Approval { .. } => "approval",
+            FindingKind::Precheck { .. } => "precheck",
+            FindingKind::Verify { .. } => "verify",
+            FindingKind::Apply { .. } => "apply",
+            FindingKind::Rollback { .. } => "rollback",
+            FindingKind::Note { .. } => "note",
+        }
+    }
+
+    /// Returns the one-line text a report shows for this finding.
+    pub fn summary(&self) -> String {
+        match &self.kind {
+            FindingKind::Risk { rule, message, .. } => format!("{rule}: {message}"),
+            FindingKind::Impact { target, reason, .. } => format!("{target}: {reason}"),
+            FindingKind::Approval { role, reason } => format!("{role}: {reason}"),
+            FindingKind::Precheck { command }
+            | FindingKind::Verify { command }
+            | FindingKind::Apply { command }
+            | FindingKind::Rollback { command } => command.clone(),
+            FindingKind::Note { text } => text.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn risk() -> Finding {
+        Finding {
+            device: Some("fw1".into()),
+            kind: FindingKind::Risk {
+                level: Level::High,
+                rule: "fw.policy-removed".into(),
+                message: "policy 10 removed".into(),
+            },
+            origin: Origin {
+                script: "builtin:firewall".into(),
+                line: Some(12),
+            },
+        }
+    }
+
+    #[test]
+    fn findings_serialise_flat_as_plan_files_record_them() {
+        let json = serde_json::to_string(&risk()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"device":"fw1","type":"risk","level":"high","rule":"fw.policy-removed","message":"policy 10 removed","script":"builtin:firewall","line":12}"#
+        );
+    }
+
+    #[test]
+    fn findings_round_trip_through_json() {
+        let plan_wide = Finding {
+            device: None,
+            kind: FindingKind::Impact {
+                target: "sw2".into(),
+                reason: "uplink".into(),
+                path: vec!["sw1".into(), "sw2".into()],
+            },
+            origin: Origin {
+                script: "rules/x.rhai".into(),
+                line: None,
+            },
+        };
+        for finding in [risk(), plan_wide] {
+            let json = serde_json::to_value(&finding).unwrap();
+            let back: Finding = serde_json::from_value(json).unwrap();
+            assert_eq!(back, finding);
         }
     }
 }

@@ -21,6 +21,7 @@ mod negation_tests;
 mod normalize;
 #[cfg(test)]
 mod oracle_tests;
+mod pattern;
 mod prefilter;
 mod reorder;
 mod rules;
