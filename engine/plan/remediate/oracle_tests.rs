@@ -144,3 +144,27 @@ fn nxos_tcam_region_size_changes_in_place() {
         ]
     );
 }
+
+#[test]
+fn eigrp_named_mode_sub_modes_are_left_explicitly() {
+    // hier_config test_duplicate_child_router's configuration: without
+    // `exit-af-interface`, the `topology base` pasted next would be read
+    // in af-interface mode.
+    let to = "router eigrp E\n address-family ipv4 unicast autonomous-system 10000\n  af-interface Vlan100\n   no passive-interface\n  topology base\n   redistribute bgp 65001\n  network 10.0.0.0\n";
+    let out = verified("ios", "", to);
+    assert_eq!(
+        out.apply,
+        [
+            "router eigrp E",
+            " address-family ipv4 unicast autonomous-system 10000",
+            "  af-interface Vlan100",
+            "   no passive-interface",
+            "  exit-af-interface",
+            "  topology base",
+            "   redistribute bgp 65001",
+            "  exit-af-topology",
+            "  network 10.0.0.0",
+            " exit-address-family"
+        ]
+    );
+}
