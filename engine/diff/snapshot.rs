@@ -405,11 +405,12 @@ fn two_files(
     if !platform.is_empty() && Dialect::for_platform(&platform).is_none() {
         return Err(DiffError::UnknownPlatform { platform });
     }
-    let from_files = from_tree.files()?;
-    let to_files = to_tree.files()?;
-    let (Some(from_entry), Some(to_entry)) = (from_files.first(), to_files.first()) else {
+    // Both files are read whole: their entries need no blob id (hashing
+    // a large file costs more than diffing it).
+    let (Some(from_entry), Some(to_entry)) = (from.loose_entry(), to.loose_entry()) else {
         return Ok(empty(from, to));
     };
+    let (from_entry, to_entry) = (&from_entry, &to_entry);
     let name = to_entry
         .path
         .rsplit_once('.')

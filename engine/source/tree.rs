@@ -177,6 +177,19 @@ impl Snapshot {
         }
     }
 
+    /// Returns the one file of a loose-file snapshot as its reader lists
+    /// it, without reading it: the blob id is left zero (`None` for other
+    /// snapshots). For callers that read the file whole anyway.
+    pub fn loose_entry(&self) -> Option<FileEntry> {
+        match self {
+            Snapshot::File { path, reference } => Some(FileEntry {
+                path: loose_name(path, &reference.rev),
+                id: Oid::zero(),
+            }),
+            _ => None,
+        }
+    }
+
     /// Opens a reader. Call once per thread: git handles are not shared.
     pub fn open(&self) -> Result<Box<dyn FileTree>, SourceError> {
         Ok(match self {
@@ -338,11 +351,16 @@ struct SingleFile {
 
 impl SingleFile {
     fn name(&self) -> String {
-        self.path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| self.rev.clone())
+        loose_name(&self.path, &self.rev)
     }
+}
+
+/// The path a loose file's reader lists its one file under: the file name,
+/// or the argument as given when the path has none.
+fn loose_name(path: &Path, rev: &str) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| rev.to_string())
 }
 
 impl FileTree for SingleFile {

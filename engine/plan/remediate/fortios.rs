@@ -2,7 +2,7 @@
 //! `next` / `end` with four spaces per level, `move` for ordered tables
 //! (firewall policies), and its simulator.
 
-use std::collections::HashMap;
+use super::HashMap;
 
 use super::normalize::{fortios_action, Item};
 use super::reorder::{self, Place};
@@ -177,14 +177,14 @@ impl Engine<'_> {
             .filter_map(|i| edit_name(&i.text))
             .map(str::to_string)
             .collect();
-        let wanted: std::collections::HashSet<&str> = target.iter().map(String::as_str).collect();
+        let wanted: super::HashSet<&str> = target.iter().map(String::as_str).collect();
         let mut current: Vec<String> = from
             .iter()
             .filter_map(|i| edit_name(&i.text))
             .filter(|n| wanted.contains(n))
             .map(str::to_string)
             .collect();
-        let present: std::collections::HashSet<String> = current.iter().cloned().collect();
+        let present: super::HashSet<String> = current.iter().cloned().collect();
         current.extend(target.iter().filter(|n| !present.contains(*n)).cloned());
         for (name, place) in reorder::moves(&mut current, &target) {
             let command = match place {

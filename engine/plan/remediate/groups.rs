@@ -3,7 +3,7 @@
 //! number where the platform has it (ASA `access-list NAME line N …`), or a
 //! rewrite of the whole group — and the simulator's side of line numbers.
 
-use std::collections::{HashMap, HashSet};
+use super::{HashMap, HashSet};
 
 use super::normalize::Item;
 use super::reorder::longest_increasing;
@@ -19,7 +19,7 @@ pub(crate) fn blocks(
     rules: &PlatformRules,
 ) -> Vec<Vec<String>> {
     let mut names: Vec<String> = Vec::new();
-    let mut members: HashMap<String, (Vec<&Item>, Vec<&Item>)> = HashMap::new();
+    let mut members: HashMap<String, (Vec<&Item>, Vec<&Item>)> = HashMap::default();
     for (side, items) in [(0, from), (1, to)] {
         for item in items.iter().filter(|i| i.children.is_empty()) {
             if let Some((name, _)) = rules.group_of(&item.text, parent) {

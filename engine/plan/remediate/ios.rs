@@ -3,8 +3,8 @@
 //! and their commands indented one level deeper — the shape engineers paste
 //! and hier_config produces.
 
+use super::{HashMap, HashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 use super::lists;
 use super::normalize::Item;
@@ -12,6 +12,11 @@ use super::rules::PlatformRules;
 
 /// Returns the sequence number an ordered entry starts with (`10 permit …`).
 pub(crate) fn sequence(text: &str) -> Option<u64> {
+    // Most lines are words: only a digit or a sign can start a number.
+    let first = text.trim_start().bytes().next()?;
+    if !(first.is_ascii_digit() || first == b'+') {
+        return None;
+    }
     text.split_whitespace().next()?.parse().ok()
 }
 
@@ -117,7 +122,7 @@ impl Engine<'_> {
 
         // Single-valued settings present once on each side overwrite in place.
         let key_count = |items: &[Item]| {
-            let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+            let mut counts: HashMap<String, (usize, usize)> = HashMap::default();
             for (at, item) in items.iter().enumerate() {
                 if item.children.is_empty() && !in_group(item) {
                     if let Some(key) = rules.idempotent_key(&item.text, parent) {
@@ -141,7 +146,7 @@ impl Engine<'_> {
             .collect();
 
         let mut blocks: Vec<Block> = Vec::new();
-        let mut emitted: HashSet<String> = HashSet::new();
+        let mut emitted: HashSet<String> = HashSet::default();
         let mut kept_negations: Option<HashSet<String>> = None;
         let mut list_lines: Option<HashMap<String, &Item>> = None;
         for f in from {
@@ -244,6 +249,11 @@ impl Engine<'_> {
 
     /// Returns the block for a section present on both sides, if it changed.
     fn section(&mut self, f: &Item, t: &Item, parent: Option<&str>, depth: usize) -> Option<Block> {
+        // An unchanged section needs nothing (normalised unordered levels
+        // have unique texts, so the walk below would find nothing either).
+        if f == t {
+            return None;
+        }
         let rules = self.rules;
         if let Some(reason) = rules.manual_reason(&t.text, parent) {
             if f.children != t.children {

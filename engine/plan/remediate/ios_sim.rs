@@ -9,7 +9,7 @@
 //! entries left as holes, so each command costs about the same whatever the
 //! size of the configuration.
 
-use std::collections::HashMap;
+use super::HashMap;
 
 use super::ios::sequence;
 use super::lists;
@@ -141,7 +141,7 @@ impl Level {
     ) -> Vec<usize> {
         let slots = &self.slots;
         let map = self.by_negation.get_or_insert_with(|| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut map: HashMap<String, Vec<usize>> = HashMap::default();
             for (at, node) in slots
                 .iter()
                 .enumerate()
@@ -160,7 +160,7 @@ impl Level {
     fn keyed(&mut self, key: &str, parent: Option<&str>, rules: &PlatformRules) -> Option<usize> {
         let slots = &self.slots;
         let map = self.by_key.get_or_insert_with(|| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut map: HashMap<String, Vec<usize>> = HashMap::default();
             for (at, node) in slots
                 .iter()
                 .enumerate()
@@ -398,7 +398,7 @@ fn remove_group(
         return false;
     }
     // One removal command per group: work it out from the group's first line.
-    let mut seen: HashMap<&str, bool> = HashMap::new();
+    let mut seen: HashMap<&str, bool> = HashMap::default();
     for (_, node) in level.live() {
         let Some(name) = node.group.as_deref() else {
             continue;

@@ -3,7 +3,9 @@
 //! statement tree (one token per level), so a removed subtree is deleted once
 //! at its top and single-valued leaves are overwritten by `set`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use super::HashMap;
 
 use super::junos_trie::{build, tokenize, Trie};
 use super::normalize::Item;
@@ -22,7 +24,7 @@ pub(crate) fn remediate(
     let keys = |trie: &Trie| {
         let mut all = Vec::new();
         trie.statements(&mut Vec::new(), &mut all);
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut counts: HashMap<String, usize> = HashMap::default();
         for s in &all {
             if let Some(k) = rules.idempotent_key(s, None) {
                 *counts.entry(k).or_default() += 1;
@@ -233,7 +235,7 @@ fn inserts(
     if !prefix.is_empty() && rules.is_ordered_section(&prefix.join(" "), None) {
         if let Some(node) = sim.get_mut(prefix) {
             let target = t.names();
-            let wanted: std::collections::HashSet<&String> = target.iter().collect();
+            let wanted: super::HashSet<&String> = target.iter().collect();
             let mut current: Vec<String> = node
                 .names()
                 .into_iter()

@@ -1,7 +1,7 @@
 //! The Junos statement tree: brace and `set` configurations reduced to one
 //! token per level, which both the Junos engine and its simulator work on.
 
-use std::collections::HashMap;
+use super::HashMap;
 
 use super::normalize::Item;
 use super::rules::PlatformRules;

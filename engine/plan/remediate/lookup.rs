@@ -71,6 +71,8 @@ impl PlatformRules {
         }
         !self.negated_state.is_empty()
             && !text.starts_with("no ")
+            // Only build `no <text>` when a state negation could match it.
+            && self.filters.negated_state.may_match_joined("no ", text)
             && self.is_state_negation(&format!("no {text}"), parent)
     }
 

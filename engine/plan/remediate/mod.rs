@@ -35,6 +35,12 @@ pub use simulate::{simulate, SimError};
 use crate::config::ConfigTree;
 use normalize::Item;
 
+/// The engines' hash map: foldhash instead of SipHash, since the keys are
+/// configuration lines hashed several times each per remediation.
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// The engines' hash set (see [`HashMap`]).
+pub(crate) type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
 /// Options for [`remediate_with`].
 #[derive(Clone, Debug, Default)]
 pub struct RemediateOptions {

@@ -77,7 +77,7 @@ pub(crate) fn normalize_items(
     }
     if ordered && rules.engine != Engine::Fortios {
         // A device refuses a duplicate entry in an ordered list.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = super::HashSet::default();
         out.retain(|i| !i.children.is_empty() || seen.insert(i.text.clone()));
         // Numbered entries are kept in number order by the device.
         if out.iter().all(|i| super::ios::sequence(&i.text).is_some()) {
@@ -98,7 +98,7 @@ fn last_setting_wins(items: Vec<Item>) -> Vec<Item> {
             .or_else(|| text.strip_prefix("unset "))?;
         Some(rest.split_whitespace().next().unwrap_or("").to_string())
     };
-    let mut last: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut last: super::HashMap<String, usize> = super::HashMap::default();
     for (at, item) in items.iter().enumerate() {
         if let Some(k) = key(&item.text) {
             last.insert(k, at);
@@ -154,7 +154,7 @@ fn settle_level(
     parent: Option<&str>,
     rules: &PlatformRules,
 ) -> Vec<Item> {
-    let sections: std::collections::HashMap<&str, &Item> = start
+    let sections: super::HashMap<&str, &Item> = start
         .unwrap_or_default()
         .iter()
         .map(|i| (i.text.as_str(), i))
@@ -198,7 +198,7 @@ fn expand_list(text: &str, parent: Option<&str>, rules: &PlatformRules) -> Vec<S
 /// Merges sections opened twice and drops repeated identical lines, keeping
 /// the position of the first occurrence.
 fn merge_repeats(items: Vec<Item>, fortios: bool) -> Vec<Item> {
-    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut index: super::HashMap<String, usize> = super::HashMap::default();
     let mut out: Vec<Item> = Vec::with_capacity(items.len());
     let mut merged_any = false;
     for item in items {
@@ -323,6 +323,12 @@ pub(crate) fn difference(
     while i < sa.len() || j < sb.len() {
         match (sa.get(i), sb.get(j)) {
             (Some(x), Some(y)) if x.text == y.text => {
+                // Equal subtrees have no difference: skip the walk.
+                if x.children == y.children && x.ordered == y.ordered {
+                    i += 1;
+                    j += 1;
+                    continue;
+                }
                 if let Some(d) = difference(
                     &x.children,
                     &y.children,

@@ -37,6 +37,30 @@ impl Prefilter {
         filter
     }
 
+    /// Returns true when some rule could match `head` followed by `text`
+    /// (as [`Prefilter::candidates`] of the joined string, without joining).
+    pub(crate) fn may_match_joined(&self, head: &str, text: &str) -> bool {
+        if !self.always.is_empty() {
+            return true;
+        }
+        let (head, text) = (head.as_bytes(), text.as_bytes());
+        let Some(&first) = head.first().or(text.first()) else {
+            return false;
+        };
+        if self.by_first.is_empty() {
+            return false;
+        }
+        self.by_first[usize::from(first)]
+            .iter()
+            .any(|(_, literal)| {
+                if literal.len() <= head.len() {
+                    head.starts_with(literal)
+                } else {
+                    literal.starts_with(head) && text.starts_with(&literal[head.len()..])
+                }
+            })
+    }
+
     /// Returns the indexes of the rules that can match `text`, in rule
     /// order: a superset of the rules that do (each is still tried).
     pub(crate) fn candidates<'a>(&'a self, text: &'a str) -> impl Iterator<Item = usize> + 'a {
@@ -114,5 +138,39 @@ impl PlatformRules {
             lists: Prefilter::new(&self.lists.iter().map(|l| &l.matcher).collect::<Vec<_>>()),
             order: Prefilter::new(&self.order.iter().map(|w| &w.matcher).collect::<Vec<_>>()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::remediate::PlatformRules;
+
+    fn filter(patterns: &[&str]) -> Prefilter {
+        let yaml: String = patterns.iter().map(|p| format!("  - '{p}'\n")).collect();
+        let rules = PlatformRules::builtin("structured")
+            .with_overrides(&format!("ignore:\n{yaml}"), "test.yaml")
+            .unwrap();
+        Prefilter::new(&rules.ignore.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn candidates_keep_rule_order_and_include_open_patterns() {
+        let f = filter(&["^ip route ", "x$", "^(?:ip|ipv6) address ", "^interface "]);
+        let got: Vec<usize> = f.candidates("ip address 10.0.0.1 255.0.0.0").collect();
+        assert_eq!(got, [1, 2]);
+        let got: Vec<usize> = f.candidates("ip route 0.0.0.0 0.0.0.0 x").collect();
+        assert_eq!(got, [0, 1]);
+        assert_eq!(f.candidates("").collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
+    fn joined_text_is_checked_without_joining() {
+        let f = filter(&["^no ip redirects$", "^no cdp enable$"]);
+        assert!(f.may_match_joined("no ", "ip redirects"));
+        assert!(f.may_match_joined("no ", "cdp enable"));
+        assert!(!f.may_match_joined("no ", "shutdown"));
+        assert!(!f.may_match_joined("", "ip redirects"));
+        assert!(filter(&["^n"]).may_match_joined("no ", "x"));
     }
 }

@@ -1,7 +1,7 @@
 //! Moves that reorder a list in place: shared by FortiOS `move X before|after
 //! Y` and Junos `insert … before|after …`.
 
-use std::collections::{HashMap, HashSet};
+use super::{HashMap, HashSet};
 
 /// Where an entry goes relative to another.
 #[derive(Clone, Debug, PartialEq, Eq)]
