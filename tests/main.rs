@@ -1,10 +1,12 @@
 //! The one integration-test binary: each stage adds a module here.
 
+mod cli;
 mod common;
 mod corpus;
 mod demo;
 mod diff;
 mod hostile;
+mod intended;
 mod inventory;
 mod plan;
 mod platforms;
