@@ -408,11 +408,53 @@ pub fn base_device(
     device
 }
 
-/// The manual step henko adds when nothing says how to apply a change.
+/// The manual step henko adds when nothing says how to apply a change: the
+/// file, and each change as the edit to make and the value to restore (the
+/// first few; the plan's change list has them all).
 fn missing_commands_note(device: &PlanDevice) -> String {
+    const SHOWN: usize = 5;
+    let config: Vec<&PlanChange> = device
+        .changes
+        .iter()
+        .filter(|c| c.category != "inventory")
+        .collect();
+    let quote = |text: &Option<String>| format!("'{}'", text.as_deref().unwrap_or_default());
+    let edits: Vec<String> = config
+        .iter()
+        .take(SHOWN)
+        .map(|c| {
+            let headers = &c.path[..c.path.len().saturating_sub(1)];
+            let at = if headers.is_empty() {
+                String::new()
+            } else {
+                format!(" under {}", headers.join(" > "))
+            };
+            match c.op.as_str() {
+                "add" => format!("add {}{at} (undo: remove it)", quote(&c.after)),
+                "remove" => format!("remove {}{at} (undo: put it back)", quote(&c.before)),
+                "move" => format!(
+                    "move {}{at} to its intended position (undo: move it back)",
+                    quote(&c.after)
+                ),
+                _ => format!(
+                    "change {} to {}{at} (undo: set {} again)",
+                    quote(&c.before),
+                    quote(&c.after),
+                    quote(&c.before)
+                ),
+            }
+        })
+        .collect();
+    let more = match config.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!("; and {n} more change(s), as listed in the plan"),
+    };
     format!(
-        "no apply commands could be derived for {} ({}); apply the change to {} by hand",
-        device.name, device.dialect, device.config
+        "no rule gives commands for {} ({}): edit {} on the device: {}{more}",
+        device.name,
+        device.dialect,
+        device.config,
+        edits.join("; ")
     )
 }
 

@@ -59,6 +59,12 @@ fn unverified_remediation_is_a_high_risk_and_missing_commands_are_manual() {
         .any(|f| f.level().map(Risk::from) == Some(Risk::High)));
     let core = plan.device("core1").unwrap();
     assert_eq!(core.manual.len(), 1);
+    // Specific, never a bare "by hand": the file and the edit with its undo.
+    assert_eq!(
+        core.manual[0],
+        "no rule gives commands for core1 (ios): edit configs/core1.cfg on the device: \
+         add 'description uplink' under interface Gi0/1 (undo: remove it)"
+    );
     assert!(plan.manual.iter().any(|m| m.device == "core1"));
 }
 
