@@ -192,14 +192,16 @@ fn log_lists_snapshots_newest_first_with_tags_and_counts() {
         "tags": [
           "v2"
         ],
-        "files_changed": 1
+        "files_changed": 1,
+        "records": []
       },
       {
         "id": "[ID]",
         "time": "2024-01-02T03:04:05+00:00",
         "message": "first",
         "tags": [],
-        "files_changed": 2
+        "files_changed": 2,
+        "records": []
       }
     ]
     "#);

@@ -2,9 +2,9 @@
 
 use super::{print_out, Outcome};
 use crate::plan::approval::{ApprovalRecord, APPROVALS_REF, APPROVAL_SCHEMA};
-use crate::plan::gate::{evaluate, GateInput, Reason};
+use crate::plan::gate::{evaluate, GateInput, Reason, Verdict};
 use crate::plan::pipeline::{make_plan, PlanOptions};
-use crate::plan::{read_plan, Risk};
+use crate::plan::{read_plan, LoadedPlan, Risk};
 use crate::report::{junit, sarif};
 use crate::source::Store;
 use crate::verify::record::{read_records, record_problem};
@@ -39,7 +39,7 @@ pub struct CheckArgs {
     pub require_record: bool,
 }
 
-fn parse_level(name: &str) -> Result<Risk, String> {
+pub(super) fn parse_level(name: &str) -> Result<Risk, String> {
     match name.to_ascii_lowercase().as_str() {
         "none" => Ok(Risk::None),
         other => crate::script::Level::parse(other)
@@ -50,15 +50,22 @@ fn parse_level(name: &str) -> Result<Risk, String> {
     }
 }
 
-/// Runs `henko check`.
-pub fn run(args: CheckArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
-    let loaded = read_plan(&args.plan)?;
+/// Returns what the gate says about the plan read as `loaded`: recomputed
+/// from its FROM/TO (with `scripts` instead of the recorded folders when
+/// given) and checked against the store's approvals.
+pub(super) fn gate(
+    loaded: &LoadedPlan,
+    repo: Option<&Path>,
+    fail_on: Risk,
+    scripts: &[PathBuf],
+    no_default_scripts: bool,
+) -> miette::Result<Verdict> {
     let plan = &loaded.plan;
     let mut options = PlanOptions::from_meta(&plan.meta)?;
-    if !args.scripts.is_empty() {
-        options.scripts = args.scripts.clone();
+    if !scripts.is_empty() {
+        options.scripts = scripts.to_vec();
     }
-    if args.no_default_scripts {
+    if no_default_scripts {
         options.default_scripts = false;
     }
     options.keep_going = true;
@@ -71,17 +78,31 @@ pub fn run(args: CheckArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
         .filter_map(|r| serde_json::from_slice::<ApprovalRecord>(&r.bytes).ok())
         .filter(|a| a.schema == APPROVAL_SCHEMA)
         .collect();
-    let mut verdict = evaluate(
+    Ok(evaluate(
         plan,
         &GateInput {
             body_hash: &loaded.body_hash,
             recomputed_hash: &recomputed.hash,
             approvals: &approvals,
-            fail_on: args.fail_on,
+            fail_on,
         },
-    );
+    ))
+}
+
+/// Runs `henko check`.
+pub fn run(args: CheckArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
+    let loaded = read_plan(&args.plan)?;
+    let plan = &loaded.plan;
+    let mut verdict = gate(
+        &loaded,
+        repo,
+        args.fail_on,
+        &args.scripts,
+        args.no_default_scripts,
+    )?;
     if args.require_record {
         verdict.record_required = true;
+        let store = Store::open(repo)?;
         if let Some(detail) = record_problem(&read_records(&store)?, &plan.hash) {
             verdict.reasons.push(Reason::NotVerified { detail });
         }

@@ -6,14 +6,17 @@
 mod approve;
 mod check;
 mod completions;
+mod compliance;
 mod demo;
 mod diagnostics;
 mod diff;
 mod drift;
+mod export;
 mod init;
 mod log;
 mod plan;
 mod redaction;
+mod render;
 mod scripts;
 mod snapshot;
 mod validate;
@@ -66,8 +69,14 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Compare HA/DR pairs and report what really differs.
     Drift(drift::DriftArgs),
+    /// Render the snapshot's templates and sheets into intended configs.
+    Render(render::RenderArgs),
+    /// Hold each templated device's backup against its rendering.
+    Compliance(compliance::ComplianceArgs),
     /// Work with rule scripts.
     Scripts(scripts::ScriptsArgs),
+    /// Write an approved plan as a ready-to-run Ansible project.
+    Export(export::ExportArgs),
     /// Hold the backup after a change window against the plan: landed,
     /// partial, not applied, rolled back, unplanned.
     Verify(verify::VerifyArgs),
@@ -128,7 +137,10 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Check(args) => check::run(args, repo),
         Command::Validate(args) => validate::run(args, repo),
         Command::Drift(args) => drift::run(args, repo),
+        Command::Render(args) => render::run(args, repo),
+        Command::Compliance(args) => compliance::run(args, repo),
         Command::Scripts(args) => scripts::run(args, repo),
+        Command::Export(args) => export::run(args, repo),
         Command::Verify(args) => verify::run(args, repo),
         Command::Demo(args) => demo::run(args, repo),
         Command::Completions(args) => completions::completions(args, repo),

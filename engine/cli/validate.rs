@@ -121,7 +121,7 @@ impl Target {
 }
 
 /// The tip of the store's `snapshots` branch, else the current directory.
-fn default_target(repo: Option<&Path>) -> String {
+pub(crate) fn default_target(repo: Option<&Path>) -> String {
     let store = match repo {
         Some(repo) => git2::Repository::open(repo),
         None => git2::Repository::discover("."),

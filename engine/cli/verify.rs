@@ -4,13 +4,13 @@
 use super::plan::{write, LangArg};
 use super::{print_out, Format, Outcome};
 use crate::plan::approval::short;
-use crate::plan::read_plan;
+use crate::plan::{read_plan, Plan};
 use crate::report::i18n::Lang;
-use crate::report::verify_text;
+use crate::report::{verify_html, verify_text, verify_xlsx};
 use crate::source::Store;
 use crate::verify::record::{evidence_files, store_record, ExecutionRecord, RECORDS_REF};
 use crate::verify::{verify, Verification};
-use miette::miette;
+use miette::{miette, IntoDiagnostic, WrapErr};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `henko verify`.
@@ -29,7 +29,14 @@ pub struct VerifyArgs {
     /// Write the verification as JSON to FILE.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Language of the text and Markdown output (default English).
+    /// Write the work result report (作業結果報告書) as HTML to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the work result report (作業結果報告書) as an Excel workbook to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Language of the reports: the HTML and xlsx reports default to
+    /// Japanese, the text and Markdown output to English.
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
     /// Store the outcome as an execution record bound to the plan hash
@@ -77,7 +84,7 @@ pub fn run(args: VerifyArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
         args.comment.clone(),
         evidence,
     );
-    write_outputs(&verification, &args)?;
+    write_outputs(&verification, &record, &loaded.plan, &args)?;
     if args.record {
         let store = Store::open(repo)?;
         let (commit, _path) = store_record(&store, &record)?;
@@ -95,9 +102,27 @@ pub fn run(args: VerifyArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
     })
 }
 
-fn write_outputs(verification: &Verification, args: &VerifyArgs) -> miette::Result<()> {
+fn write_outputs(
+    verification: &Verification,
+    record: &ExecutionRecord,
+    plan: &Plan,
+    args: &VerifyArgs,
+) -> miette::Result<()> {
     if let Some(path) = &args.output {
         write(path, verification.to_json().as_bytes())?;
+    }
+    let report_lang = args.lang.map(Lang::from).unwrap_or(Lang::Ja);
+    if let Some(path) = &args.html {
+        write(
+            path,
+            verify_html::render(record, plan, report_lang).as_bytes(),
+        )?;
+    }
+    if let Some(path) = &args.xlsx {
+        let bytes = verify_xlsx::render(record, plan, report_lang)
+            .into_diagnostic()
+            .wrap_err("cannot build the xlsx workbook")?;
+        write(path, &bytes)?;
     }
     let lang = args.lang.map(Lang::from).unwrap_or(Lang::En);
     let text = match args.format {

@@ -7,9 +7,9 @@
 use crate::config::Node;
 use crate::diff::{Change, ChangeCategory, Op};
 use crate::script::Level;
-pub use crate::script::{Phase, Step, StepKind};
 /// Plan files record the scripts' findings as they are: one type, both ways.
 pub use crate::script::{Finding, FindingKind};
+pub use crate::script::{Phase, Step, StepKind};
 use serde::{Deserialize, Serialize};
 
 /// The schema name every plan file carries.
@@ -158,6 +158,10 @@ pub struct PlanDevice {
     /// each carries out or undoes. See `docs/platforms.md`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Step>,
+    /// Sheet-driven plans (`--intended`): the parameter-sheet rows and
+    /// cells whose edit produced this device's changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cause: Vec<crate::intended::cause::Cause>,
 }
 
 /// What ordering needs to know about a device, independent of the inventory.
@@ -354,6 +358,10 @@ pub struct PlanMeta {
     /// `--platform` given for two loose files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    /// True for a sheet-driven plan (`--intended`), so `check` recomputes
+    /// it the same way.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub intended: bool,
 }
 
 fn yes() -> bool {

@@ -119,6 +119,7 @@ messages! {
     Script => "Script", "スクリプト";
     RollbackOrder => "Rollback order", "切り戻し順序";
     Verified => "verified by simulation", "シミュレーションで検証済み";
+    Cause => "Cause (parameter sheet)", "変更の根拠（パラメータシート）";
     Unverified => "not verified by simulation", "シミュレーション未検証";
     NoSteps => "(none)", "（なし）";
     Number => "No.", "No.";
@@ -174,6 +175,8 @@ messages! {
     VerifyFailed => "{count} device(s) need attention.", "{count} 台の機器に確認が必要です。";
     Comment => "Comment", "コメント";
     Count => "Count", "台数";
+    NotInPlan => "(not in the plan)", "（計画外）";
+    MoreLines => "… and {count} more line(s)", "… ほか {count} 行";
     PlannedChanges => "{landed} of {planned} planned change(s) present",
         "計画変更 {planned} 件中 {landed} 件反映";
 }

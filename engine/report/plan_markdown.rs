@@ -338,6 +338,13 @@ fn device_details(out: &mut String, device: &PlanDevice, group: Option<usize>, l
         device.changes.len(),
         t(Msg::Changes)
     );
+    if !device.cause.is_empty() {
+        let _ = writeln!(out, "**{}**\n", t(Msg::Cause));
+        for cause in &device.cause {
+            let _ = writeln!(out, "- `{}`", cause.describe().replace('`', "'"));
+        }
+        out.push('\n');
+    }
     let changes: Vec<String> = device.changes.iter().flat_map(change_block).collect();
     fenced(out, t(Msg::Changes), "diff", &changes);
     if let Some(group) = group {

@@ -70,16 +70,17 @@ pub fn write_side(env: &TestEnv, name: &str, configs: &[(&str, String)]) {
     }
 }
 
-/// A store with `v1` and `v2` tagged, and `plan.json` between them.
+/// A store with `v1` and `v2` tagged, and `plan.json` between the two
+/// revisions.
 pub fn setup() -> TestEnv {
     let env = TestEnv::new();
     env.init_store();
-    // The folders are not named like the tags: an argument that is both a
-    // folder and a revision is refused as ambiguous.
-    write_side(&env, "from", &from_configs());
-    let v1 = env.snapshot("from", "v1");
-    write_side(&env, "to", &to_configs());
-    let v2 = env.snapshot("to", "v2");
+    // Folders named apart from the tags: `v1`/`v2` must resolve to the
+    // store's revisions, not to folders in the working directory.
+    write_side(&env, "backup-v1", &from_configs());
+    let v1 = env.snapshot("backup-v1", "v1");
+    write_side(&env, "backup-v2", &to_configs());
+    let v2 = env.snapshot("backup-v2", "v2");
     env.git(&["-C", "store", "tag", "v1", &v1]);
     env.git(&["-C", "store", "tag", "v2", &v2]);
     let out = env
