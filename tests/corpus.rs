@@ -1,7 +1,8 @@
 //! Every file of the public corpus ($HENKO_CORPUS, default
 //! `../shared/corpus` next to the crate) parses without panicking, loses no
 //! meaningful line, round-trips through `serialize`, and leaks no detected
-//! secret once masked. Skipped with a notice when the corpus is absent.
+//! secret once masked. Skipped with a notice when the corpus is absent,
+//! except in CI (`CI=true`), where that fails.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -13,18 +14,15 @@ use henko::config::{
 };
 
 fn corpus_root() -> Option<PathBuf> {
-    let root = std::env::var_os("HENKO_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if root.is_dir() {
-        Some(root)
-    } else {
-        eprintln!(
-            "corpus not found at {}; skipping corpus tests",
-            root.display()
-        );
-        None
-    }
+    crate::common::corpus()
+}
+
+#[test]
+fn a_missing_corpus_skips_locally_and_fails_in_ci() {
+    let nowhere = Path::new(env!("CARGO_MANIFEST_DIR")).join("no-such-corpus");
+    assert_eq!(crate::common::corpus_at(&nowhere, false), None);
+    let in_ci = std::panic::catch_unwind(|| crate::common::corpus_at(&nowhere, true));
+    assert!(in_ci.is_err(), "CI=true must fail without the corpus");
 }
 
 /// Every corpus file with the dialect its folder implies.

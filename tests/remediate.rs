@@ -10,16 +10,17 @@ use henko::plan::remediate::{remediate, simulate, PlatformRules, Remediation};
 use proptest::prelude::*;
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("HENKO_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("notice: corpus not found at {}; skipping", dir.display());
-        None
-    }
+    crate::common::corpus()
 }
+
+/// Corpus cases whose remediation is known not to verify, with the reason.
+/// Every other unverified case fails its test; a case listed here that
+/// verifies again should be taken off the list.
+const KNOWN_UNVERIFIED: &[(&str, &str)] = &[(
+    "batfish__testconfigs_ios_interface_show_run_all",
+    "the file sets `description` twice under `interface Port-channel1`; a device keeps \
+     one value, so no pasted sequence reaches the file's own tree",
+)];
 
 fn load(path: &Path, platform: &str) -> ConfigTree {
     let bytes = std::fs::read(path).unwrap();
@@ -30,13 +31,8 @@ fn load(path: &Path, platform: &str) -> ConfigTree {
 fn check(label: &str, from: &ConfigTree, to: &ConfigTree, platform: &str) -> Remediation {
     let rules = PlatformRules::builtin(platform);
     let out = remediate(from, to, platform, &rules);
-    if let Some(note) = out
-        .simulation_errors
-        .iter()
-        .find(|e| e.starts_with("single-valued setting"))
-    {
-        // Only a parser that flattens nested sections produces such a tree.
-        eprintln!("notice: {label}: {note}; not counted");
+    if !out.verified && KNOWN_UNVERIFIED.iter().any(|(known, _)| *known == label) {
+        eprintln!("notice: {label}: known unverified case: {:?}", out.simulation_errors);
         return out;
     }
     assert!(
@@ -192,15 +188,6 @@ fn mutate(tree: &ConfigTree, platform: &str) -> ConfigTree {
     out
 }
 
-/// Returns true when the parser produced FortiOS nesting (`config` → `edit`
-/// → `set`), which the placeholder indentation parser does not.
-fn fortios_nested(tree: &ConfigTree) -> bool {
-    tree.roots
-        .iter()
-        .flat_map(|c| &c.children)
-        .any(|e| e.text.starts_with("edit ") && !e.children.is_empty())
-}
-
 #[test]
 fn corpus_files_against_a_mutated_copy_are_verified() {
     let Some(corpus) = corpus() else { return };
@@ -218,13 +205,6 @@ fn corpus_files_against_a_mutated_copy_are_verified() {
         let paths = files(&corpus.join(folder));
         for path in paths {
             let from = load(&path, platform);
-            if platform == "fortios" && !fortios_nested(&from) {
-                eprintln!(
-                    "notice: {} is not parsed into FortiOS sections yet; skipping",
-                    path.display()
-                );
-                continue;
-            }
             let label = path.file_name().unwrap().to_string_lossy().to_string();
             if let Some(line) = self_contradiction(&from.roots) {
                 eprintln!("notice: {label}: `{line}` sits next to its negation; skipping");

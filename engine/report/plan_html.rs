@@ -144,6 +144,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
         }
         out.push_str("</table>\n");
     }
+    groups_section(&mut out, plan, lang);
     if !plan.devices.is_empty() {
         let _ = writeln!(out, "<h2 id=\"devices\">{}</h2>", t(Msg::Devices));
     }
@@ -211,6 +212,56 @@ fn findings_table(out: &mut String, plan: &Plan, lang: Lang) {
         );
     }
     out.push_str("</table>\n");
+}
+
+/// The fleet groups: devices with the same procedure, each group's device
+/// list and its shared procedure once (every device's own section below
+/// still holds its full procedure).
+fn groups_section(out: &mut String, plan: &Plan, lang: Lang) {
+    let t = |m: Msg| m.text(lang);
+    let grouped = super::plan_groups::group(plan, super::plan_groups::GROUP_MIN);
+    if grouped.groups.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<h2 id=\"groups\">{}</h2><p class=\"meta\">{}</p>",
+        t(Msg::Groups),
+        escape(&t(Msg::GroupPlaceholders).replace('`', ""))
+    );
+    for (number, group) in grouped.groups.iter().enumerate() {
+        let count = group.devices.len().to_string();
+        let title = i18n::fill(
+            Msg::GroupSummary,
+            lang,
+            &[("count", &count), ("platform", group.platform)],
+        );
+        let _ = write!(
+            out,
+            "<article class=\"group\" id=\"group-{}\"><h3>{}. {}</h3><p>{}</p>",
+            number + 1,
+            number + 1,
+            escape(&title),
+            escape(&group.names().join(", "))
+        );
+        for (label, class, lines) in [
+            (Msg::StepPrecheck, "precheck", &group.steps.precheck),
+            (Msg::StepApply, "apply", &group.steps.apply),
+            (Msg::StepVerify, "verify", &group.steps.verify),
+            (Msg::StepRollback, "rollback", &group.steps.rollback),
+            (Msg::StepManual, "manual", &group.manual),
+        ] {
+            if !lines.is_empty() {
+                let _ = write!(
+                    out,
+                    "<h4>{}</h4><pre class=\"{class}\">{}</pre>",
+                    t(label),
+                    escape(&lines.join("\n"))
+                );
+            }
+        }
+        out.push_str("</article>\n");
+    }
 }
 
 fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {

@@ -232,3 +232,20 @@ fn markdown_of_ten_thousand_devices_fits_one_comment_with_its_groups() {
     let ja = plan_markdown::render(&plan, Lang::Ja);
     assert!(ja.contains("同一手順のデバイスグループ"));
 }
+
+#[test]
+fn text_and_html_show_each_fleet_group_once() {
+    let plan = fleet_plan(50);
+    let text = plan_text::render(&plan, Lang::En);
+    assert_eq!(text.matches("snmp-server location {device}").count(), 1);
+    assert!(text.contains("Device groups (the same procedure)"));
+    assert!(text.contains("(same procedure as group 1)"));
+    assert!(text.contains("\n  Wave 3: leaf00049 → "), "rollback order per wave");
+    let html = plan_html::render(&plan, Lang::En);
+    assert!(html.contains("id=\"group-1\""));
+    assert_eq!(html.matches("snmp-server location {device}").count(), 1);
+    // Every device keeps its own full procedure in the HTML.
+    assert!(html.contains("snmp-server location leaf00049"));
+    let ja = plan_text::render(&plan, Lang::Ja);
+    assert!(ja.contains("グループ 1 と同じ手順"));
+}

@@ -1,8 +1,9 @@
 //! A plan as plain text for a terminal, in English or Japanese.
 
 use super::i18n::{self, Lang, Msg};
+use super::plan_groups::{self, StepGroup, GROUP_MIN};
 use super::plan_rows::{origin, review_findings};
-use crate::plan::{Finding, Plan, PlanChange, PlanDevice, Risk};
+use crate::plan::{Finding, Plan, PlanChange, PlanDevice, Risk, Steps};
 use std::fmt::Write;
 
 /// Renders `plan` as text in `lang`.
@@ -70,8 +71,17 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
             findings(&mut out, &plan.findings, lang, "    ");
         }
     }
+    let groups = plan_groups::group(plan, GROUP_MIN);
+    if !groups.groups.is_empty() {
+        let _ = writeln!(out, "\n{}", t(Msg::Groups));
+        let _ = writeln!(out, "  {}", t(Msg::GroupPlaceholders).replace('`', ""));
+        for (number, group) in groups.groups.iter().enumerate() {
+            group_block(&mut out, number + 1, group, lang);
+        }
+    }
     for device in &plan.devices {
-        device_block(&mut out, device, lang);
+        let group = groups.group_of(&device.name).map(|g| g + 1);
+        device_block(&mut out, device, group, lang);
     }
     if !plan.impact.is_empty() {
         let _ = writeln!(out, "\n{}", t(Msg::Impact));
@@ -100,7 +110,9 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     }
     if !plan.rollback_order.is_empty() {
         let _ = writeln!(out, "\n{}", t(Msg::RollbackOrder));
-        let _ = writeln!(out, "  {}", plan.rollback_order.join(" → "));
+        for (wave, names) in plan_groups::rollback_waves(plan) {
+            let _ = writeln!(out, "  {} {wave}: {}", t(Msg::Wave), names.join(" → "));
+        }
     }
     if !plan.script_failures.is_empty() {
         let _ = writeln!(out, "\n{}", t(Msg::ScriptFailures));
@@ -127,7 +139,41 @@ fn findings(out: &mut String, list: &[Finding], lang: Lang, indent: &str) {
     }
 }
 
-fn device_block(out: &mut String, device: &PlanDevice, lang: Lang) {
+/// One fleet group: how many devices, which, and their shared procedure.
+fn group_block(out: &mut String, number: usize, group: &StepGroup<'_>, lang: Lang) {
+    let count = group.devices.len().to_string();
+    let title = i18n::fill(
+        Msg::GroupSummary,
+        lang,
+        &[("count", &count), ("platform", group.platform)],
+    );
+    let _ = writeln!(out, "  {number}. {title}: {}", group.names().join(", "));
+    steps(out, &group.steps, &group.manual, lang, "    ");
+}
+
+/// The labelled step lists, each line under its label.
+fn steps(out: &mut String, steps: &Steps, manual: &[String], lang: Lang, indent: &str) {
+    let lists: [(Msg, &[String]); 5] = [
+        (Msg::StepPrecheck, &steps.precheck),
+        (Msg::StepApply, &steps.apply),
+        (Msg::StepVerify, &steps.verify),
+        (Msg::StepRollback, &steps.rollback),
+        (Msg::StepManual, manual),
+    ];
+    for (label, lines) in lists {
+        if lines.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{indent}{}:", label.text(lang));
+        for line in lines {
+            let _ = writeln!(out, "{indent}  {line}");
+        }
+    }
+}
+
+/// One device: its changes, then its procedure, or (`group`) a pointer to
+/// the fleet group that shows it.
+fn device_block(out: &mut String, device: &PlanDevice, group: Option<usize>, lang: Lang) {
     let t = |m: Msg| m.text(lang);
     let _ = writeln!(
         out,
@@ -159,20 +205,13 @@ fn device_block(out: &mut String, device: &PlanDevice, lang: Lang) {
             let _ = writeln!(out, "    {line}");
         }
     }
-    for (label, lines) in [
-        (Msg::StepPrecheck, &device.steps.precheck),
-        (Msg::StepApply, &device.steps.apply),
-        (Msg::StepVerify, &device.steps.verify),
-        (Msg::StepRollback, &device.steps.rollback),
-        (Msg::StepManual, &device.manual),
-    ] {
-        if lines.is_empty() {
-            continue;
+    match group {
+        Some(group) => {
+            let number = group.to_string();
+            let note = i18n::fill(Msg::InGroup, lang, &[("group", &number)]);
+            let _ = writeln!(out, "  ({note})");
         }
-        let _ = writeln!(out, "  {}:", t(label));
-        for line in lines {
-            let _ = writeln!(out, "    {line}");
-        }
+        None => steps(out, &device.steps, &device.manual, lang, "  "),
     }
 }
 

@@ -200,20 +200,32 @@ pub fn normalize_ids(text: &str) -> String {
 
 /// Returns the public corpus folder (`$HENKO_CORPUS`, else
 /// `../shared/corpus` next to the crate), or `None` after printing a notice
-/// when it is absent, so corpus tests skip instead of failing.
+/// when it is absent, so corpus tests skip on a developer's machine.
+///
+/// In CI (`CI=true`) a missing corpus is a failure instead: a green run
+/// there must mean the corpus tests ran.
 pub fn corpus() -> Option<PathBuf> {
     let path = std::env::var_os("HENKO_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    corpus_at(&path, std::env::var("CI").is_ok_and(|v| v == "true"))
+}
+
+/// [`corpus`] for a given folder and CI setting.
+pub fn corpus_at(path: &Path, ci: bool) -> Option<PathBuf> {
     if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!(
-            "notice: corpus not found at {}; skipping (set HENKO_CORPUS)",
-            path.display()
-        );
-        None
+        return Some(path.to_path_buf());
     }
+    assert!(
+        !ci,
+        "corpus not found at {} and CI=true: the corpus tests must run in CI (set HENKO_CORPUS)",
+        path.display()
+    );
+    eprintln!(
+        "notice: corpus not found at {}; skipping (set HENKO_CORPUS)",
+        path.display()
+    );
+    None
 }
 
 /// The environment every command of a test runs with.
