@@ -31,8 +31,9 @@ pub use error::PlanError;
 pub use file::{parse_plan, read_plan, LoadedPlan};
 pub use hash::{body_hash, plan_hash};
 pub use model::{
-    ApprovalRequired, Finding, FindingKind, Impact, ManualStep, OrderFacts, Phase, Plan, PlanChange,
-    PlanDevice, PlanMeta, RevRef, Risk, ScriptFailure, Step, StepKind, Steps, Wave, SCHEMA,
+    ApprovalRequired, Finding, FindingKind, Impact, ManualStep, OrderFacts, Phase, Plan,
+    PlanChange, PlanDevice, PlanMeta, RevRef, Risk, ScriptFailure, Step, StepKind, Steps, Wave,
+    SCHEMA,
 };
 pub use order::order;
 pub use shard::{check_parts, merge, shard_of, Merged, Part, Shard};

@@ -7,9 +7,9 @@
 use crate::config::Node;
 use crate::diff::{Change, ChangeCategory, Op};
 use crate::script::Level;
-pub use crate::script::{Phase, Step, StepKind};
 /// Plan files record the scripts' findings as they are: one type, both ways.
 pub use crate::script::{Finding, FindingKind};
+pub use crate::script::{Phase, Step, StepKind};
 use serde::{Deserialize, Serialize};
 
 /// The schema name every plan file carries.
