@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod diff;
+pub mod intended;
 pub mod inventory;
 pub mod plan;
 pub mod report;

@@ -58,9 +58,9 @@ fn init_creates_a_store_with_a_private_key() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         env.normalize(&stdout(&out)),
-        "created henko store at [TMP]/store/.git/\n"
+        "created henko store at [TMP]/store/\n"
     );
-    let key = env.join("store/.git/henko/redact.key");
+    let key = env.join("store/henko/redact.key");
     assert_eq!(std::fs::read(&key).unwrap().len(), 32);
     let head = env.git(&["-C", "store", "symbolic-ref", "HEAD"]);
     assert_eq!(stdout(&head), "refs/heads/snapshots\n");
@@ -70,7 +70,11 @@ fn init_creates_a_store_with_a_private_key() {
 fn init_defaults_to_the_current_folder() {
     let env = TestEnv::new();
     env.henko().arg("init").assert().success();
-    assert!(env.join(".git/henko/redact.key").is_file());
+    assert!(env.join("henko/redact.key").is_file());
+    assert_eq!(
+        stdout(&env.git(&["rev-parse", "--is-bare-repository"])),
+        "true\n"
+    );
 }
 
 #[test]
@@ -127,7 +131,7 @@ fn snapshot_prints_the_commit_and_skips_an_unchanged_folder() {
     let parent = env.git(&["-C", "store", "rev-parse", "snapshots~1"]);
     assert_eq!(stdout(&parent).trim(), first);
     // The work tree and index of the store are never touched.
-    assert!(!env.join("store/.git/index").exists());
+    assert!(!env.join("store/index").exists());
     assert_fsck_clean(&env);
 }
 
@@ -188,14 +192,16 @@ fn log_lists_snapshots_newest_first_with_tags_and_counts() {
         "tags": [
           "v2"
         ],
-        "files_changed": 1
+        "files_changed": 1,
+        "records": []
       },
       {
         "id": "[ID]",
         "time": "2024-01-02T03:04:05+00:00",
         "message": "first",
         "tags": [],
-        "files_changed": 2
+        "files_changed": 2,
+        "records": []
       }
     ]
     "#);
@@ -364,7 +370,7 @@ fn a_symlink_leading_outside_the_folder_is_refused() {
 fn a_locked_ref_is_a_clean_error() {
     let env = TestEnv::new();
     store_with_snapshot(&env);
-    let lock = env.write("store/.git/refs/heads/snapshots.lock", "");
+    let lock = env.write("store/refs/heads/snapshots.lock", "");
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
     std::fs::File::options()
         .write(true)
@@ -394,7 +400,7 @@ fn a_locked_ref_is_a_clean_error() {
 fn a_corrupt_object_is_a_clean_error() {
     let env = TestEnv::new();
     let id = store_with_snapshot(&env);
-    let object = env.join(format!("store/.git/objects/{}/{}", &id[..2], &id[2..]));
+    let object = env.join(format!("store/objects/{}/{}", &id[..2], &id[2..]));
     let mut permissions = std::fs::metadata(&object).unwrap().permissions();
     #[allow(clippy::permissions_set_readonly_false)]
     permissions.set_readonly(false);

@@ -66,6 +66,9 @@ pub struct DiffArgs {
     /// device name), to split a large inventory across CI jobs.
     #[arg(long, value_name = "i/n")]
     pub shard: Option<String>,
+    /// TO's templates and sheets rendered into FROM's backups (see `henko render`).
+    #[arg(long)]
+    pub intended: bool,
 }
 
 /// Runs `henko diff`.
@@ -73,6 +76,12 @@ pub fn run(args: DiffArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
     let opts = options(&args)?;
     let from = Snapshot::resolve(&args.from, repo)?;
     let to = Snapshot::resolve(&args.to, repo)?;
+    // Kept alive while the diff reads the rendered side.
+    let intended = match args.intended {
+        true => Some(crate::plan::intended::prepare(&from, &to)?),
+        false => None,
+    };
+    let to = intended.as_ref().map_or(to, |side| side.snapshot.clone());
 
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = args.threads {

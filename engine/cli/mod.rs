@@ -5,7 +5,10 @@
 
 mod approve;
 mod check;
+mod completions;
+mod compliance;
 mod demo;
+mod diagnostics;
 mod diff;
 mod drift;
 mod export;
@@ -13,6 +16,7 @@ mod init;
 mod log;
 mod plan;
 mod redaction;
+mod render;
 mod scripts;
 mod snapshot;
 mod validate;
@@ -65,6 +69,10 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Compare HA/DR pairs and report what really differs.
     Drift(drift::DriftArgs),
+    /// Render the snapshot's templates and sheets into intended configs.
+    Render(render::RenderArgs),
+    /// Hold each templated device's backup against its rendering.
+    Compliance(compliance::ComplianceArgs),
     /// Work with rule scripts.
     Scripts(scripts::ScriptsArgs),
     /// Write an approved plan as a ready-to-run Ansible project.
@@ -74,6 +82,10 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Build a temporary store from the embedded demo and run the main job on it.
     Demo(demo::DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write every page into a folder.
+    Man(completions::ManArgs),
 }
 
 /// Output format for commands whose output is data.
@@ -125,10 +137,14 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Check(args) => check::run(args, repo),
         Command::Validate(args) => validate::run(args, repo),
         Command::Drift(args) => drift::run(args, repo),
+        Command::Render(args) => render::run(args, repo),
+        Command::Compliance(args) => compliance::run(args, repo),
         Command::Scripts(args) => scripts::run(args, repo),
         Command::Export(args) => export::run(args, repo),
         Command::Verify(args) => verify::run(args, repo),
         Command::Demo(args) => demo::run(args, repo),
+        Command::Completions(args) => completions::completions(args, repo),
+        Command::Man(args) => completions::man(args, repo),
     }
 }
 

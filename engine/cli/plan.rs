@@ -46,6 +46,10 @@ pub struct MakeArgs {
     /// Only the devices of shard i of n (1-based, by a stable hash of the name).
     #[arg(long, value_name = "i/n")]
     pub shard: Option<String>,
+    /// Sheet-driven plan: TO's templates and sheets rendered into FROM's
+    /// backups (see `henko render`); each device change carries its cause.
+    #[arg(long)]
+    pub intended: bool,
     /// Script and output options.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -144,6 +148,7 @@ pub fn run(args: PlanArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
             let mut options = make.common.options();
             options.shard = make.shard.as_deref().map(Shard::parse).transpose()?;
             options.platform = make.platform.clone();
+            options.intended = make.intended;
             let plan = make_plan(from, to, repo, &options)?;
             (plan, make.common)
         }

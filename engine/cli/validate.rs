@@ -14,7 +14,6 @@
 use super::{print_out, Format, Outcome};
 use crate::inventory::{self, Inventory, InventoryError, Violation, INVENTORY_FILE};
 use crate::source::{FileTree, Snapshot, SnapshotRef};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -122,7 +121,7 @@ impl Target {
 }
 
 /// The tip of the store's `snapshots` branch, else the current directory.
-fn default_target(repo: Option<&Path>) -> String {
+pub(crate) fn default_target(repo: Option<&Path>) -> String {
     let store = match repo {
         Some(repo) => git2::Repository::open(repo),
         None => git2::Repository::discover("."),
@@ -260,22 +259,7 @@ fn check_drift_rules(tree: &dyn FileTree, findings: &mut Findings) {
 
 fn text(findings: &Findings, target: &Target) -> String {
     let tty = std::io::stdout().is_terminal();
-    let handler = if tty && std::env::var_os("NO_COLOR").is_none() {
-        GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
-    } else {
-        // Unwrapped, uncoloured: greppable in CI logs.
-        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(10_000)
-    };
-    let mut out = String::new();
-    for violation in &findings.violations {
-        if handler
-            .render_report(&mut out, violation as &dyn Diagnostic)
-            .is_err()
-        {
-            out.push_str(&violation.to_string());
-        }
-        out.push('\n');
-    }
+    let mut out = super::diagnostics::render_violations(&findings.violations, tty);
     out.push_str(&summary(findings, target));
     out.push('\n');
     out

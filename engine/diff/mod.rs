@@ -25,5 +25,7 @@ pub use lines::unified_diff;
 pub use options::{shard_of, DeviceFilter, DiffOptions};
 pub use replay::{apply_change, inverse, prove_steps, ProofErrors};
 pub use settings::{StoreSettings, IGNORE_FILE, SETTINGS_FILE};
-pub use snapshot::{diff_snapshots, diff_snapshots_with_progress, Progress, SnapshotDiff};
+pub use snapshot::{
+    diff_listed, diff_snapshots, diff_snapshots_with_progress, Listings, Progress, SnapshotDiff,
+};
 pub use tree::diff_trees;

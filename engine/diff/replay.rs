@@ -15,7 +15,7 @@
 //! steps set a whole list, or insert the line where the intended file has
 //! it); at the end when the other side has no such level.
 
-use super::{Change, Op};
+use super::{Change, ChangeCategory, Op};
 use crate::config::{ConfigTree, Node};
 
 /// Returns the change that undoes `change`.
@@ -140,7 +140,9 @@ pub type ProofErrors = Vec<String>;
 /// Proves the steps of one structured device: replaying `changes[i]` for
 /// every `i` of `apply` (in order) on `from` must give `to`, and replaying
 /// the inverse of `changes[i]` for every `i` of `rollback` on `to` must give
-/// `from`. `differ` compares trees the way the plan's diff did.
+/// `from`. `differ` compares trees the way the plan's diff did. Inventory
+/// changes (a device's `depends_on`, `env` …) are not in the document and
+/// need no step.
 pub fn prove_steps(
     from: &ConfigTree,
     to: &ConfigTree,
@@ -165,6 +167,9 @@ pub fn prove_steps(
                 errors.push(format!("{direction}: no change {i}"));
                 continue;
             };
+            if change.category == ChangeCategory::Inventory {
+                continue;
+            }
             let change = if direction == "apply" {
                 change.clone()
             } else {
@@ -175,7 +180,8 @@ pub fn prove_steps(
             }
         }
         for (i, change) in changes.iter().enumerate() {
-            if !seen.contains(&i) {
+            // Inventory changes are not part of the document.
+            if !seen.contains(&i) && change.category != ChangeCategory::Inventory {
                 errors.push(format!("{direction}: no step for {}", describe(change)));
             }
         }
@@ -256,6 +262,21 @@ mod tests {
             errors[0],
             "apply: cannot change `cpu: 2`: not found under hardware:"
         );
+    }
+
+    #[test]
+    fn inventory_changes_need_no_step() {
+        let from = yaml("hardware:\n  cpu: 4\n");
+        let to = yaml("hardware:\n  cpu: 8\n");
+        let mut changes = differ(&from, &to);
+        changes.push(Change::new(
+            Op::Modify,
+            vec!["env: prod".into()],
+            Some("env: verify".into()),
+            Some("env: prod".into()),
+            ChangeCategory::Inventory,
+        ));
+        assert!(prove_steps(&from, &to, &changes, &[0], &[0], &differ).is_empty());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::settings::StoreSettings;
 use super::{diff_trees, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
 use crate::inventory::{self, Device, Inventory};
-use crate::source::{redact, FileEntry, FileTree, Snapshot, SnapshotRef};
+use crate::source::{redact, FileEntry, FileTree, Listing, Snapshot, SnapshotRef};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -61,6 +61,22 @@ pub fn diff_snapshots_with_progress(
     opts: &DiffOptions,
     progress: Option<Progress<'_>>,
 ) -> Result<SnapshotDiff, DiffError> {
+    Ok(diff_listed(from, to, opts, progress)?.0)
+}
+
+/// The file lists of both sides of a diff (FROM, TO), as the diff read
+/// them; `None` for the two-file form, which lists nothing.
+pub type Listings = Option<(Listing, Listing)>;
+
+/// [`diff_snapshots_with_progress`], also returning the file lists it read,
+/// so a caller that reads more files of the same snapshots (a plan) does
+/// not list the trees again.
+pub fn diff_listed(
+    from: &Snapshot,
+    to: &Snapshot,
+    opts: &DiffOptions,
+    progress: Option<Progress<'_>>,
+) -> Result<(SnapshotDiff, Listings), DiffError> {
     let from_tree = from.open()?;
     let to_tree = to.open()?;
     let mut opts = opts.clone();
@@ -70,7 +86,7 @@ pub fn diff_snapshots_with_progress(
     let opts = &opts;
     match (from, to) {
         (Snapshot::File { .. }, Snapshot::File { .. }) => {
-            return two_files(from, to, &*from_tree, &*to_tree, opts)
+            return Ok((two_files(from, to, &*from_tree, &*to_tree, opts)?, None));
         }
         (Snapshot::File { .. }, other) | (other, Snapshot::File { .. }) => {
             let file = if matches!(from, Snapshot::File { .. }) {
@@ -132,13 +148,19 @@ pub fn diff_snapshots_with_progress(
     for result in results {
         devices.extend(result?);
     }
-    Ok(SnapshotDiff {
+    drop(jobs);
+    let diff = SnapshotDiff {
         from: from.reference().clone(),
         to: to.reference().clone(),
         devices,
         inventory: inventory_to,
         inventory_from,
-    })
+    };
+    let listings = (
+        Listing::from_files(from_files),
+        Listing::from_files(to_files),
+    );
+    Ok((diff, Some(listings)))
 }
 
 /// One worker's readers of FROM and TO, opened lazily.

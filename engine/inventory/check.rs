@@ -47,6 +47,7 @@ pub fn build(doc: Document, files: &[String], w: &mut Walker) -> Vec<(usize, Dev
                 config,
                 key: f.key,
                 vars: f.vars.unwrap_or_default(),
+                templates: f.templates.unwrap_or_default(),
                 line,
             },
         ));

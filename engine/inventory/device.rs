@@ -147,6 +147,10 @@ pub struct Device {
     pub key: Option<String>,
     /// Free-form variables (site-specific values, drift substitutions…).
     pub vars: BTreeMap<String, serde_json::Value>,
+    /// Features of `templates/templates.yaml` this device takes besides the
+    /// ones whose selectors match it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<String>,
     /// Line of the entry in `inventory.yaml`, for diagnostics (0 when unknown).
     #[serde(skip)]
     pub line: u32,

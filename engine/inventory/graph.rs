@@ -20,6 +20,8 @@ pub struct Inventory {
     by_name: HashMap<String, usize>,
     /// name → devices that list it in `depends_on`.
     dependents: HashMap<String, Vec<String>>,
+    /// name → the first device (in name order) that names it as `pair`.
+    paired_by: HashMap<String, usize>,
     /// True when built from the file list, not from `inventory.yaml`.
     pub(super) inferred: bool,
     /// The `drift:` settings, free-form (null when absent).
@@ -38,7 +40,11 @@ impl Inventory {
             .map(|(i, d)| (d.name.clone(), i))
             .collect();
         let mut dependents: HashMap<String, Vec<String>> = HashMap::new();
-        for device in &devices {
+        let mut paired_by: HashMap<String, usize> = HashMap::new();
+        for (at, device) in devices.iter().enumerate() {
+            if let Some(twin) = &device.pair {
+                paired_by.entry(twin.clone()).or_insert(at);
+            }
             for provider in &device.depends_on {
                 dependents
                     .entry(provider.clone())
@@ -50,6 +56,7 @@ impl Inventory {
             devices,
             by_name,
             dependents,
+            paired_by,
             inferred: false,
             drift: serde_json::Value::Null,
             sheets: serde_json::Value::Null,
@@ -140,9 +147,7 @@ impl Inventory {
         if let Some(twin) = self.get(name).and_then(|d| d.pair.as_deref()) {
             return self.get(twin);
         }
-        self.devices
-            .iter()
-            .find(|d| d.pair.as_deref() == Some(name))
+        self.paired_by.get(name).map(|&at| &self.devices[at])
     }
 
     /// Returns every device that depends on `name`, transitively, each with
@@ -273,6 +278,19 @@ mod tests {
     fn inventory_is_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<Inventory>();
+    }
+
+    #[test]
+    fn pair_is_found_from_either_side() {
+        let mut a = device("a", &[]);
+        a.pair = Some("b".into());
+        let mut z = device("z", &[]);
+        z.pair = Some("b".into());
+        let inventory = Inventory::new(vec![z, device("b", &[]), a, device("c", &[])]);
+        assert_eq!(inventory.pair("a").map(|d| d.name.as_str()), Some("b"));
+        // b declares nothing: its twin is the first device naming it.
+        assert_eq!(inventory.pair("b").map(|d| d.name.as_str()), Some("a"));
+        assert!(inventory.pair("c").is_none());
     }
 
     #[test]

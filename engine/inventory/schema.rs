@@ -30,6 +30,7 @@ pub const DEVICE_KEYS: &[&str] = &[
     "config",
     "key",
     "vars",
+    "templates",
 ];
 
 /// Device fields as written, before defaults are applied.
@@ -46,6 +47,7 @@ pub struct Fields {
     pub config: Option<String>,
     pub key: Option<String>,
     pub vars: Option<BTreeMap<String, serde_json::Value>>,
+    pub templates: Option<Vec<String>>,
 }
 
 impl Fields {
@@ -70,6 +72,7 @@ impl Fields {
             pair: self.pair.or_else(|| defaults.pair.clone()),
             config: self.config.or_else(|| defaults.config.clone()),
             key: self.key.or_else(|| defaults.key.clone()),
+            templates: self.templates.or_else(|| defaults.templates.clone()),
             vars,
         }
     }
@@ -387,6 +390,7 @@ impl Walker<'_> {
                 "key" => f.key = self.string(place, key, value),
                 "tags" => f.tags = self.list(place, key, value),
                 "depends_on" => f.depends_on = self.list(place, key, value),
+                "templates" => f.templates = self.list(place, key, value),
                 "vars" => f.vars = self.vars(place, value),
                 _ => {
                     let span = self.span(place, Some(key));

@@ -359,6 +359,7 @@ pub fn base_device(
         manual: Vec::new(),
         verified: None,
         actions: Vec::new(),
+        cause: Vec::new(),
     };
     if let Some(remediation) = remediation {
         device.steps.apply.extend(remediation.apply.iter().cloned());

@@ -11,10 +11,12 @@ pub mod remediate;
 
 pub mod approval;
 mod build;
+pub mod compliance;
 mod error;
 mod file;
 pub mod gate;
 mod hash;
+pub mod intended;
 mod model;
 mod order;
 pub mod pipeline;

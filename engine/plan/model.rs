@@ -158,6 +158,10 @@ pub struct PlanDevice {
     /// each carries out or undoes. See `docs/platforms.md`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Step>,
+    /// Sheet-driven plans (`--intended`): the parameter-sheet rows and
+    /// cells whose edit produced this device's changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cause: Vec<crate::intended::cause::Cause>,
 }
 
 /// What ordering needs to know about a device, independent of the inventory.
@@ -177,7 +181,7 @@ pub struct OrderFacts {
 }
 
 /// The four step lists of a device.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Steps {
     /// Checks to run before applying.
     pub precheck: Vec<String>,
@@ -354,6 +358,10 @@ pub struct PlanMeta {
     /// `--platform` given for two loose files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    /// True for a sheet-driven plan (`--intended`), so `check` recomputes
+    /// it the same way.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub intended: bool,
 }
 
 fn yes() -> bool {

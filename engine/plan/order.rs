@@ -98,17 +98,36 @@ fn dependency_order(mut members: Vec<PlanDevice>) -> Vec<PlanDevice> {
             }
         }
     }
-    let mut done: Vec<String> = Vec::new();
-    let mut remaining: BTreeSet<String> = names;
-    while !remaining.is_empty() {
-        let ready = remaining
-            .iter()
-            .find(|n| before[*n].iter().all(|p| !remaining.contains(p)))
-            .or_else(|| remaining.iter().next())
-            .cloned()
-            .unwrap_or_default();
-        remaining.remove(&ready);
-        done.push(ready);
+    // Kahn's algorithm: the smallest name whose predecessors are all done
+    // goes next; when none is free (a cycle), the smallest name left.
+    let mut waiting: BTreeMap<&str, usize> = before
+        .iter()
+        .map(|(name, preds)| (name.as_str(), preds.len()))
+        .collect();
+    let mut after: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, preds) in &before {
+        for pred in preds {
+            after.entry(pred.as_str()).or_default().push(name.as_str());
+        }
+    }
+    let mut ready: BTreeSet<&str> = waiting
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(name, _)| *name)
+        .collect();
+    let mut remaining: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+    let mut done: Vec<String> = Vec::with_capacity(names.len());
+    while let Some(next) = ready.pop_first().or_else(|| remaining.first().copied()) {
+        remaining.remove(next);
+        ready.remove(next);
+        done.push(next.to_string());
+        for dependent in after.get(next).into_iter().flatten() {
+            let count = waiting.get_mut(dependent).expect("every name waits");
+            *count = count.saturating_sub(1);
+            if *count == 0 && remaining.contains(dependent) {
+                ready.insert(dependent);
+            }
+        }
     }
     let mut by_name: BTreeMap<String, PlanDevice> =
         members.into_iter().map(|d| (d.name.clone(), d)).collect();

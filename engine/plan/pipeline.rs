@@ -6,14 +6,14 @@ use super::{
     RevRef, ScriptFailure, Shard,
 };
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
-use crate::diff::{diff_snapshots, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
+use crate::diff::{diff_listed, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::inventory::Inventory;
 use crate::plan::remediate::{remediate, PlatformRules, RulesError};
 use crate::script::{
     AssessInput, AssessOptions, Finding, FindingKind, Level, Origin, ScriptError, ScriptOptions,
     ScriptSet, SheetTables,
 };
-use crate::source::{FileTree, Snapshot, SourceError};
+use crate::source::{FileTree, Listing, Snapshot, SourceError};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -51,6 +51,10 @@ pub enum PipelineError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Plan(#[from] PlanError),
+    /// The intended side could not be rendered (`--intended`).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Intended(#[from] crate::intended::IntendedError),
     /// A revision now resolves to another commit than the parts recorded.
     #[error("{rev} now resolves to {now}, but the parts were made at {recorded}")]
     #[diagnostic(
@@ -82,6 +86,8 @@ pub struct PlanOptions {
     pub shard: Option<Shard>,
     /// Platform of two loose files.
     pub platform: Option<String>,
+    /// Render TO's templates and sheets into FROM's backups (`--intended`).
+    pub intended: bool,
 }
 
 impl Default for PlanOptions {
@@ -93,6 +99,7 @@ impl Default for PlanOptions {
             timeout: AssessOptions::default().timeout,
             shard: None,
             platform: None,
+            intended: false,
         }
     }
 }
@@ -105,6 +112,7 @@ impl PlanOptions {
             scripts: meta.scripts.iter().map(PathBuf::from).collect(),
             shard: meta.shard.as_deref().map(Shard::parse).transpose()?,
             platform: meta.platform.clone(),
+            intended: meta.intended,
             ..PlanOptions::default()
         })
     }
@@ -120,6 +128,7 @@ impl PlanOptions {
                 .collect(),
             default_scripts: self.default_scripts,
             platform: self.platform.clone(),
+            intended: self.intended,
         }
     }
 }
@@ -133,30 +142,59 @@ pub fn make_plan(
 ) -> Result<Plan, PipelineError> {
     let from_snap = Snapshot::resolve(from, repo)?;
     let to_snap = Snapshot::resolve(to, repo)?;
+    // A sheet-driven plan reads TO as rendered into FROM's backups.
+    let intended = match options.intended {
+        true => Some(super::intended::prepare(&from_snap, &to_snap)?),
+        false => None,
+    };
+    let to_snap = intended.as_ref().map_or(to_snap, |i| i.snapshot.clone());
     let mut diff_options = DiffOptions {
         platform: options.platform.clone(),
         ..DiffOptions::default()
     };
     // A shard reads and diffs only its own devices.
     diff_options.filter.shard = options.shard.map(|s| (s.index, s.count));
-    let diff = diff_snapshots(&from_snap, &to_snap, &diff_options)?;
-    let scripts = load_scripts(&to_snap, options)?;
-    let to_reader = to_snap.open()?;
-    let tables = sheet_tables(to_reader.as_ref(), &diff.inventory, &diff.devices)?;
-    let assessment = scripts.assess(
+    let (diff, listings) = diff_listed(&from_snap, &to_snap, &diff_options, None)?;
+    let (from_listing, to_listing) = match &listings {
+        Some((from, to)) => (Some(from), Some(to)),
+        None => (None, None),
+    };
+    // The TO tree as the diff listed it: listed once, its files read by id.
+    let to_git = to_snap.open()?;
+    let to_listed;
+    let to_reader: &dyn FileTree = match to_listing {
+        Some(listing) => {
+            to_listed = listing.reader(&*to_git);
+            &to_listed
+        }
+        None => &*to_git,
+    };
+    let scripts = load_scripts(&to_snap, to_reader, options)?;
+    let tables = sheet_tables(to_reader, &diff.inventory, &diff.devices)?;
+    let causes = intended
+        .as_ref()
+        .map(|i| i.causes(&diff.devices))
+        .unwrap_or_default();
+    let assessment = scripts.assess_with_causes(
         &AssessInput {
             tables: &tables,
             devices: &diff.devices,
             inventory: &diff.inventory,
             inventory_from: &diff.inventory_from,
         },
+        &causes,
         &AssessOptions {
             keep_going: options.keep_going,
             timeout: options.timeout,
         },
     );
-    let mut remediations =
-        remediate_all(&from_snap, &to_snap, &diff.devices, &diff.inventory_from)?;
+    let mut remediations = remediate_all(
+        [&from_snap, &to_snap],
+        [from_listing, to_listing],
+        to_reader,
+        &diff.devices,
+        &diff.inventory_from,
+    )?;
     let proofs = super::prove::prove_structured(
         &from_snap,
         &to_snap,
@@ -169,11 +207,7 @@ pub fn make_plan(
     remediations.extend(proofs);
     let failures = plan_failures(&assessment.failures);
     let mut findings = assessment.findings;
-    findings.extend(sheet_findings(
-        to_reader.as_ref(),
-        &diff.inventory,
-        &diff.devices,
-    ));
+    findings.extend(sheet_findings(to_reader, &diff.inventory, &diff.devices));
     let input = PlanInput {
         from: &RevRef::from(&diff.from),
         to: &RevRef::from(&diff.to),
@@ -185,7 +219,11 @@ pub fn make_plan(
         remediations: &remediations,
         steps: &assessment.steps,
     };
-    Ok(super::build(&input, options.meta()))
+    let mut plan = super::build(&input, options.meta());
+    if !causes.is_empty() {
+        super::intended::attach_causes(&mut plan, &causes);
+    }
+    Ok(plan)
 }
 
 /// Reads the whole TO table of every changed parameter sheet (CSV or
@@ -294,8 +332,8 @@ pub fn merge_plans(
     let inventory_from = crate::inventory::load(&*from_snap.open()?)?;
     let inventory = crate::inventory::load(&*to_snap.open()?)?;
     let diffs = merged.diffs();
-    let scripts = load_scripts(&to_snap, options)?;
     let to_reader = to_snap.open()?;
+    let scripts = load_scripts(&to_snap, to_reader.as_ref(), options)?;
     let tables = sheet_tables(to_reader.as_ref(), &inventory, &diffs)?;
     let assessment = scripts.assess(
         &AssessInput {
@@ -342,10 +380,13 @@ fn resolve_same(side: &RevRef, repo: Option<&Path>) -> Result<Snapshot, Pipeline
     Ok(snapshot)
 }
 
-/// Loads the shipped rules, the TO snapshot's `scripts/` folder and the
-/// folders given.
-fn load_scripts(to: &Snapshot, options: &PlanOptions) -> Result<ScriptSet, PipelineError> {
-    let tree = to.open()?;
+/// Loads the shipped rules, the TO snapshot's `scripts/` folder (read
+/// through `tree`) and the folders given.
+fn load_scripts(
+    to: &Snapshot,
+    tree: &dyn FileTree,
+    options: &PlanOptions,
+) -> Result<ScriptSet, PipelineError> {
     let mut store_scripts = Vec::new();
     if !matches!(to, Snapshot::File { .. }) {
         for entry in tree.files()? {
@@ -379,10 +420,13 @@ fn plan_failures(failures: &[crate::script::ScriptFailure]) -> Vec<ScriptFailure
 }
 
 /// Derives apply/rollback commands for every device of a CLI dialect, on
-/// rayon's pool with one pair of snapshot readers per worker.
+/// rayon's pool with one pair of snapshot readers per worker. `listings`
+/// are the file lists of FROM and TO when the diff read them (files are
+/// then read by blob id); `to_tree` reads the TO snapshot's rule tables.
 fn remediate_all(
-    from: &Snapshot,
-    to: &Snapshot,
+    [from, to]: [&Snapshot; 2],
+    listings: [Option<&Listing>; 2],
+    to_tree: &dyn FileTree,
     devices: &[DeviceDiff],
     inventory_from: &Inventory,
 ) -> Result<BTreeMap<String, DeviceRemediation>, PipelineError> {
@@ -390,7 +434,7 @@ fn remediate_all(
         .iter()
         .filter(|d| matches!(d.dialect, Dialect::Ios | Dialect::Fortios | Dialect::Junos))
         .collect();
-    let rules = platform_rules(to, cli.iter().map(|d| platform_of(d)))?;
+    let rules = platform_rules(listings[1], to_tree, cli.iter().map(|d| platform_of(d)))?;
     type Readers = Option<(Box<dyn FileTree>, Box<dyn FileTree>)>;
     let results: Vec<Result<(String, DeviceRemediation), PipelineError>> = cli
         .par_iter()
@@ -410,11 +454,11 @@ fn remediate_all(
                     .unwrap_or_else(|| diff.config.clone());
                 let before = match diff.status {
                     DeviceStatus::Added => empty(diff.dialect),
-                    _ => parse(&*from_tree, from, &from_path, diff.dialect)?,
+                    _ => parse_listed(&*from_tree, listings[0], from, &from_path, diff.dialect)?,
                 };
                 let after = match diff.status {
                     DeviceStatus::Removed => empty(diff.dialect),
-                    _ => parse(&*to_tree, to, &diff.config, diff.dialect)?,
+                    _ => parse_listed(&*to_tree, listings[1], to, &diff.config, diff.dialect)?,
                 };
                 *readers = Some((from_tree, to_tree));
                 let platform = platform_of(diff);
@@ -471,16 +515,13 @@ fn override_path(platform: &str) -> String {
 }
 
 /// Returns the rule table of every platform: the built-in one, extended by
-/// the TO snapshot's `.henko/platforms/<platform>.yaml` when there is one.
+/// the TO snapshot's `.henko/platforms/<platform>.yaml` when `listing` (the
+/// TO file list; `None` for a loose file) has one, read through `tree`.
 fn platform_rules<'a>(
-    to: &Snapshot,
+    listing: Option<&Listing>,
+    tree: &dyn FileTree,
     platforms: impl Iterator<Item = &'a str>,
 ) -> Result<BTreeMap<String, PlatformRules>, PipelineError> {
-    let tree = to.open()?;
-    let files: Vec<String> = match to {
-        Snapshot::File { .. } => Vec::new(),
-        _ => tree.files()?.into_iter().map(|e| e.path).collect(),
-    };
     let mut rules = BTreeMap::new();
     for platform in platforms {
         if rules.contains_key(platform) {
@@ -488,8 +529,8 @@ fn platform_rules<'a>(
         }
         let mut table = PlatformRules::builtin(platform);
         let path = override_path(platform);
-        if files.contains(&path) {
-            let text = String::from_utf8_lossy(&tree.read(&path)?).into_owned();
+        if let Some(entry) = listing.and_then(|l| l.get(&path)) {
+            let text = String::from_utf8_lossy(&tree.read_entry(entry)?).into_owned();
             table = table.with_overrides(&text, &path)?;
         }
         rules.insert(platform.to_string(), table);
@@ -512,12 +553,24 @@ pub(super) fn parse(
     path: &str,
     dialect: Dialect,
 ) -> Result<ConfigTree, PipelineError> {
-    let (bytes, origin) = match snapshot {
-        Snapshot::File { path, .. } => (
+    parse_listed(tree, None, snapshot, path, dialect)
+}
+
+/// [`parse`], reading the file by blob id when `listing` lists it.
+fn parse_listed(
+    tree: &dyn FileTree,
+    listing: Option<&Listing>,
+    snapshot: &Snapshot,
+    path: &str,
+    dialect: Dialect,
+) -> Result<ConfigTree, PipelineError> {
+    let (bytes, origin) = match (snapshot, listing) {
+        (Snapshot::File { path, .. }, _) => (
             std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?,
             path.display().to_string(),
         ),
-        _ => (tree.read(path)?, path.to_string()),
+        (_, Some(listing)) => (listing.reader(tree).read(path)?, path.to_string()),
+        (_, None) => (tree.read(path)?, path.to_string()),
     };
     // A tree whose structure is a guess is refused, never planned from.
     Ok(config::parse_checked(

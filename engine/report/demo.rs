@@ -240,6 +240,10 @@ pub fn render_next_steps(store: &Path, first: &str, last: &str, removed: bool) -
     ] {
         let _ = writeln!(out, "  henko --repo {repo} {command}");
     }
+    out.push_str(
+        "(`henko` is on the PATH after `cargo install --path .` in the source folder;\n\
+         there, `cargo run --release --` works in its place.)\n",
+    );
     out
 }
 
@@ -253,6 +257,7 @@ mod tests {
         assert!(text.starts_with("The store is kept at /tmp/s. Try:\n"));
         assert!(text.contains("  henko --repo /tmp/s diff demo-a demo-b\n"));
         assert!(text.contains("  henko --repo /tmp/s drift demo-b --all-pairs\n"));
+        assert!(text.contains("cargo install --path ."), "{text}");
         let gone = render_next_steps(Path::new("/tmp/s"), "demo-a", "demo-b", true);
         assert!(gone.starts_with("The store at /tmp/s is removed now (--clean)"));
     }

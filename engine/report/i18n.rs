@@ -119,6 +119,7 @@ messages! {
     Script => "Script", "スクリプト";
     RollbackOrder => "Rollback order", "切り戻し順序";
     Verified => "verified by simulation", "シミュレーションで検証済み";
+    Cause => "Cause (parameter sheet)", "変更の根拠（パラメータシート）";
     Unverified => "not verified by simulation", "シミュレーション未検証";
     NoSteps => "(none)", "（なし）";
     Number => "No.", "No.";
@@ -144,6 +145,14 @@ messages! {
         "… ほか {count} 行（HTML または plan.json を参照）";
     Omitted => "Details of {count} more device(s) are left out to keep this comment short; see the HTML page or plan.json.",
         "コメントを短くするため、残り {count} 台の詳細は省略しました。HTML または plan.json を参照してください。";
+    Groups => "Device groups (the same procedure)", "同一手順のデバイスグループ";
+    GroupSummary => "{count} devices ({platform})", "{count} 台（{platform}）";
+    GroupPlaceholders => "`{device}` and `{config}` stand for each device's name and configuration file.",
+        "`{device}` と `{config}` は各デバイスの名前と設定ファイルを表します。";
+    GroupsOmitted => "{count} more group(s) are left out to keep this comment short; see the HTML page or plan.json.",
+        "コメントを短くするため、残り {count} グループは省略しました。HTML または plan.json を参照してください。";
+    InGroup => "same procedure as group {group}", "グループ {group} と同じ手順";
+    DeviceCount => "devices", "台";
     Value => "Value", "値";
     ResultTitle => "Work result report", "作業結果報告書";
     WorkId => "Work ID", "作業ID";

@@ -2,6 +2,7 @@
 //! programs. Reports render; they decide nothing.
 
 mod color;
+pub mod compliance;
 mod diff_json;
 mod diff_markdown;
 mod diff_summary;
@@ -17,8 +18,10 @@ pub use fleet::{group as fleet_groups, FleetGroup, FleetView, DEFAULT_FLEET_MIN}
 pub mod ansible;
 pub mod demo;
 pub mod i18n;
+pub mod intended;
 pub mod junit;
 pub mod plan_bundle;
+pub mod plan_groups;
 pub mod plan_html;
 pub mod plan_json;
 pub mod plan_markdown;

@@ -9,7 +9,8 @@ use super::plan_svg;
 use crate::plan::{Plan, PlanDevice, Risk};
 use std::fmt::Write;
 
-const STYLE: &str = r#"
+/// The page style, shared with the compliance page.
+pub(crate) const STYLE: &str = r#"
 :root{--fg:#1d2330;--muted:#5b6477;--line:#d9dde5;--bg:#f6f7f9;--add:#e6f6ea;--del:#fdecec;}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.5 system-ui,"Hiragino Sans","Yu Gothic","Noto Sans CJK JP",Meiryo,sans-serif;color:var(--fg);background:var(--bg)}
@@ -248,6 +249,13 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
         escape(&device.config),
         escape(verified)
     );
+    if !device.cause.is_empty() {
+        let _ = write!(out, "<h4>{}</h4><ul class=\"cause\">", t(Msg::Cause));
+        for cause in &device.cause {
+            let _ = write!(out, "<li><code>{}</code></li>", escape(&cause.describe()));
+        }
+        out.push_str("</ul>");
+    }
     if !device.changes.is_empty() {
         let _ = write!(
             out,

@@ -1,6 +1,15 @@
 //! A plan as Markdown, for pull-request comments (GitHub and GitLab).
+//!
+//! A comment is capped (GitHub: 65 536 characters), so the plan is laid out
+//! most important first and every section stops where its share of the
+//! budget ends, saying how much is left out: the summary (devices, findings,
+//! approvals, blast radius, manual steps, failures), then the fleet groups
+//! (devices with the same procedure, shown once), then as many single
+//! devices' details as fit, then the rollback order summarised per wave.
+//! The HTML page and plan.json always hold everything.
 
 use super::i18n::{self, Lang, Msg};
+use super::plan_groups::{self, StepGroup, GROUP_MIN};
 use super::plan_rows::{origin, review_findings};
 use super::plan_text::change_block;
 use crate::plan::{Plan, PlanDevice, Risk};
@@ -10,11 +19,22 @@ use std::fmt::Write;
 /// 65 536 characters; bytes are a safe over-estimate).
 pub const MAX_COMMENT_BYTES: usize = 60_000;
 
-/// Room kept for the omission note, the rollback order and the footer.
+/// Room kept for the omission notes, the rollback order and the footer.
 const TAIL_RESERVE: usize = 4_000;
 
-/// Renders `plan` as Markdown in `lang`. Device details that would push the
-/// comment past [`MAX_COMMENT_BYTES`] are left out with a note.
+/// Where the summary tables and lists stop (bytes of the whole comment so
+/// far), so the groups and details keep room.
+const SUMMARY_BUDGET: usize = MAX_COMMENT_BYTES / 2;
+
+/// Where the fleet groups stop.
+const GROUPS_BUDGET: usize = MAX_COMMENT_BYTES * 3 / 4;
+
+/// Device names listed per group or per rollback wave before the rest is
+/// counted.
+const NAMES_SHOWN: usize = 12;
+
+/// Renders `plan` as Markdown in `lang`, never longer than
+/// [`MAX_COMMENT_BYTES`]: what does not fit is left out with a note.
 pub fn render(plan: &Plan, lang: Lang) -> String {
     let t = |m: Msg| m.text(lang);
     let mut out = String::new();
@@ -52,7 +72,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
         let _ = writeln!(out, "|---:|---|---|---|---|---:|---|");
         let mut rows_left_out = 0;
         for device in &plan.devices {
-            if out.len() > MAX_COMMENT_BYTES / 3 {
+            if out.len() > MAX_COMMENT_BYTES / 5 {
                 rows_left_out += 1;
                 continue;
             }
@@ -107,7 +127,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
         device_findings.sort_by_key(|(_, f)| std::cmp::Reverse(f.level().map(Risk::from)));
         let mut rows_left_out = 0;
         for (device, finding) in device_findings {
-            if out.len() > MAX_COMMENT_BYTES * 2 / 3 {
+            if out.len() > MAX_COMMENT_BYTES * 2 / 5 {
                 rows_left_out += 1;
                 continue;
             }
@@ -129,57 +149,81 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     }
     if !plan.approvals_required.is_empty() {
         let _ = writeln!(out, "### {}\n", t(Msg::ApprovalsRequired));
-        for approval in &plan.approvals_required {
+        let lines = plan.approvals_required.iter().map(|approval| {
             let device = approval.device.as_deref().unwrap_or("-");
-            let _ = writeln!(
-                out,
+            format!(
                 "- [ ] **{}** (`{}`): {}",
                 cell(&approval.role),
                 cell(device),
                 cell(&approval.reason)
-            );
-        }
-        out.push('\n');
+            )
+        });
+        capped_lines(&mut out, lines, SUMMARY_BUDGET, lang);
     }
     if !plan.impact.is_empty() {
         let _ = writeln!(out, "### {}\n", t(Msg::Impact));
-        for hit in &plan.impact {
-            let _ = writeln!(
-                out,
+        let lines = plan.impact.iter().map(|hit| {
+            format!(
                 "- `{}`: {} ({})",
                 cell(&hit.device),
                 cell(&i18n::impact_reason(hit, lang)),
                 cell(&hit.path.join(" → "))
-            );
-        }
-        out.push('\n');
+            )
+        });
+        capped_lines(&mut out, lines, SUMMARY_BUDGET, lang);
     }
     if !plan.manual.is_empty() {
         let _ = writeln!(out, "### {}\n", t(Msg::Manual));
-        for step in &plan.manual {
-            let _ = writeln!(out, "- `{}`: {}", cell(&step.device), cell(&step.text));
-        }
-        out.push('\n');
+        let lines = plan
+            .manual
+            .iter()
+            .map(|step| format!("- `{}`: {}", cell(&step.device), cell(&step.text)));
+        capped_lines(&mut out, lines, SUMMARY_BUDGET, lang);
     }
     if !plan.script_failures.is_empty() {
         let _ = writeln!(out, "### {}\n", t(Msg::ScriptFailures));
-        for failure in &plan.script_failures {
-            let _ = writeln!(
-                out,
-                "- `{}`: {}",
-                cell(&failure.script),
-                cell(&failure.message)
-            );
-        }
-        out.push('\n');
+        let lines = plan
+            .script_failures
+            .iter()
+            .map(|failure| format!("- `{}`: {}", cell(&failure.script), cell(&failure.message)));
+        capped_lines(&mut out, lines, SUMMARY_BUDGET, lang);
     }
-    // Pull-request comments are capped (GitHub: 65 536 characters): the
-    // device details stop where the budget ends, and the reader is sent to
-    // the HTML page and the JSON for the rest.
+    let grouped = plan_groups::group(plan, GROUP_MIN);
+    if !grouped.groups.is_empty() {
+        let _ = writeln!(out, "### {}\n", t(Msg::Groups));
+        let _ = writeln!(out, "{}\n", t(Msg::GroupPlaceholders));
+        let mut omitted = 0;
+        for (number, group) in grouped.groups.iter().enumerate() {
+            let mut block = String::new();
+            group_details(&mut block, number + 1, group, lang);
+            if omitted == 0 && out.len() + block.len() <= GROUPS_BUDGET {
+                out.push_str(&block);
+            } else {
+                omitted += 1;
+            }
+        }
+        if omitted > 0 {
+            let count = omitted.to_string();
+            let note = i18n::fill(Msg::GroupsOmitted, lang, &[("count", &count)]);
+            let _ = writeln!(out, "> {note}\n");
+        }
+    }
+    // Device details as many as fit: the devices in no group first (their
+    // procedure is shown nowhere else), then the grouped ones, whose
+    // changes are shown and whose procedure points to its group.
     let mut omitted = 0;
-    for device in &plan.devices {
+    let grouped_devices = plan
+        .devices
+        .iter()
+        .filter_map(|d| grouped.group_of(&d.name).map(|group| (d, Some(group + 1))));
+    for (device, group) in grouped
+        .single
+        .iter()
+        .map(|d| (*d, None))
+        .chain(grouped_devices)
+    {
         let mut block = String::new();
-        device_details(&mut block, device, lang);
+        device_details(&mut block, device, group, lang);
         if omitted == 0 && out.len() + block.len() + TAIL_RESERVE <= MAX_COMMENT_BYTES {
             out.push_str(&block);
         } else {
@@ -194,19 +238,80 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
         );
     }
     if !plan.rollback_order.is_empty() {
-        let _ = writeln!(
-            out,
-            "**{}:** {}\n",
-            t(Msg::RollbackOrder),
-            plan.rollback_order
-                .iter()
-                .map(|n| format!("`{}`", cell(n)))
-                .collect::<Vec<_>>()
-                .join(" → ")
-        );
+        let _ = writeln!(out, "**{}:**\n", t(Msg::RollbackOrder));
+        let lines = plan_groups::rollback_waves(plan)
+            .into_iter()
+            .map(|(wave, names)| {
+                let shown: Vec<String> = names
+                    .iter()
+                    .take(NAMES_SHOWN)
+                    .map(|n| format!("`{}`", cell(n)))
+                    .collect();
+                let rest = names.len().saturating_sub(NAMES_SHOWN);
+                let more = if rest > 0 {
+                    format!(" → … (+{rest})")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "- {} {wave} ({} {}): {}{more}",
+                    t(Msg::Wave),
+                    names.len(),
+                    t(Msg::DeviceCount),
+                    shown.join(" → ")
+                )
+            });
+        capped_lines(&mut out, lines, MAX_COMMENT_BYTES - TAIL_RESERVE / 4, lang);
     }
     let _ = writeln!(out, "<sub>{} · `{}`</sub>", t(Msg::Generated), plan.schema);
     out
+}
+
+/// Writes `lines` one per line while the comment stays under `budget`
+/// bytes, then notes how many were left out, and ends the list.
+fn capped_lines(out: &mut String, lines: impl Iterator<Item = String>, budget: usize, lang: Lang) {
+    let mut left_out = 0;
+    for line in lines {
+        if out.len() + line.len() > budget {
+            left_out += 1;
+            continue;
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    more_rows(out, left_out, lang);
+    out.push('\n');
+}
+
+/// One fleet group: its devices (the first few named), then its shared
+/// procedure with the placeholders.
+fn group_details(out: &mut String, number: usize, group: &StepGroup<'_>, lang: Lang) {
+    let t = |m: Msg| m.text(lang);
+    let names = group.names();
+    let count = names.len().to_string();
+    let title = i18n::fill(
+        Msg::GroupSummary,
+        lang,
+        &[("count", &count), ("platform", group.platform)],
+    );
+    let listed = super::fleet::name_list(&names, NAMES_SHOWN);
+    let _ = writeln!(
+        out,
+        "<details><summary>{number}. {} · {}</summary>\n",
+        html_text(&title),
+        html_text(&listed)
+    );
+    for (label, lines) in [
+        (Msg::StepPrecheck, &group.steps.precheck),
+        (Msg::StepApply, &group.steps.apply),
+        (Msg::StepVerify, &group.steps.verify),
+        (Msg::StepRollback, &group.steps.rollback),
+        (Msg::StepManual, &group.manual),
+    ] {
+        if !lines.is_empty() {
+            fenced(out, t(label), "text", lines);
+        }
+    }
+    let _ = writeln!(out, "</details>\n");
 }
 
 /// Notes that a table was cut short.
@@ -220,7 +325,9 @@ fn more_rows(out: &mut String, count: usize, lang: Lang) {
     }
 }
 
-fn device_details(out: &mut String, device: &PlanDevice, lang: Lang) {
+/// One device: its changes, then its procedure, or (`group`) a pointer to
+/// the fleet group that shows it.
+fn device_details(out: &mut String, device: &PlanDevice, group: Option<usize>, lang: Lang) {
     let t = |m: Msg| m.text(lang);
     let _ = writeln!(
         out,
@@ -231,8 +338,21 @@ fn device_details(out: &mut String, device: &PlanDevice, lang: Lang) {
         device.changes.len(),
         t(Msg::Changes)
     );
+    if !device.cause.is_empty() {
+        let _ = writeln!(out, "**{}**\n", t(Msg::Cause));
+        for cause in &device.cause {
+            let _ = writeln!(out, "- `{}`", cause.describe().replace('`', "'"));
+        }
+        out.push('\n');
+    }
     let changes: Vec<String> = device.changes.iter().flat_map(change_block).collect();
     fenced(out, t(Msg::Changes), "diff", &changes);
+    if let Some(group) = group {
+        let number = group.to_string();
+        let note = i18n::fill(Msg::InGroup, lang, &[("group", &number)]);
+        let _ = writeln!(out, "_{note}_\n\n</details>\n");
+        return;
+    }
     for (label, lines) in [
         (Msg::StepPrecheck, &device.steps.precheck),
         (Msg::StepApply, &device.steps.apply),

@@ -128,7 +128,7 @@ fn markdown_stays_under_the_comment_limit() {
         let mut device = template.clone();
         device.name = format!("leaf{i:03}");
         device.steps.apply = (0..40)
-            .map(|n| format!("interface Ethernet{n}\n description x"))
+            .map(|n| format!("interface Ethernet{n}\n description x{i}"))
             .collect();
         plan.devices.push(device);
     }
@@ -163,4 +163,72 @@ fn whole_sections_show_their_body() {
     assert!(html.contains(
         "router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n  description &lt;peer&gt;"
     ));
+}
+
+/// A plan of `count` leaf switches getting the same NTP server (their own
+/// names in the apply lines), plus the sample plan's own devices.
+fn fleet_plan(count: usize) -> crate::plan::Plan {
+    let mut plan = sample_plan();
+    let template = plan.devices[0].clone();
+    for i in 0..count {
+        let mut device = template.clone();
+        device.name = format!("leaf{i:05}");
+        device.config = format!("configs/leaf{i:05}.cfg");
+        device.wave = if i < count / 2 { 2 } else { 3 };
+        device.steps = crate::plan::Steps {
+            precheck: vec!["show ntp associations".into()],
+            apply: vec![
+                format!("snmp-server location {}", device.name),
+                "ntp server 10.0.0.40".into(),
+            ],
+            verify: vec!["show ntp associations".into()],
+            rollback: vec!["no ntp server 10.0.0.40".into()],
+        };
+        plan.devices.push(device);
+    }
+    // Rollback: the last wave first, as `plan::order` writes it.
+    let mut order: Vec<(u32, String)> = plan
+        .devices
+        .iter()
+        .map(|d| (d.wave, d.name.clone()))
+        .collect();
+    order.sort_by(|a, b| b.cmp(a));
+    plan.rollback_order = order.into_iter().map(|(_, name)| name).collect();
+    plan
+}
+
+#[test]
+fn markdown_of_ten_thousand_devices_fits_one_comment_with_its_groups() {
+    let plan = fleet_plan(10_000);
+    for lang in [Lang::En, Lang::Ja] {
+        let md = plan_markdown::render(&plan, lang);
+        assert!(
+            md.chars().count() < 65_000,
+            "{lang:?}: {}",
+            md.chars().count()
+        );
+        assert!(md.len() <= plan_markdown::MAX_COMMENT_BYTES, "{}", md.len());
+        // The shared procedure is shown once, with placeholders.
+        assert_eq!(
+            md.matches("snmp-server location {device}").count(),
+            1,
+            "{lang:?}"
+        );
+        assert!(md.ends_with(&format!("`{}`</sub>\n", plan.schema)));
+        // The rollback order is one line per wave, not 10 000 names.
+        assert!(md.lines().all(|l| l.len() < 2_000), "a line is too long");
+    }
+    let en = plan_markdown::render(&plan, Lang::En);
+    assert!(en.contains("### Device groups (the same procedure)"));
+    assert!(en.contains("_same procedure as group 1_"));
+    let waves: Vec<&str> = en.lines().filter(|l| l.starts_with("- Wave ")).collect();
+    assert!(
+        en.contains("- Wave 3 (5001 devices): `leaf09999` → "),
+        "{waves:?}"
+    );
+    assert!(en.contains("10000 devices (ios)"), "{}", &en[..2000]);
+    assert!(en.contains("… and 9988 more"));
+    assert!(en.contains("(+"), "the rollback waves are summarised");
+    let ja = plan_markdown::render(&plan, Lang::Ja);
+    assert!(ja.contains("同一手順のデバイスグループ"));
 }

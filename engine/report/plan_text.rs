@@ -147,6 +147,12 @@ fn device_block(out: &mut String, device: &PlanDevice, lang: Lang) {
         };
         let _ = writeln!(out, "  ({})", t(word));
     }
+    if !device.cause.is_empty() {
+        let _ = writeln!(out, "  {}:", t(Msg::Cause));
+        for cause in &device.cause {
+            let _ = writeln!(out, "    {}", cause.describe());
+        }
+    }
     let _ = writeln!(out, "  {}:", t(Msg::Changes));
     for change in &device.changes {
         for line in change_block(change) {

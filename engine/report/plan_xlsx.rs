@@ -154,6 +154,14 @@ fn write_summary(
             ),
         ));
     }
+    for device in &plan.devices {
+        for cause in &device.cause {
+            lines.push((
+                t(Msg::Cause).into(),
+                format!("{}: {}", device.name, cause.describe()),
+            ));
+        }
+    }
     for step in &plan.manual {
         lines.push((
             t(Msg::Manual).into(),

@@ -38,6 +38,10 @@ pub struct AssessInput<'a> {
 /// Parameter-sheet rows by device name, as scripts see them in `ctx.table`.
 pub type SheetTables = BTreeMap<String, Vec<BTreeMap<String, String>>>;
 
+/// The sheet rows behind each device's changes, by device name, as scripts
+/// see them in `ctx.cause` (sheet-driven plans only).
+pub type Causes = BTreeMap<String, Vec<crate::intended::cause::Cause>>;
+
 /// How to run the rules.
 #[derive(Clone, Copy, Debug)]
 pub struct AssessOptions {
@@ -93,6 +97,17 @@ struct CallResult {
 impl ScriptSet {
     /// Runs every loaded rule over `input`.
     pub fn assess(&self, input: &AssessInput<'_>, options: &AssessOptions) -> Assessment {
+        self.assess_with_causes(input, &Causes::new(), options)
+    }
+
+    /// Runs every loaded rule over `input`, each device seeing the sheet
+    /// rows behind its changes as `ctx.cause` (sheet-driven plans).
+    pub fn assess_with_causes(
+        &self,
+        input: &AssessInput<'_>,
+        causes: &Causes,
+        options: &AssessOptions,
+    ) -> Assessment {
         let mut diffs: Vec<&DeviceDiff> = input.devices.iter().collect();
         diffs.sort_by(|a, b| a.name.cmp(&b.name));
         let devices: Vec<Arc<DeviceView>> = diffs
@@ -122,6 +137,16 @@ impl ScriptSet {
                                 .collect();
                             Dynamic::from_map(map)
                         })
+                        .collect();
+                    (name.clone(), rows)
+                })
+                .collect(),
+            causes: causes
+                .iter()
+                .map(|(name, list)| {
+                    let rows: Array = list
+                        .iter()
+                        .filter_map(|c| rhai::serde::to_dynamic(c).ok())
                         .collect();
                     (name.clone(), rows)
                 })

@@ -23,6 +23,8 @@ pub(crate) struct RunShared {
     pub index: HashMap<String, usize>,
     /// Whole TO tables of changed parameter sheets, by device name.
     pub tables: HashMap<String, Array>,
+    /// Sheet rows behind each device's changes (`ctx.cause`), by name.
+    pub causes: HashMap<String, Array>,
 }
 
 /// The findings buffer of one script call. Each call gets its own, so no
@@ -263,6 +265,11 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_get("table", |ctx: &mut Ctx| -> Array {
         ctx.device_name()
             .and_then(|name| ctx.run.tables.get(name.as_str()).cloned())
+            .unwrap_or_default()
+    });
+    engine.register_get("cause", |ctx: &mut Ctx| -> Array {
+        ctx.device_name()
+            .and_then(|name| ctx.run.causes.get(name.as_str()).cloned())
             .unwrap_or_default()
     });
     engine.register_fn("table_of", |ctx: &mut Ctx, name: &str| -> Array {

@@ -21,21 +21,21 @@ pub(crate) fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// Returns a POSIX extended regular expression matching exactly `line`
-/// (blank runs as `[[:space:]]+`), with `|` escaped for sed's delimiter.
-pub(crate) fn line_regex(line: &str) -> String {
+/// Returns `line` as an anchored regular expression: every run of blanks
+/// becomes `blank`, every character of `special` is escaped.
+fn anchored(line: &str, blank: &str, special: &str) -> String {
     let mut out = String::from("^");
-    let mut blank = false;
+    let mut in_blank = false;
     for c in line.trim().chars() {
         if c.is_whitespace() {
-            if !blank {
-                out.push_str("[[:space:]]+");
+            if !in_blank {
+                out.push_str(blank);
             }
-            blank = true;
+            in_blank = true;
             continue;
         }
-        blank = false;
-        if r"\.^$*+?()[]{}|".contains(c) {
+        in_blank = false;
+        if special.contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -44,27 +44,16 @@ pub(crate) fn line_regex(line: &str) -> String {
     out
 }
 
+/// Returns a POSIX extended regular expression matching exactly `line`
+/// (blank runs as `[[:space:]]+`), with `|` escaped for sed's delimiter.
+pub(crate) fn line_regex(line: &str) -> String {
+    anchored(line, "[[:space:]]+", r"\.^$*+?()[]{}|")
+}
+
 /// Returns a Python regular expression matching exactly `line` (for
 /// Ansible's `lineinfile` `regexp`).
 pub(crate) fn line_regex_python(line: &str) -> String {
-    let mut out = String::from("^");
-    let mut blank = false;
-    for c in line.trim().chars() {
-        if c.is_whitespace() {
-            if !blank {
-                out.push_str(r"\s+");
-            }
-            blank = true;
-            continue;
-        }
-        blank = false;
-        if r"\.^$*+?()[]{}|".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('$');
-    out
+    anchored(line, r"\s+", r"\.^$*+?()[]{}|")
 }
 
 /// Escapes `text` for the replacement part of `s|…|…|`.

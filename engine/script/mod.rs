@@ -42,7 +42,7 @@ mod set;
 mod step;
 mod values;
 
-pub use assess::{AssessInput, AssessOptions, Assessment, ScriptOutput, SheetTables};
+pub use assess::{AssessInput, AssessOptions, Assessment, Causes, ScriptOutput, SheetTables};
 pub use error::{CompileError, ScriptError, ScriptFailure};
 pub use finding::{Finding, FindingKind, Level, Origin};
 pub use set::{ScriptOptions, ScriptSet};

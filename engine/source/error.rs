@@ -18,6 +18,26 @@ pub enum SourceError {
         /// The store searched.
         repo: PathBuf,
     },
+    /// The argument is both an existing path and a revision of the store.
+    #[error("`{arg}` is both an existing path and a revision of the store: ambiguous")]
+    #[diagnostic(
+        code(henko::source::ambiguous),
+        help("write ./{arg} (or an absolute path) for the folder or file, rev:{arg} for the revision")
+    )]
+    Ambiguous {
+        /// The argument as given.
+        arg: String,
+    },
+    /// An argument written as a path (`./name`, absolute) does not exist.
+    #[error("{path} does not exist")]
+    #[diagnostic(
+        code(henko::source::no_such_path),
+        help("an argument starting with ./ or / is always a path; write rev:NAME for a revision")
+    )]
+    NoSuchPath {
+        /// The path as given.
+        path: PathBuf,
+    },
     /// A revision was given but there is no store to resolve it in.
     #[error("`{rev}` is not an existing path and no store was found to resolve it as a revision")]
     #[diagnostic(

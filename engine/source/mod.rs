@@ -2,11 +2,13 @@
 //! trait ([`FileTree`]), and the snapshot store.
 
 mod error;
+mod listed;
 pub mod redact;
 pub mod store;
 mod tree;
 
 pub use error::SourceError;
+pub use listed::{Listed, Listing};
 pub use redact::{Fingerprinter, Redactor};
 pub use store::{
     LogEntry, Record, SnapshotOptions, SnapshotOutcome, Store, DEFAULT_BRANCH, REDACT_SETTING,

@@ -72,30 +72,80 @@ pub enum Snapshot {
     },
 }
 
+/// The prefix of the explicit revision form: `rev:NAME` is always the
+/// revision NAME, never a path.
+pub const REVISION_PREFIX: &str = "rev:";
+
+/// True when `arg` can only be meant as a path: absolute, or starting with
+/// `./` or `../` (or exactly `.` / `..`), as git reads a pathspec.
+fn is_explicit_path(arg: &str) -> bool {
+    let path = Path::new(arg);
+    path.is_absolute()
+        || matches!(arg, "." | "..")
+        || ["./", "../", ".\\", "..\\"]
+            .iter()
+            .any(|prefix| arg.starts_with(prefix))
+}
+
 impl Snapshot {
-    /// Resolves a FROM/TO argument: an existing path is a folder or a file,
-    /// anything else a revision of the store at `repo` (or of the store
-    /// around the current directory when `repo` is `None`).
+    /// Resolves a FROM/TO argument the way git resolves one:
+    ///
+    /// - `rev:NAME` is always the revision NAME of the store;
+    /// - `./name`, `../name`, `.`, `..` or an absolute path is always a path;
+    /// - any other argument is a path when it exists and a revision
+    ///   otherwise; one that is both an existing path and a revision of the
+    ///   store is refused as ambiguous ([`SourceError::Ambiguous`]).
+    ///
+    /// The store is `repo`, or the one around the current directory when
+    /// `repo` is `None`.
     pub fn resolve(arg: &str, repo: Option<&Path>) -> Result<Snapshot, SourceError> {
+        if let Some(rev) = arg.strip_prefix(REVISION_PREFIX) {
+            return Self::revision(arg, rev, repo);
+        }
         let path = Path::new(arg);
-        if let Ok(meta) = std::fs::metadata(path) {
-            let content = content_hash(path, meta.is_dir())?;
-            let reference = SnapshotRef {
-                rev: arg.to_string(),
-                commit: content,
-            };
-            return Ok(if meta.is_dir() {
-                Snapshot::Folder {
-                    root: path.to_path_buf(),
-                    reference,
-                }
-            } else {
-                Snapshot::File {
+        if std::fs::metadata(path).is_err() {
+            if is_explicit_path(arg) {
+                return Err(SourceError::NoSuchPath {
                     path: path.to_path_buf(),
-                    reference,
-                }
+                });
+            }
+            return Self::revision(arg, arg, repo);
+        }
+        if !is_explicit_path(arg) && Self::revision(arg, arg, repo).is_ok() {
+            return Err(SourceError::Ambiguous {
+                arg: arg.to_string(),
             });
         }
+        Self::resolve_path(arg)
+    }
+
+    /// Resolves `arg` as an existing folder or file, never as a revision.
+    pub fn resolve_path(arg: &str) -> Result<Snapshot, SourceError> {
+        let path = Path::new(arg);
+        let meta = std::fs::metadata(path).map_err(|_| SourceError::NoSuchPath {
+            path: path.to_path_buf(),
+        })?;
+        let content = content_hash(path, meta.is_dir())?;
+        let reference = SnapshotRef {
+            rev: arg.to_string(),
+            commit: content,
+        };
+        Ok(if meta.is_dir() {
+            Snapshot::Folder {
+                root: path.to_path_buf(),
+                reference,
+            }
+        } else {
+            Snapshot::File {
+                path: path.to_path_buf(),
+                reference,
+            }
+        })
+    }
+
+    /// Resolves `rev` as a revision of the store; `arg` is the argument as
+    /// given (recorded in the plan and named in errors).
+    fn revision(arg: &str, rev: &str, repo: Option<&Path>) -> Result<Snapshot, SourceError> {
         let repository = match repo {
             Some(repo) => open_store(repo)?,
             None => Repository::discover(".").map_err(|_| SourceError::NoStore {
@@ -106,7 +156,7 @@ impl Snapshot {
             rev: arg.to_string(),
             repo: repository.path().to_path_buf(),
         };
-        let object = repository.revparse_single(arg).map_err(|_| unknown())?;
+        let object = repository.revparse_single(rev).map_err(|_| unknown())?;
         let commit = object.peel_to_commit().map_err(|_| unknown())?;
         Ok(Snapshot::Git {
             repo: repository.path().to_path_buf(),

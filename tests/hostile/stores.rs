@@ -93,7 +93,7 @@ fn a_corrupt_object_stops_diff_and_plan_cleanly() {
     two_snapshots(&env);
     let blob = env.git(&["-C", "store", "rev-parse", "snapshots:configs/r1.cfg"]);
     let blob = String::from_utf8_lossy(&blob.stdout).trim().to_string();
-    let object = env.join(format!("store/.git/objects/{}/{}", &blob[..2], &blob[2..]));
+    let object = env.join(format!("store/objects/{}/{}", &blob[..2], &blob[2..]));
     let mut permissions = std::fs::metadata(&object).unwrap().permissions();
     #[allow(clippy::permissions_set_readonly_false)]
     permissions.set_readonly(false);

@@ -15,11 +15,25 @@ fn first<'r, 't, T>(
     text: &'t str,
     parent: Option<&str>,
 ) -> Option<(&'r T, Captures<'t>)> {
-    filter.candidates(text).into_iter().find_map(|i| {
+    filter.candidates(text).find_map(|i| {
         matcher(&list[i])
             .captures(text, parent)
             .map(|c| (&list[i], c))
     })
+}
+
+/// Returns true when some rule of `list` applies (as [`first`], without
+/// filling capture groups).
+fn any<T>(
+    list: &[T],
+    filter: &Prefilter,
+    matcher: impl Fn(&T) -> &Matcher,
+    text: &str,
+    parent: Option<&str>,
+) -> bool {
+    filter
+        .candidates(text)
+        .any(|i| matcher(&list[i]).is_match(text, parent))
 }
 
 fn expand(rule: &Templated, caps: &Captures<'_>) -> String {
@@ -40,7 +54,7 @@ fn of_template(t: &Templated) -> &Matcher {
 impl PlatformRules {
     /// Returns true when the line is noise to drop before comparing.
     pub(crate) fn is_ignored(&self, text: &str, parent: Option<&str>) -> bool {
-        first(&self.ignore, &self.filters.ignore, same, text, parent).is_some()
+        any(&self.ignore, &self.filters.ignore, same, text, parent)
     }
 
     /// Returns true when the line only restates a platform default: a line
@@ -52,7 +66,7 @@ impl PlatformRules {
         if self.is_state_negation(text, parent) {
             return false;
         }
-        if first(&self.defaults, &self.filters.defaults, same, text, parent).is_some() {
+        if any(&self.defaults, &self.filters.defaults, same, text, parent) {
             return true;
         }
         !self.negated_state.is_empty()
@@ -64,27 +78,34 @@ impl PlatformRules {
     /// (`no ip redirects`: the table's `negated_state`).
     pub(crate) fn is_state_negation(&self, text: &str, parent: Option<&str>) -> bool {
         text.starts_with("no ")
-            && first(
+            && any(
                 &self.negated_state,
                 &self.filters.negated_state,
                 same,
                 text,
                 parent,
             )
-            .is_some()
     }
 
-    /// Returns the overwrite key of a single-valued line, if it is one.
+    /// Returns the overwrite key of a single-valued line, if it is one. A
+    /// negation shares the key of the setting it negates (`no logging
+    /// console` and `logging console emergencies` are one setting), so the
+    /// one overwrites the other in place.
     pub(crate) fn idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
-        if first(
+        self.own_idempotent_key(text, parent).or_else(|| {
+            let rest = text.strip_prefix("no ")?;
+            self.own_idempotent_key(rest, parent)
+        })
+    }
+
+    fn own_idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
+        if any(
             &self.multi_valued,
             &self.filters.multi_valued,
             same,
             text,
             parent,
-        )
-        .is_some()
-        {
+        ) {
             return None;
         }
         let (_, caps) = first(
@@ -159,14 +180,13 @@ impl PlatformRules {
 
     /// Returns true when the section's children are ordered by the table.
     pub(crate) fn is_ordered_section(&self, header: &str, parent: Option<&str>) -> bool {
-        first(
+        any(
             &self.ordered_sections,
             &self.filters.ordered_sections,
             same,
             header,
             parent,
         )
-        .is_some()
     }
 
     /// Returns the ordered group a line belongs to, and its group rule.

@@ -19,6 +19,9 @@ mod mask;
 #[cfg(test)]
 mod negation_tests;
 mod normalize;
+#[cfg(test)]
+mod oracle_tests;
+mod pattern;
 mod prefilter;
 mod reorder;
 mod rules;

@@ -315,8 +315,8 @@ pub(crate) fn difference(
         }
         return None;
     }
-    let mut sa: Vec<&Item> = a.iter().collect();
-    let mut sb: Vec<&Item> = b.iter().collect();
+    let mut sa: Vec<&Item> = a.clone();
+    let mut sb: Vec<&Item> = b.clone();
     sa.sort_by(|x, y| x.text.cmp(&y.text));
     sb.sort_by(|x, y| x.text.cmp(&y.text));
     let (mut i, mut j) = (0, 0);
@@ -349,7 +349,7 @@ pub(crate) fn difference(
 
 /// Drops what comparison must not see: manual-only items and emptied
 /// sections that only exist because they cannot be removed.
-fn comparable(items: &[Item], parent: Option<&str>, rules: &PlatformRules) -> Vec<Item> {
+fn comparable<'a>(items: &'a [Item], parent: Option<&str>, rules: &PlatformRules) -> Vec<&'a Item> {
     items
         .iter()
         .filter(|item| rules.manual_reason(&item.text, parent).is_none())
@@ -361,7 +361,6 @@ fn comparable(items: &[Item], parent: Option<&str>, rules: &PlatformRules) -> Ve
                 && (rules.reset(&item.text, parent).is_some()
                     || (rules.engine == Engine::Fortios && item.text.starts_with("config "))))
         })
-        .cloned()
         .collect()
 }
 
@@ -374,24 +373,28 @@ pub(crate) fn fortios_action(item: &Item) -> bool {
 }
 
 fn group_order_difference(
-    a: &[Item],
-    b: &[Item],
+    a: &[&Item],
+    b: &[&Item],
     parent: Option<&str>,
     rules: &PlatformRules,
 ) -> Option<String> {
     if rules.ordered_groups.is_empty() {
         return None;
     }
-    let groups = |items: &[Item]| {
-        let mut map: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    fn groups<'a>(
+        items: &[&'a Item],
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) -> std::collections::BTreeMap<String, Vec<&'a str>> {
+        let mut map: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
         for item in items {
             if let Some((name, _)) = rules.group_of(&item.text, parent) {
-                map.entry(name).or_default().push(item.text.clone());
+                map.entry(name).or_default().push(item.text.as_str());
             }
         }
         map
-    };
-    let (ga, gb) = (groups(a), groups(b));
+    }
+    let (ga, gb) = (groups(a, parent, rules), groups(b, parent, rules));
     ga.iter()
         .find(|(name, list)| gb.get(*name) != Some(list))
         .map(|(name, _)| format!("entries of `{name}` are in a different order"))

@@ -1,33 +1,70 @@
-//! Prefilters for the rule lists: one `RegexSet` per list, so a lookup
-//! learns in one pass which rules can match a line instead of trying each.
+//! Prefilters for the rule lists: which rules of a list can match a line,
+//! from the literal prefixes of their (anchored) patterns, so a lookup tries
+//! only those rules and compiles no regex a line cannot match.
 
 use super::rules::{Matcher, PlatformRules, Templated};
 
-/// One `RegexSet` per rule list: a single pass over a line says which rules
-/// of the list can match it, so a lookup does not try every rule in turn.
+/// Says which rules of one list can match a line: the rules whose patterns
+/// start with a literal are filed under its first byte, the others are
+/// candidates for every line.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Prefilter {
-    set: Option<regex::RegexSet>,
-    len: usize,
+    /// Per first byte (256 slots, empty for a list without prefixes): the
+    /// rules with a literal prefix starting with that byte, in rule order,
+    /// one entry per literal.
+    by_first: Vec<Vec<(u32, Box<[u8]>)>>,
+    /// Rules any line may match, in rule order.
+    always: Vec<u32>,
 }
 
 impl Prefilter {
     fn new(matchers: &[&Matcher]) -> Prefilter {
-        let set = regex::RegexSet::new(matchers.iter().map(|m| m.re.as_str())).ok();
-        Prefilter {
-            set,
-            len: matchers.len(),
+        let mut filter = Prefilter::default();
+        for (i, matcher) in matchers.iter().enumerate() {
+            let index = u32::try_from(i).expect("fewer than 2^32 rules");
+            match matcher.re.prefixes() {
+                None => filter.always.push(index),
+                Some(literals) => {
+                    if filter.by_first.is_empty() {
+                        filter.by_first = vec![Vec::new(); 256];
+                    }
+                    for literal in literals {
+                        filter.by_first[usize::from(literal[0])].push((index, literal.clone()));
+                    }
+                }
+            }
         }
+        filter
     }
 
-    /// Returns the indexes of the rules whose pattern matches `text`, in
-    /// rule order (all of them when the set could not be built).
-    pub(crate) fn candidates(&self, text: &str) -> Vec<usize> {
-        match &self.set {
-            Some(set) if self.len > 0 => set.matches(text).into_iter().collect(),
-            Some(_) => Vec::new(),
-            None => (0..self.len).collect(),
-        }
+    /// Returns the indexes of the rules that can match `text`, in rule
+    /// order: a superset of the rules that do (each is still tried).
+    pub(crate) fn candidates<'a>(&'a self, text: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let bytes = text.as_bytes();
+        let bucket: &[(u32, Box<[u8]>)] = match bytes.first() {
+            Some(&b) if !self.by_first.is_empty() => &self.by_first[usize::from(b)],
+            _ => &[],
+        };
+        let mut prefixed = bucket
+            .iter()
+            .filter(move |(_, literal)| bytes.starts_with(literal))
+            .map(|(i, _)| *i)
+            .peekable();
+        let mut always = self.always.iter().copied().peekable();
+        let mut last = None;
+        std::iter::from_fn(move || loop {
+            let next = match (prefixed.peek(), always.peek()) {
+                (Some(p), Some(a)) if p <= a => prefixed.next(),
+                (_, Some(_)) => always.next(),
+                (Some(_), None) => prefixed.next(),
+                (None, None) => return None,
+            }?;
+            // A rule with two literals that both fit comes once.
+            if last != Some(next) {
+                last = Some(next);
+                return Some(next as usize);
+            }
+        })
     }
 }
 

@@ -6,10 +6,11 @@
 //! in; operators extend them from the store (`.henko/platforms/ios.yaml`) with
 //! [`PlatformRules::with_overrides`], whose entries take precedence.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use regex::{Captures, Regex};
+use regex::Captures;
+
+use super::pattern::Pattern;
 
 pub(crate) use super::prefilter::{Prefilter, Prefilters};
 use serde::Deserialize;
@@ -38,11 +39,12 @@ pub struct RulesError {
     pub message: String,
 }
 
-/// A compiled regular expression with an optional parent-section condition.
+/// A regular expression (compiled on first use) with an optional
+/// parent-section condition.
 #[derive(Clone, Debug)]
 pub(crate) struct Matcher {
-    pub(crate) re: Regex,
-    parent: Option<Regex>,
+    pub(crate) re: Arc<Pattern>,
+    parent: Option<Arc<Pattern>>,
 }
 
 impl Matcher {
@@ -54,6 +56,24 @@ impl Matcher {
             }
         }
         self.re.captures(text)
+    }
+
+    /// Returns true when `text` matches and the parent condition holds
+    /// (no capture groups are filled).
+    pub(crate) fn is_match(&self, text: &str, parent: Option<&str>) -> bool {
+        if let Some(cond) = &self.parent {
+            if !cond.is_match(parent.unwrap_or("")) {
+                return false;
+            }
+        }
+        self.re.is_match(text)
+    }
+
+    /// Compiles both regexes now.
+    #[cfg(test)]
+    fn check(&self) -> Result<(), String> {
+        self.re.check()?;
+        self.parent.as_ref().map_or(Ok(()), |p| p.check())
     }
 }
 
@@ -216,21 +236,25 @@ impl PlatformRules {
     /// name such as `iosxe` or `fortigate`). Unknown platforms get the table
     /// of their dialect family, or a table without CLI remediation.
     pub fn builtin(platform: &str) -> PlatformRules {
-        // Compiled once per process; clones share the compiled patterns.
-        static TABLES: OnceLock<HashMap<&'static str, PlatformRules>> = OnceLock::new();
-        let tables = TABLES.get_or_init(|| {
-            BUILTIN
-                .iter()
-                .map(|(name, _)| {
-                    let rules = Self::load_builtin(name)
-                        .unwrap_or_else(|e| panic!("built-in rule table {name} is invalid: {e}"));
-                    (*name, rules)
-                })
-                .collect()
-        });
-        let mut rules = tables[canonical_platform(platform)].clone();
+        let mut rules = Self::cached(canonical_platform(platform)).clone();
         rules.platform = platform.to_string();
         rules
+    }
+
+    /// Returns the built-in table `name`, loaded once per process and only
+    /// when first asked for; clones share its patterns, each compiled on
+    /// first use.
+    fn cached(name: &str) -> &'static PlatformRules {
+        static TABLES: [OnceLock<PlatformRules>; BUILTIN.len()] =
+            [const { OnceLock::new() }; BUILTIN.len()];
+        let at = BUILTIN
+            .iter()
+            .position(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("no built-in rule table {name}"));
+        TABLES[at].get_or_init(|| {
+            Self::load_builtin(name)
+                .unwrap_or_else(|e| panic!("built-in rule table {name} is invalid: {e}"))
+        })
     }
 
     /// Returns the names of the built-in tables.
@@ -250,10 +274,10 @@ impl PlatformRules {
         let source = format!("builtin:{name}.yaml");
         let raw = parse_raw(text, &source)?;
         let base = match raw.inherit.as_deref() {
-            Some(parent) => Self::load_builtin(parent)?,
+            Some(parent) => Self::cached(parent).clone(),
             None => PlatformRules::empty(name),
         };
-        base.extend(raw, &source)
+        base.extend(raw, &source, false)
     }
 
     fn empty(platform: &str) -> PlatformRules {
@@ -295,7 +319,7 @@ impl PlatformRules {
                 message: "`inherit` is only allowed in built-in tables".into(),
             });
         }
-        self.extend(raw, source_name)
+        self.extend(raw, source_name, true)
     }
 
     /// Returns the platform name the rules were built for.
@@ -313,7 +337,14 @@ impl PlatformRules {
         &self.sources
     }
 
-    fn extend(mut self, raw: RawRules, source: &str) -> Result<PlatformRules, RulesError> {
+    /// Adds `raw`'s rules before the current ones; `eager` compiles every
+    /// new pattern now (operators' tables, so errors show at load).
+    fn extend(
+        mut self,
+        raw: RawRules,
+        source: &str,
+        eager: bool,
+    ) -> Result<PlatformRules, RulesError> {
         let err = |message: String| RulesError {
             source_name: source.to_string(),
             message,
@@ -340,7 +371,7 @@ impl PlatformRules {
             }
             self.indent = indent;
         }
-        let c = Compiler { source };
+        let c = Compiler { source, eager };
         prepend(&mut self.ignore, c.matchers("ignore", raw.ignore)?);
         prepend(&mut self.defaults, c.matchers("defaults", raw.defaults)?);
         prepend(
@@ -452,11 +483,18 @@ fn parse_raw(text: &str, source: &str) -> Result<RawRules, RulesError> {
 
 struct Compiler<'a> {
     source: &'a str,
+    /// Compile now rather than on first use.
+    eager: bool,
 }
 
 impl Compiler<'_> {
-    fn regex(&self, list: &str, index: usize, pattern: &str) -> Result<Regex, RulesError> {
-        Regex::new(pattern).map_err(|e| RulesError {
+    fn regex(&self, list: &str, index: usize, pattern: &str) -> Result<Arc<Pattern>, RulesError> {
+        let parsed = if self.eager {
+            Pattern::eager(pattern)
+        } else {
+            Pattern::lazy(pattern)
+        };
+        parsed.map(Arc::new).map_err(|e| RulesError {
             source_name: self.source.to_string(),
             message: format!("{list}[{index}]: invalid pattern `{pattern}`: {e}"),
         })
@@ -513,10 +551,39 @@ impl Compiler<'_> {
 mod tests {
     use super::*;
 
+    /// Compiles every pattern of every list.
+    fn check_all(rules: &PlatformRules) -> Result<(), String> {
+        let templated = [
+            &rules.negate,
+            &rules.reset_sections,
+            &rules.manual,
+            &rules.exits,
+        ];
+        let plain = [
+            &rules.ignore,
+            &rules.defaults,
+            &rules.negated_state,
+            &rules.idempotent,
+            &rules.multi_valued,
+            &rules.ordered_sections,
+            &rules.secrets,
+        ];
+        let matchers = plain
+            .into_iter()
+            .flatten()
+            .chain(templated.into_iter().flatten().map(|t| &t.matcher))
+            .chain(rules.ordered_groups.iter().map(|g| &g.matcher))
+            .chain(rules.lists.iter().map(|l| &l.matcher))
+            .chain(rules.order.iter().map(|w| &w.matcher));
+        matchers.into_iter().try_for_each(|m| m.check())
+    }
+
     #[test]
     fn every_builtin_table_compiles() {
         for name in PlatformRules::builtin_names() {
-            PlatformRules::load_builtin(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let rules = PlatformRules::load_builtin(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            // Built-in patterns compile on first use: compile them all here.
+            check_all(&rules).unwrap_or_else(|e| panic!("{name}: {e}"));
         }
     }
 

@@ -2,6 +2,7 @@
 //! configuration before and after (or the changes themselves) and the
 //! findings the rules must, and must not, produce.
 
+mod proof;
 mod spec;
 
 pub use spec::{
@@ -194,7 +195,7 @@ fn run_case(
     }
     if test.proved {
         problems.extend(
-            prove_case(
+            proof::prove_case(
                 file,
                 &main_device,
                 test,
@@ -367,52 +368,7 @@ fn device_diff(
     })
 }
 
-/// Proves the steps of the device under test on its before/after trees
-/// (`proved: true`): the problems, empty when the proof holds.
-fn prove_case(
-    file: &LoadedFile,
-    device: &Device,
-    test: &TestCase,
-    diff: &DeviceDiff,
-    steps: &[super::DeviceStep],
-    differ: Differ<'_>,
-) -> Result<Vec<String>, String> {
-    let sides = test.sides();
-    let before = side_text(file, &sides.before, &sides.before_file)?;
-    let after = side_text(file, &sides.after, &sides.after_file)?;
-    if before.is_none() || after.is_none() {
-        return Err("`proved: true` needs `before` and `after`".into());
-    }
-    let parse = |text: Option<String>| {
-        crate::config::parse(
-            text.unwrap_or_default().as_bytes(),
-            diff.dialect,
-            &ParseOptions::default(),
-        )
-    };
-    let (from, to) = (parse(before), parse(after));
-    let of = |phase: super::Phase| -> Vec<usize> {
-        steps
-            .iter()
-            .filter(|s| s.device.as_ref() == Some(&device.name) && s.step.phase == phase)
-            .flat_map(|s| s.step.changes.iter().copied())
-            .collect()
-    };
-    let errors = crate::diff::prove_steps(
-        &from,
-        &to,
-        &diff.changes,
-        &of(super::Phase::Apply),
-        &of(super::Phase::Rollback),
-        differ,
-    );
-    Ok(errors
-        .into_iter()
-        .map(|e| format!("steps not proved: {e}"))
-        .collect())
-}
-
-fn side_text(
+pub(super) fn side_text(
     file: &LoadedFile,
     inline: &Option<String>,
     path: &Option<std::path::PathBuf>,

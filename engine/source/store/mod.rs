@@ -1,12 +1,15 @@
 //! The snapshot store: a git repository that henko commits folders into,
 //! records approvals in, and lists.
 //!
-//! `henko init` creates an ordinary (non-bare) repository whose `HEAD` names
-//! the `snapshots` branch, so `git log` inside it shows the snapshots. henko
-//! itself never uses the work tree or the index: snapshots are built straight
-//! from the files with tree builders and committed onto a branch by
-//! compare-and-swap (see `commit.rs`), so any git repository, bare or not,
-//! works as a store (`henko init --existing`).
+//! `henko init` creates a bare repository whose `HEAD` names the `snapshots`
+//! branch, so `git log` inside it shows the snapshots. A bare repository has
+//! no work tree and no index that could fall out of step with the branch: a
+//! stray `git commit` or `git add` inside the store is refused by git itself
+//! instead of committing the deletion of every file. henko never uses a work
+//! tree or an index: snapshots are built straight from the files with tree
+//! builders and committed onto a branch by compare-and-swap (see
+//! `commit.rs`), so any git repository, bare or not, works as a store
+//! (`henko init --existing`, and stores made by earlier versions).
 //!
 //! Alongside the git data, a store keeps one private file outside every git
 //! object: `<gitdir>/henko/redact.key`, the key for secret fingerprints (see
@@ -50,8 +53,8 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Creates a store in `dir` (created if missing): a git repository whose
-    /// `HEAD` names the `snapshots` branch, plus the redaction key. When
+    /// Creates a store in `dir` (created if missing): a bare git repository
+    /// whose `HEAD` names the `snapshots` branch, plus the redaction key. When
     /// `dir` already is a git repository, refuses with
     /// [`SourceError::AlreadyARepository`] unless `existing` is set, in which
     /// case it adopts the repository as it is (adding the key if it has none).
@@ -68,6 +71,7 @@ impl Store {
                 std::fs::create_dir_all(dir).map_err(|e| SourceError::io(dir, e))?;
                 let mut options = RepositoryInitOptions::new();
                 options
+                    .bare(true)
                     .initial_head(DEFAULT_BRANCH)
                     .no_reinit(true)
                     .description("henko snapshot store");

@@ -1,0 +1,90 @@
+//! `henko render [SNAPSHOT] [-o DIR] [--device GLOB] [--format text|json]`:
+//! renders the snapshot's templates and sheets for every templated device.
+//!
+//! With `-o DIR` the intended part of each device's config is written to
+//! `DIR/configs/<device>.<ext>` and a summary printed; without it the
+//! renderings themselves are printed. Template and sheet errors exit 2
+//! with `templates/x.j2:LINE:COL` (and the sheet cell, for sheet values).
+
+use super::{print_out, Format, Outcome};
+use crate::diff::Glob;
+use crate::intended::{extension, intended_set, IntendedError};
+use crate::report::intended::{render_json, render_text, RenderedDevice};
+use crate::source::Snapshot;
+use miette::{IntoDiagnostic, WrapErr};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `henko render`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Snapshot to render: a revision, or a folder (default: the tip of the
+    /// `snapshots` branch, else the current directory).
+    #[arg(value_name = "SNAPSHOT")]
+    pub snapshot: Option<String>,
+    /// Write `DIR/configs/<device>.<ext>` instead of printing the renderings.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Only devices whose name matches this glob.
+    #[arg(long, value_name = "GLOB")]
+    pub device: Option<String>,
+    /// Output format (`markdown` prints the text form).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `henko render`.
+pub fn run(args: RenderArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
+    let target = args
+        .snapshot
+        .clone()
+        .unwrap_or_else(|| super::validate::default_target(repo));
+    let snapshot = Snapshot::resolve(&target, repo)?;
+    let glob = args.device.as_deref().map(Glob::new).transpose()?;
+    let select = |d: &crate::inventory::Device| glob.as_ref().is_none_or(|g| g.matches(&d.name));
+    let set = intended_set(&snapshot, &snapshot, &select)?.ok_or(IntendedError::NoTemplates {
+        rev: target.clone(),
+    })?;
+    let mut devices = Vec::with_capacity(set.devices.len());
+    for device in &set.devices {
+        let file = args.output.as_ref().map(|dir| {
+            dir.join("configs").join(format!(
+                "{}.{}",
+                device.name,
+                extension(&device.config, device.rendering.dialect)
+            ))
+        });
+        let text = device.rendering.text();
+        if let Some(path) = &file {
+            write(path, text.as_bytes())?;
+        }
+        devices.push(RenderedDevice {
+            name: device.name.clone(),
+            features: device
+                .rendering
+                .features
+                .iter()
+                .map(|f| set.renderer.features[f.feature].name.clone())
+                .collect(),
+            lines: text.lines().count(),
+            file: file.map(|p| p.display().to_string()),
+            text,
+        });
+    }
+    let out = match args.format {
+        Format::Json => render_json(&devices),
+        Format::Text | Format::Markdown => render_text(&devices, args.output.is_none()),
+    };
+    print_out(&out)?;
+    Ok(Outcome::Success)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> miette::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, bytes)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,128 @@
+//! The scope merge: a device's intended configuration is its backup with
+//! every top-level line or section a feature owns replaced by what the
+//! feature rendered. An owned section the feature no longer renders is
+//! removed; everything no feature owns stays exactly as it is.
+
+use super::error::IntendedError;
+use super::features::Feature;
+use super::render::DeviceRendering;
+use crate::config::{ConfigTree, Node};
+use std::collections::HashMap;
+
+/// Returns which feature (index into `features`) owns the top-level line
+/// `text` on a device: the first of the device's features whose scope
+/// matches it, or — for a feature without `scope:` — that renders it.
+pub fn owner(text: &str, rendering: &DeviceRendering, features: &[Feature]) -> Option<usize> {
+    rendering.features.iter().find_map(|r| {
+        let feature = &features[r.feature];
+        let owns = match &feature.scope {
+            Some(_) => feature.scope_owns(text),
+            None => r.tree.roots.iter().any(|n| n.text == text),
+        };
+        owns.then_some(r.feature)
+    })
+}
+
+/// Checks that every top-level line a scoped feature rendered is inside its
+/// scope (anything else could never be removed again by that feature).
+pub fn check_scopes(
+    rendering: &DeviceRendering,
+    features: &[Feature],
+) -> Result<(), IntendedError> {
+    for r in &rendering.features {
+        let feature = &features[r.feature];
+        if feature.scope.is_none() {
+            continue;
+        }
+        if let Some(node) = r.tree.roots.iter().find(|n| !feature.scope_owns(&n.text)) {
+            return Err(IntendedError::OutOfScope {
+                location: feature.file.clone(),
+                feature: feature.name.clone(),
+                device: rendering.device.clone(),
+                line: node.text.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Returns the intended tree: `backup` with every owned top-level node
+/// replaced by its rendering (in the backup's position), owned nodes no
+/// longer rendered dropped, and rendered nodes new to the device placed
+/// after the last node their feature owned (at the end when none).
+pub fn merge(
+    backup: &ConfigTree,
+    rendering: &DeviceRendering,
+    features: &[Feature],
+) -> Result<ConfigTree, IntendedError> {
+    check_scopes(rendering, features)?;
+    // Rendered top-level nodes of each feature, by text.
+    let mut rendered: HashMap<(usize, &str), Vec<&Node>> = HashMap::new();
+    for r in &rendering.features {
+        for node in &r.tree.roots {
+            rendered
+                .entry((r.feature, node.text.as_str()))
+                .or_default()
+                .push(node);
+        }
+    }
+    let mut roots: Vec<Node> = Vec::with_capacity(backup.roots.len());
+    for node in &backup.roots {
+        match owner(&node.text, rendering, features) {
+            None => roots.push(node.clone()),
+            Some(feature) => {
+                if let Some(nodes) = rendered.remove(&(feature, node.text.as_str())) {
+                    roots.extend(nodes.into_iter().cloned());
+                }
+            }
+        }
+    }
+    // What is new to the device goes after the last node that starts with
+    // the same word (a new `vlan` after the last `vlan`), else after the
+    // feature's last node, else at the end.
+    for r in &rendering.features {
+        for node in &r.tree.roots {
+            if !rendered.contains_key(&(r.feature, node.text.as_str())) {
+                continue;
+            }
+            let owned = |n: &Node| owner(&n.text, rendering, features) == Some(r.feature);
+            let word = first_word(&node.text);
+            let at = roots
+                .iter()
+                .rposition(|n| first_word(&n.text) == word)
+                .or_else(|| roots.iter().rposition(owned))
+                .map_or(roots.len(), |i| i + 1);
+            roots.insert(at, node.clone());
+        }
+    }
+    Ok(ConfigTree {
+        dialect: backup.dialect,
+        roots,
+        ordered: backup.ordered,
+        warnings: backup.warnings.clone(),
+    })
+}
+
+fn first_word(text: &str) -> &str {
+    text.split_whitespace().next().unwrap_or("")
+}
+
+/// Returns only the parts of `tree` that the device's features own, for
+/// comparing a backup with its rendering within scope.
+pub fn owned_part(
+    tree: &ConfigTree,
+    rendering: &DeviceRendering,
+    features: &[Feature],
+) -> ConfigTree {
+    ConfigTree {
+        dialect: tree.dialect,
+        roots: tree
+            .roots
+            .iter()
+            .filter(|n| owner(&n.text, rendering, features).is_some())
+            .cloned()
+            .collect(),
+        ordered: tree.ordered,
+        warnings: Vec::new(),
+    }
+}

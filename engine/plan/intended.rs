@@ -1,0 +1,111 @@
+//! Sheet-driven plans (`plan FROM TO --intended`): the TO side is TO's
+//! snapshot with every templated device's config replaced by FROM's backup
+//! with the owned parts re-rendered from TO's templates and sheets. The
+//! result is written to a temporary folder that the ordinary diff, scripts
+//! and remediation (with its simulation proof) read like any snapshot, so
+//! nothing about a sheet-driven plan is planned differently.
+
+use super::pipeline::PipelineError;
+use super::Plan;
+use crate::diff::DeviceDiff;
+use crate::intended::cause::{device_causes, Side};
+use crate::intended::{intended_set, write_intended, IntendedError, IntendedSet, Renderer, Sheets};
+use crate::inventory::{self, Inventory};
+use crate::script::Causes;
+use crate::source::{Snapshot, SnapshotRef};
+
+/// The rendered TO side of a sheet-driven plan.
+pub struct IntendedSide {
+    // Keeps the folder alive as long as the snapshot that reads it.
+    _dir: tempfile::TempDir,
+    /// The intended side, readable as a folder snapshot that carries TO's
+    /// revision and commit.
+    pub snapshot: Snapshot,
+    set: IntendedSet,
+    from_renderer: Option<(Renderer, Inventory)>,
+    from_sheets: Sheets,
+}
+
+/// Renders TO's templates into FROM's backups and writes the intended side.
+pub fn prepare(from: &Snapshot, to: &Snapshot) -> Result<IntendedSide, PipelineError> {
+    let set = intended_set(from, to, &|_| true)?.ok_or_else(|| IntendedError::NoTemplates {
+        rev: to.reference().rev.clone(),
+    })?;
+    let dir =
+        tempfile::tempdir().map_err(|e| crate::source::SourceError::io(std::env::temp_dir(), e))?;
+    write_intended(to, &set, dir.path())?;
+    let reference: SnapshotRef = to.reference().clone();
+    let snapshot = Snapshot::Folder {
+        root: dir.path().to_path_buf(),
+        reference,
+    };
+    // FROM's own rendering, when it has templates, traces what is removed
+    // back to the rows it came from; a FROM that does not render is only
+    // missing that part of the causes.
+    let from_tree = from.open()?;
+    let from_renderer = inventory::load(from_tree.as_ref()).ok().and_then(|inv| {
+        Renderer::load(from_tree.as_ref(), &inv)
+            .ok()
+            .flatten()
+            .map(|r| (r, inv))
+    });
+    let from_sheets = match &from_renderer {
+        Some(_) => Sheets::default(),
+        None => Sheets::load(from_tree.as_ref()).unwrap_or_default(),
+    };
+    Ok(IntendedSide {
+        _dir: dir,
+        snapshot,
+        set,
+        from_renderer,
+        from_sheets,
+    })
+}
+
+impl IntendedSide {
+    /// Returns the sheet rows behind each changed templated device.
+    pub fn causes(&self, devices: &[DeviceDiff]) -> Causes {
+        let mut causes = Causes::new();
+        let from_sheets = self
+            .from_renderer
+            .as_ref()
+            .map_or(&self.from_sheets, |(r, _)| &r.sheets);
+        for diff in devices {
+            let Some(device) = self.set.devices.iter().find(|d| d.name == diff.name) else {
+                continue;
+            };
+            let from_rendering = self.from_renderer.as_ref().and_then(|(renderer, inv)| {
+                let device = inv.get(&diff.name)?;
+                renderer
+                    .render_device(device)
+                    .ok()
+                    .flatten()
+                    .map(|r| (r, renderer))
+            });
+            let to = Side {
+                rendering: &device.rendering,
+                sheets: &self.set.renderer.sheets,
+            };
+            let from = from_rendering.as_ref().map(|(rendering, renderer)| Side {
+                rendering,
+                sheets: &renderer.sheets,
+            });
+            let found = device_causes(&diff.changes, to, from, from_sheets, &self.set.inventory);
+            if !found.is_empty() {
+                causes.insert(diff.name.clone(), found);
+            }
+        }
+        causes
+    }
+}
+
+/// Puts each device's causes into the plan and hashes it again, so the
+/// causes are covered by the approval like everything else.
+pub fn attach_causes(plan: &mut Plan, causes: &Causes) {
+    for device in &mut plan.devices {
+        if let Some(found) = causes.get(&device.name) {
+            device.cause = found.clone();
+        }
+    }
+    plan.hash = super::plan_hash(plan);
+}
