@@ -65,6 +65,47 @@ fn demo_runs_end_to_end_and_names_the_store() {
         "{stdout}"
     );
     assert!(stdout.contains("is removed now"), "{stdout}");
+    // verify finds both things the backup after the window holds: the
+    // pool member still in SG-WEB-443 and the admin timeout set by hand.
+    let lines: Vec<&str> = stdout.lines().map(str::trim).collect();
+    let verify = lines
+        .iter()
+        .position(|l| {
+            l.starts_with(
+                "verify: plan demo-2023-05-15 → demo-2023-06-30 held against demo-2023-07-01",
+            )
+        })
+        .unwrap_or_else(|| panic!("no verify section: {stdout}"));
+    let at = |prefix: &str| {
+        verify
+            + lines[verify..]
+                .iter()
+                .position(|l| l.starts_with(prefix))
+                .unwrap_or_else(|| panic!("no line starting with {prefix}: {stdout}"))
+    };
+    let slb = at("w-slb01 ");
+    assert!(
+        lines[slb].ends_with("partial  (1 of 2 planned change(s) present)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[slb + 1],
+        "+ slb service-group SG-WEB-443 tcp > member web03 443"
+    );
+    let fw = at("w-fw01 ");
+    assert!(lines[fw].ends_with("unplanned change"), "{stdout}");
+    assert_eq!(
+        lines[fw + 1],
+        "- config system global > set admintimeout 30"
+    );
+    assert_eq!(
+        lines[fw + 2],
+        "+ config system global > set admintimeout 480"
+    );
+    assert!(
+        stdout.contains("landed 13, partial 1, unplanned change 1 — 2 device(s) need attention."),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -90,7 +131,12 @@ fn demo_out_keeps_a_store_that_log_reads() {
         .collect();
     assert_eq!(
         tags,
-        vec!["demo-2023-06-30", "demo-2023-05-15", "demo-2023-04-01"],
+        vec![
+            "demo-2023-07-01",
+            "demo-2023-06-30",
+            "demo-2023-05-15",
+            "demo-2023-04-01"
+        ],
         "{log}"
     );
 }

@@ -253,19 +253,20 @@ fn demo_store(env: &TestEnv) -> Vec<String> {
 fn two_git_revisions_of_the_demo_store() {
     let env = TestEnv::new();
     let commits = demo_store(&env);
-    assert_eq!(commits.len(), 3);
+    // The fourth point in time is the backup after the last window.
+    assert_eq!(commits.len(), 4);
     let out = henko(
         &env,
         &[
-            "--repo", "store", "diff", "HEAD~2", "HEAD~1", "--format", "json",
+            "--repo", "store", "diff", "HEAD~3", "HEAD~2", "--format", "json",
         ],
         0,
     );
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(value["from"]["rev"], "HEAD~2");
+    assert_eq!(value["from"]["rev"], "HEAD~3");
     assert_eq!(value["from"]["commit"].as_str().unwrap().len(), 40);
     assert!(!value["devices"].as_array().unwrap().is_empty());
-    let out = henko(&env, &["--repo", "store", "diff", "HEAD~2", "HEAD~1"], 0);
+    let out = henko(&env, &["--repo", "store", "diff", "HEAD~3", "HEAD~2"], 0);
     // Fingerprints are keyed with the store's random key: stable within a
     // store, different in every new one.
     let fingerprint = regex::Regex::new("<secret:[0-9a-f]{8}>").unwrap();
@@ -282,7 +283,7 @@ fn the_same_diff_with_one_and_many_threads_is_byte_identical() {
             "--repo",
             "store",
             "diff",
-            "HEAD~2",
+            "HEAD~3",
             "HEAD",
             "--format",
             "json",
@@ -361,7 +362,12 @@ fn no_output_format_leaks_a_demo_secret() {
         &mut secrets,
     );
     assert!(secrets.len() >= 5, "the demo carries secrets: {secrets:?}");
-    for (from, to) in [("HEAD~2", "HEAD~1"), ("HEAD~1", "HEAD"), ("HEAD~2", "HEAD")] {
+    for (from, to) in [
+        ("HEAD~3", "HEAD~2"),
+        ("HEAD~2", "HEAD~1"),
+        ("HEAD~1", "HEAD"),
+        ("HEAD~3", "HEAD"),
+    ] {
         for format in ["text", "json", "markdown"] {
             for extra in [&[][..], &["--lines"], &["--stat"]] {
                 let mut args = vec!["--repo", "store", "diff", from, to, "--format", format];

@@ -255,7 +255,7 @@ fn no_output_format_leaks_a_demo_secret() {
             &[0],
         );
     }
-    every_format(&env, "HEAD~2", "HEAD", &secrets);
+    every_format(&env, "HEAD~3", "HEAD", &secrets);
 }
 
 #[test]
@@ -324,7 +324,7 @@ fn redacted_snapshots_hold_no_secret_and_still_show_rotations() {
 
     // The same devices and the same number of changes, secrets included.
     let changes = |repo: &str| -> Vec<(String, usize)> {
-        let args = ["--repo", repo, "diff", "HEAD~2", "HEAD", "--format", "json"];
+        let args = ["--repo", repo, "diff", "HEAD~3", "HEAD", "--format", "json"];
         let stdout = output(&env, &args, &[0]).stdout;
         let json: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
         json["devices"]

@@ -2,7 +2,9 @@
 //! (`snapshots/demo/`, compiled into the binary) and runs the main job on it
 //! end to end: one snapshot per point in time, the log, the checks of every
 //! snapshot (inventory, parameter sheets against their schemas), the diff,
-//! and a change plan per window with its reports.
+//! a change plan per window with its reports, and the last plan verified
+//! against the backup taken after its window, recorded with its work
+//! result report.
 //!
 //! This module runs the job; `report::demo` renders what it finds, and the
 //! caller (the `demo` subcommand) decides where the text goes. What the demo
@@ -11,6 +13,7 @@
 
 mod data;
 mod plans;
+mod verify;
 
 use crate::config::sheet::{validate_snapshot, Violation};
 use crate::diff::drift::{drift_snapshot, PairSelection};
@@ -95,18 +98,30 @@ pub fn run(
     emit(&snapshot_all(&store, &snapshots, &points)?)?;
     emit(&checks(store.path(), &points)?)?;
 
-    let mut out = diffs(store.path(), &points, options.color)?;
+    // The change windows end at the last planned point; the backup after
+    // it is for `verify`.
+    let planned: Vec<&str> = points
+        .iter()
+        .copied()
+        .filter(|p| *p != verify::AFTER_WINDOW)
+        .collect();
+    let mut out = diffs(store.path(), &planned, options.color)?;
     out.push_str(&drift(store.path(), &points)?);
     emit(&out)?;
 
     let mut out = String::new();
-    let tags: Vec<String> = points.iter().map(|p| tag_of(p)).collect();
-    plans::write_plans(
-        &mut out,
-        store.path(),
-        &workspace.path.join("reports"),
-        &tags,
-    )?;
+    let tags: Vec<String> = planned.iter().map(|p| tag_of(p)).collect();
+    let reports = workspace.path.join("reports");
+    let last_plan = plans::write_plans(&mut out, store.path(), &reports, &tags)?;
+    if let Some(plan) = last_plan.filter(|_| points.contains(&verify::AFTER_WINDOW)) {
+        verify::write_verification(
+            &mut out,
+            &store,
+            &plan,
+            &tag_of(verify::AFTER_WINDOW),
+            &reports,
+        )?;
+    }
     if let (Some(first), Some(last)) = (tags.first(), tags.last()) {
         out.push_str(&text::render_next_steps(
             &store_dir,
@@ -306,10 +321,10 @@ mod tests {
     }
 
     #[test]
-    fn points_in_time_are_the_three_dates_oldest_first() {
+    fn points_in_time_are_the_four_dates_oldest_first() {
         assert_eq!(
             points_in_time(),
-            vec!["2023-04-01", "2023-05-15", "2023-06-30"]
+            vec!["2023-04-01", "2023-05-15", "2023-06-30", "2023-07-01"]
         );
     }
 
@@ -329,7 +344,7 @@ mod tests {
     }
 
     #[test]
-    fn extracted_snapshots_load_and_only_the_last_breaks_a_sheet_rule() {
+    fn extracted_snapshots_load_and_only_the_last_window_breaks_a_sheet_rule() {
         let dir = tempfile::tempdir().unwrap();
         let points = extract(dir.path()).unwrap();
         for point in &points {
@@ -338,7 +353,8 @@ mod tests {
             let tree = snapshot.open().unwrap();
             let (inventory, violations) = check(tree.as_ref()).unwrap();
             assert!(inventory.devices().len() >= 30, "{point}");
-            if *point == "2023-06-30" {
+            // The backup after the 2023-06-30 window still has its sheets.
+            if *point >= "2023-06-30" {
                 let cells: Vec<_> = violations
                     .iter()
                     .map(|v| {

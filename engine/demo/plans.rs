@@ -11,13 +11,13 @@ use miette::{IntoDiagnostic, WrapErr};
 use std::path::{Path, PathBuf};
 
 /// Makes the plan of every window, writes its reports under `reports` and
-/// appends a summary of each to `out`.
+/// appends a summary of each to `out`; returns the last plan.
 pub(super) fn write_plans(
     out: &mut String,
     store: &Path,
     reports: &Path,
     tags: &[String],
-) -> miette::Result<()> {
+) -> miette::Result<Option<Plan>> {
     std::fs::create_dir_all(reports)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot create {}", reports.display()))?;
@@ -27,13 +27,15 @@ pub(super) fn write_plans(
         keep_going: true,
         ..PlanOptions::default()
     };
+    let mut last = None;
     for window in tags.windows(2) {
         let (from, to) = (&window[0], &window[1]);
         let plan = make_plan(from, to, Some(store), &options)?;
         let files = write_reports(&plan, reports, &format!("plan_{from}_{to}"))?;
         demo::render_plan_summary(out, &plan, &files);
+        last = Some(plan);
     }
-    Ok(())
+    Ok(last)
 }
 
 /// Writes the four reports of one plan and returns their paths.

@@ -23,7 +23,8 @@ def fortigate(s, member, flags):
     w("#global_vdom=1")
     w("config system global")
     w('    set admin-https-redirect disable')
-    w("    set admintimeout 30")
+    by_hand = flags["after_fw_timeout_by_hand"] and name == "w-fw01"
+    w(f"    set admintimeout {480 if by_hand else 30}")
     w('    set alias "FGT-DC-INTERNAL"')
     w(f'    set hostname "{name}"')
     w("    set timezone 60")

@@ -9,7 +9,7 @@ rules (docs/demo.md) are meant to explain away.
 import hashlib
 
 #: Points in time, oldest first. The index is the "stage" the writers see.
-DATES = ["2023-04-01", "2023-05-15", "2023-06-30"]
+DATES = ["2023-04-01", "2023-05-15", "2023-06-30", "2023-07-01"]
 
 #: Per-site values. `p` is the site's /16 (without the trailing dot).
 SITES = {
@@ -84,6 +84,13 @@ def stage_flags(stage):
         "pure_conn_removed": stage >= 2,
         "sheet_cell_change": stage >= 2,
         "sheet_violation": stage >= 2,
+        # 2023-07-01: the backup after the 2023-06-30 window, which
+        # `henko verify` holds against the plan 2023-05-15 -> 2023-06-30.
+        # web03 left SG-WEB-80 on w-slb01 but stayed in SG-WEB-443 (one
+        # planned line did not land), and someone raised the admin timeout
+        # on w-fw01 by hand (a change outside the plan).
+        "after_web03_443_kept": stage >= 3,
+        "after_fw_timeout_by_hand": stage >= 3,
     }
 
 

@@ -167,7 +167,8 @@ def slb(s, flags):
         w(f"slb service-group SG-WEB-{port} tcp")
         w("  method least-connection")
         w("  health-check HM-HTTP")
-        for name, _ in members:
+        kept = flags["after_web03_443_kept"] and s["site"] == "west" and port == 443
+        for name, _ in WEB_SERVERS if kept else members:
             w(f"  member {name} {port}")
         w("!")
     w("slb template client-ssl TPL-CSSL-WEB")
