@@ -12,6 +12,7 @@
 //! `docs/demo.md`.
 
 mod data;
+mod intended;
 mod plans;
 mod verify;
 
@@ -122,6 +123,7 @@ pub fn run(
             &reports,
         )?;
     }
+    intended::write_intended(&mut out, store.path(), &reports, &tags)?;
     if let (Some(first), Some(last)) = (tags.first(), tags.last()) {
         out.push_str(&text::render_next_steps(
             &store_dir,

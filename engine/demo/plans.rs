@@ -39,7 +39,7 @@ pub(super) fn write_plans(
 }
 
 /// Writes the four reports of one plan and returns their paths.
-fn write_reports(plan: &Plan, dir: &Path, stem: &str) -> miette::Result<Vec<PathBuf>> {
+pub(super) fn write_reports(plan: &Plan, dir: &Path, stem: &str) -> miette::Result<Vec<PathBuf>> {
     let workbook = plan_xlsx::render(plan, Lang::Ja)
         .into_diagnostic()
         .wrap_err("cannot build the xlsx workbook")?;

@@ -89,6 +89,63 @@ fn groups_text(out: &mut String, groups: &[GroupSummary]) {
     }
 }
 
+/// Returns a few lines for the demo: the share of compliant devices per
+/// feature and per site, the devices that differ, and where the page is.
+pub fn render_summary(report: &Compliance, page: &std::path::Path) -> String {
+    let mut out = String::new();
+    let compliant = report.devices.iter().filter(|d| d.compliant).count();
+    let _ = writeln!(
+        out,
+        "\ncompliance {}: {compliant} of {} templated device(s) compliant",
+        report.snapshot.rev,
+        report.devices.len()
+    );
+    let line = |groups: &[GroupSummary]| -> String {
+        groups
+            .iter()
+            .map(|g| format!("{} {:.1}%", g.name, g.percent))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(out, "  by feature: {}", line(&report.features));
+    let _ = writeln!(out, "  by site: {}", line(&report.sites));
+    for d in report.devices.iter().filter(|d| !d.compliant) {
+        for f in d.features.iter().filter(|f| !f.compliant) {
+            let _ = writeln!(
+                out,
+                "  {} [{}]: {} missing, {} extra — {}",
+                d.name,
+                f.name,
+                f.missing.len(),
+                f.extra.len(),
+                f.missing
+                    .first()
+                    .or(f.extra.first())
+                    .cloned()
+                    .unwrap_or_default()
+            );
+        }
+    }
+    let _ = writeln!(out, "  report: {}", page.display());
+    out
+}
+
+/// Returns, for each device of a sheet-driven plan, the sheet cells behind
+/// it and the commands they turn into.
+pub fn render_sheet_plan(plan: &crate::plan::Plan) -> String {
+    let mut out = String::new();
+    for device in plan.devices.iter().filter(|d| !d.cause.is_empty()) {
+        let _ = writeln!(out, "  {}:", device.name);
+        for cause in &device.cause {
+            let _ = writeln!(out, "    cause: {}", cause.describe());
+        }
+        for line in &device.steps.apply {
+            let _ = writeln!(out, "    | {line}");
+        }
+    }
+    out
+}
+
 /// Returns the report as JSON (`henko.compliance/v1`).
 pub fn render_json(report: &Compliance) -> String {
     let mut out = serde_json::to_string_pretty(report).unwrap_or_default();

@@ -240,7 +240,10 @@ fn text_and_html_show_each_fleet_group_once() {
     assert_eq!(text.matches("snmp-server location {device}").count(), 1);
     assert!(text.contains("Device groups (the same procedure)"));
     assert!(text.contains("(same procedure as group 1)"));
-    assert!(text.contains("\n  Wave 3: leaf00049 → "), "rollback order per wave");
+    assert!(
+        text.contains("\n  Wave 3: leaf00049 → "),
+        "rollback order per wave"
+    );
     let html = plan_html::render(&plan, Lang::En);
     assert!(html.contains("id=\"group-1\""));
     assert_eq!(html.matches("snmp-server location {device}").count(), 1);

@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from demo import cisco, compute, fortios, paloalto, sheets, switch_lb  # noqa: E402
+from demo import cisco, compute, fortios, paloalto, sheets, switch_lb, templates  # noqa: E402
 from demo.inventory import devices, inventory_yaml  # noqa: E402
 from demo.model import DATES, SITES, stage_flags  # noqa: E402
 from demo.xlsx import write_workbook  # noqa: E402
@@ -56,6 +56,7 @@ def configs(flags):
     files["sheets/ipam.csv"] = sheets.ipam_csv(flags)
     files["sheets/ipam.schema.yaml"] = sheets.IPAM_SCHEMA
     files["sheets/vlans.schema.yaml"] = sheets.VLAN_SCHEMA
+    files.update(templates.files())
     return files
 
 

@@ -90,13 +90,16 @@ impl PlatformRules {
     }
 
     /// Returns the overwrite key of a single-valued line, if it is one. A
-    /// negation shares the key of the setting it negates (`no logging
+    /// bare negation shares the key of the setting it negates (`no logging
     /// console` and `logging console emergencies` are one setting), so the
-    /// one overwrites the other in place.
+    /// one overwrites the other in place. A negation with more words than
+    /// the key (`no bandwidth guaranteed` beside `bandwidth percent 1` in a
+    /// `show running-config all` backup) names a setting of its own.
     pub(crate) fn idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
         self.own_idempotent_key(text, parent).or_else(|| {
             let rest = text.strip_prefix("no ")?;
-            self.own_idempotent_key(rest, parent)
+            let key = self.own_idempotent_key(rest, parent)?;
+            (key.replace('\u{1f}', " ") == rest.trim_end()).then_some(key)
         })
     }
 

@@ -1,6 +1,7 @@
 """Cisco IOS-XE core routers and NX-OS aggregation switches."""
 
 from .model import (
+    JUMBO,
     NTP_NEW,
     NTP_OLD,
     TACACS,
@@ -319,8 +320,8 @@ def l3_switch(s, flags):
         w(f"interface Vlan{vid}")
         w(f"  description SVI-{vname}")
         w("  no shutdown")
-        if vid == 130:
-            w("  mtu 9216")
+        if vid in JUMBO:
+            w(f"  mtu {JUMBO[vid]}")
         w("  no ip redirects")
         w(f"  ip address {p}.{octet}.1/24")
         w("  ip router ospf 1 area 0.0.0.0")

@@ -64,6 +64,10 @@ VLANS = [
     (210, "ISCSI", 210, "iSCSI (Pure Storage)", "基盤"),
 ]
 
+#: VLANs whose SVI carries jumbo frames (the Oracle DB segment): the sheet's
+#: MTU column and the L3 switches' `mtu` line.
+JUMBO = {130: 9216}
+
 
 def stage_flags(stage):
     """Returns which documented changes are present at `stage` (index into DATES)."""

@@ -5,10 +5,10 @@ import csv
 import io
 
 from .compute import VMS
-from .model import SITES, vlans
+from .model import JUMBO, SITES, vlans
 
-VLAN_HEADER = ["VLAN ID", "名前", "サブネット", "ゲートウェイ", "用途", "区分"]
-VLAN_WIDTHS = [10, 14, 18, 16, 36, 8]
+VLAN_HEADER = ["VLAN ID", "名前", "サブネット", "ゲートウェイ", "用途", "区分", "MTU"]
+VLAN_WIDTHS = [10, 14, 18, 16, 36, 8, 8]
 
 
 def vlan_rows(s, flags):
@@ -23,7 +23,7 @@ def vlan_rows(s, flags):
             # Typo on 2023-06-30: the third octet lost a digit, so the
             # gateway is outside the VLAN's subnet (schema rule `inside`).
             gateway = f"{p}.13.1"
-        rows.append([vid, name, f"{p}.{octet}.0/24", gateway, purpose, cat])
+        rows.append([vid, name, f"{p}.{octet}.0/24", gateway, purpose, cat, JUMBO.get(vid, "")])
     return rows
 
 
@@ -121,6 +121,10 @@ sheets:
         type: string
         required: true
         enum: [業務, 管理, 基盤]
+      MTU:
+        type: integer
+        min: 1500
+        max: 9216
   東センター: *vlan-sheet
 """
 
