@@ -19,6 +19,8 @@ devices:
   - {name: nsx-west, kind: service, platform: nsx, site: west, env: prod, config: configs/nsx-west.yaml}
   - {name: w-web01-sshd, kind: server, platform: sshd, site: west, env: prod, depends_on: [a-web01], config: configs/w-web01-sshd.conf}
   - {name: w-web01-sysctl, kind: server, platform: sysctl, site: west, env: prod, depends_on: [a-web01], config: configs/w-web01-sysctl.conf, vars: {file: /etc/sysctl.d/99-baseline.conf}}
+  - {name: w-web01-ifcfg, kind: server, platform: ifcfg, site: west, env: prod, depends_on: [a-web01], config: configs/w-web01-ifcfg.conf, vars: {interface: ens192}}
+  - {name: w-web01-selinux, kind: server, platform: linux, site: west, env: prod, depends_on: [a-web01], config: configs/w-web01-selinux.conf, vars: {file: /etc/selinux/config, reload: 'setenforce 0'}}
 ";
 
 struct Side<'a> {
@@ -28,6 +30,8 @@ struct Side<'a> {
     nsx: &'a str,
     sshd: &'a str,
     sysctl: &'a str,
+    ifcfg: &'a str,
+    linux: &'a str,
 }
 
 fn write(env: &TestEnv, folder: &str, side: &Side<'_>) {
@@ -39,12 +43,14 @@ fn write(env: &TestEnv, folder: &str, side: &Side<'_>) {
         ("nsx-west.yaml", side.nsx),
         ("w-web01-sshd.conf", side.sshd),
         ("w-web01-sysctl.conf", side.sysctl),
+        ("w-web01-ifcfg.conf", side.ifcfg),
+        ("w-web01-selinux.conf", side.linux),
     ] {
         env.write(format!("{folder}/configs/{file}"), text);
     }
 }
 
-fn plan(env: &TestEnv, extra: &[&str]) -> Value {
+pub(crate) fn plan(env: &TestEnv, extra: &[&str]) -> Value {
     env.henko()
         .args(["plan", "./from", "./to", "-o", "plan.json"])
         .args(extra)
@@ -93,8 +99,26 @@ const SSHD_FROM: &str = "PermitRootLogin no\nPasswordAuthentication no\n";
 const SSHD_TO: &str = "PermitRootLogin prohibit-password\nPasswordAuthentication no\n";
 const SYSCTL_FROM: &str = "net.ipv4.ip_forward = 0\nvm.swappiness = 10\n";
 const SYSCTL_TO: &str = "net.ipv4.ip_forward = 0\nvm.swappiness = 1\n";
+const IFCFG_FROM: &str = "DEVICE=ens192\nBOOTPROTO=none\nIPADDR=10.1.10.21\nPREFIX=24\nMTU=1500\n";
+const IFCFG_TO: &str = "DEVICE=ens192\nBOOTPROTO=none\nIPADDR=10.1.10.21\nPREFIX=24\nMTU=9000\n";
+const LINUX_FROM: &str = "SELINUX=enforcing\nSELINUXTYPE=targeted\n";
+const LINUX_TO: &str = "SELINUX=permissive\nSELINUXTYPE=targeted\n";
 
-fn setup() -> TestEnv {
+/// Every planned device of the fixture, one per platform.
+const DEVICES: [&str; 8] = [
+    "w-esx01",
+    "a-web01",
+    "w-pure01",
+    "nsx-west",
+    "w-web01-sshd",
+    "w-web01-sysctl",
+    "w-web01-ifcfg",
+    "w-web01-selinux",
+];
+
+/// A folder pair `from`/`to` with one change per platform (esxi, vmware,
+/// purestorage, nsx, sshd, sysctl, ifcfg, linux).
+pub(crate) fn setup() -> TestEnv {
     let env = TestEnv::new();
     let from = Side {
         esx: ESX_FROM,
@@ -103,6 +127,8 @@ fn setup() -> TestEnv {
         nsx: NSX_FROM,
         sshd: SSHD_FROM,
         sysctl: SYSCTL_FROM,
+        ifcfg: IFCFG_FROM,
+        linux: LINUX_FROM,
     };
     let to = Side {
         esx: ESX_TO,
@@ -111,6 +137,8 @@ fn setup() -> TestEnv {
         nsx: NSX_TO,
         sshd: SSHD_TO,
         sysctl: SYSCTL_TO,
+        ifcfg: IFCFG_TO,
+        linux: LINUX_TO,
     };
     write(&env, "from", &from);
     write(&env, "to", &to);
@@ -121,24 +149,19 @@ fn setup() -> TestEnv {
 fn every_platform_gets_proved_apply_and_rollback_steps() {
     let env = setup();
     let plan = plan(&env, &[]);
-    for name in [
-        "w-esx01",
-        "a-web01",
-        "w-pure01",
-        "nsx-west",
-        "w-web01-sshd",
-        "w-web01-sysctl",
-    ] {
+    for name in DEVICES {
         let d = device(&plan, name);
+        // `verified`: henko replayed the apply steps' changes on its model
+        // of the running document and got the intended one, and the
+        // rollback steps' inverses on the intended one and got the running
+        // one back.
         assert_eq!(d["verified"], true, "{name}: {d:#}");
-        assert!(
-            !d["steps"]["apply"].as_array().unwrap().is_empty(),
-            "{name}"
-        );
-        assert!(
-            !d["steps"]["rollback"].as_array().unwrap().is_empty(),
-            "{name}"
-        );
+        for phase in ["precheck", "apply", "verify", "rollback"] {
+            assert!(
+                !d["steps"][phase].as_array().unwrap().is_empty(),
+                "{name}: no {phase} step"
+            );
+        }
         assert!(
             d["manual"].as_array().unwrap().is_empty(),
             "{name}: {:#}",
@@ -218,6 +241,53 @@ fn every_platform_gets_proved_apply_and_rollback_steps() {
         &"sed -i -E 's|^vm\\.swappiness[[:space:]]+=[[:space:]]+1$|vm.swappiness = 10|' /etc/sysctl.d/99-baseline.conf"
     ));
     assert!(strings(&sysctl["steps"]["precheck"]).contains(&"sysctl -n vm.swappiness"));
+
+    let ifcfg = device(&plan, "w-web01-ifcfg");
+    assert_eq!(
+        strings(&ifcfg["steps"]["apply"]),
+        [
+            "sed -i -E 's|^MTU=1500$|MTU=9000|' /etc/sysconfig/network-scripts/ifcfg-ens192",
+            "nmcli con load /etc/sysconfig/network-scripts/ifcfg-ens192",
+            "nmcli con up ifname ens192"
+        ]
+    );
+    assert!(strings(&ifcfg["steps"]["verify"]).contains(&"nmcli -f GENERAL,IP4 device show ens192"));
+    let linux = device(&plan, "w-web01-selinux");
+    assert!(strings(&linux["steps"]["rollback"])
+        .contains(&"sed -i -E 's|^SELINUX=permissive$|SELINUX=enforcing|' /etc/selinux/config"));
+    assert!(strings(&linux["steps"]["apply"]).contains(&"setenforce 0"));
+}
+
+#[test]
+fn the_backup_after_the_apply_lands_and_the_one_after_the_rollback_is_rolled_back() {
+    // What the steps do, seen the way henko sees the next backup: the TO
+    // documents are the state after the apply, the FROM documents the
+    // state after the rollback.
+    let env = setup();
+    plan(&env, &[]);
+    for (after, outcome) in [("./to", "landed"), ("./from", "rolled_back")] {
+        let out = env
+            .henko()
+            .args(["verify", "plan.json", after, "--format", "json"])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+        });
+        let devices = report["devices"].as_array().unwrap();
+        for name in DEVICES {
+            let d = devices
+                .iter()
+                .find(|d| d["name"] == name)
+                .unwrap_or_else(|| panic!("{name} not verified: {report:#}"));
+            assert_eq!(d["outcome"], outcome, "{after}: {d:#}");
+        }
+        assert_eq!(
+            out.status.code(),
+            Some(if outcome == "landed" { 0 } else { 1 }),
+            "{after}"
+        );
+    }
 }
 
 #[test]

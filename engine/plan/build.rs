@@ -301,20 +301,12 @@ fn add_device_finding(device: &mut PlanDevice, finding: Finding) {
 /// findings already).
 fn add_device_step(device: &mut PlanDevice, step: &crate::script::Step) {
     if step.kind == StepKind::Manual {
-        let text = manual_text(step);
+        let text = step.manual_text();
         if !device.manual.contains(&text) {
             device.manual.push(text);
         }
     }
     device.actions.push(step.clone());
-}
-
-/// The text a manual step shows in `manual`: rollback ones say so.
-fn manual_text(step: &crate::script::Step) -> String {
-    match step.phase {
-        crate::script::Phase::Rollback => format!("to roll back: {}", step.text),
-        _ => step.text.clone(),
-    }
 }
 
 /// Builds one device's entry from its diff and the commands its dialect
@@ -494,7 +486,7 @@ pub fn strip_to_base(device: &PlanDevice) -> PlanDevice {
         .actions
         .iter()
         .filter(|s| s.kind == StepKind::Manual)
-        .map(manual_text)
+        .map(|s| s.manual_text())
         .collect();
     base.manual
         .retain(|m| *m != note && !from_steps.contains(m));

@@ -123,6 +123,17 @@ pub struct Step {
     pub changes: Vec<usize>,
 }
 
+impl Step {
+    /// Returns the text a manual step shows in a device's `manual` list:
+    /// a rollback step says so (`to roll back: …`).
+    pub fn manual_text(&self) -> String {
+        match self.phase {
+            Phase::Rollback => format!("to roll back: {}", self.text),
+            _ => self.text.clone(),
+        }
+    }
+}
+
 /// A step with the device it belongs to and the script that made it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DeviceStep {

@@ -96,27 +96,7 @@ fn an_approved_plan_exports_a_project_that_ansible_accepts() {
         .output()
         .unwrap();
     assert_eq!(again.status.code(), Some(2));
-
-    let Some(ansible) = ansible_playbook() else {
-        return;
-    };
-    let home = env.mkdir("ansible-home");
-    for playbook in ["site.yml", "rollback.yml"] {
-        let out = std::process::Command::new(&ansible)
-            .args(["--syntax-check", "-i", "inventory.yml", playbook])
-            .current_dir(env.join("project"))
-            .env("ANSIBLE_HOME", &home)
-            .env("ANSIBLE_LOCAL_TEMP", &home)
-            .env("ANSIBLE_NOCOLOR", "1")
-            .output()
-            .expect("run ansible-playbook");
-        assert!(
-            out.status.success(),
-            "{playbook}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    syntax_check(&env, "project");
 }
 
 #[test]
@@ -181,4 +161,109 @@ fn a_stale_plan_is_refused_unless_forced() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
     assert!(env.join("stale/site.yml").is_file());
+}
+
+/// Runs `ansible-playbook --syntax-check` on `site.yml` and `rollback.yml`
+/// of the project in `project` (when Ansible is installed).
+fn syntax_check(env: &crate::common::TestEnv, project: &str) {
+    let Some(ansible) = ansible_playbook() else {
+        return;
+    };
+    let home = env.mkdir(format!("{project}-ansible-home"));
+    for playbook in ["site.yml", "rollback.yml"] {
+        let out = std::process::Command::new(&ansible)
+            .args(["--syntax-check", "-i", "inventory.yml", playbook])
+            .current_dir(env.join(project))
+            .env("ANSIBLE_HOME", &home)
+            .env("ANSIBLE_LOCAL_TEMP", &home)
+            .env("ANSIBLE_NOCOLOR", "1")
+            .output()
+            .expect("run ansible-playbook");
+        assert!(
+            out.status.success(),
+            "{project}/{playbook}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn structured_steps_export_as_their_ansible_modules() {
+    // One change per platform whose steps are data: ESXi, a VM, NSX, the
+    // FlashArray and RHEL files (tests/platforms.rs). The plan is not
+    // approved (the empty store has no approvals), so the export needs
+    // --force.
+    let env = crate::platforms::setup();
+    crate::platforms::plan(&env, &[]);
+    env.henko().args(["init", "store"]).assert().success();
+    let out = env
+        .henko()
+        .args([
+            "--repo",
+            "store",
+            "export",
+            "plan.json",
+            "--ansible",
+            "project",
+            "--force",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |name: &str| std::fs::read_to_string(env.join("project").join(name)).unwrap();
+    let site: String = std::fs::read_dir(env.join("project"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("wave-"))
+        })
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let rollback = read("rollback.yml");
+    // Module names and parameters from the collections' documentation.
+    for (module, param) in [
+        ("community.vmware.vmware_portgroup:", "portgroup: PG-BATCH"),
+        ("community.vmware.vmware_guest:", "num_cpus: 4"),
+        (
+            "community.vmware.vmware_guest_network:",
+            "network_name: PG-BATCH",
+        ),
+        (
+            "purestorage.flasharray.purefa_host:",
+            "volume: vol-db01-data",
+        ),
+        ("ansible.builtin.uri:", "method: PATCH"),
+        (
+            "ansible.builtin.lineinfile:",
+            "line: PermitRootLogin prohibit-password",
+        ),
+        ("ansible.builtin.lineinfile:", "line: MTU=9000"),
+    ] {
+        assert!(site.contains(module), "{module} missing:\n{site}");
+        assert!(site.contains(param), "{param} missing:\n{site}");
+    }
+    for (module, param) in [
+        ("community.vmware.vmware_portgroup:", "state: absent"),
+        ("community.vmware.vmware_guest:", "num_cpus: 2"),
+        ("purestorage.flasharray.purefa_host:", "lun: 10"),
+        ("ansible.builtin.uri:", "method: DELETE"),
+        ("ansible.builtin.lineinfile:", "line: vm.swappiness = 10"),
+    ] {
+        assert!(rollback.contains(module), "{module} missing:\n{rollback}");
+        assert!(rollback.contains(param), "{param} missing:\n{rollback}");
+    }
+    // NSX checks are the GET calls, with the response kept as evidence.
+    assert!(site.contains("method: GET"), "{site}");
+    assert!(
+        !site.contains("by hand on"),
+        "nothing left to do by hand:\n{site}"
+    );
+    syntax_check(&env, "project");
 }

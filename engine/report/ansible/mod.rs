@@ -2,13 +2,15 @@
 //! wave and site, `site.yml` importing one playbook per wave in the plan's
 //! order, `rollback.yml` in the plan's rollback order, `vault-template.yml`
 //! listing the secrets the playbooks need as vault variables, and FortiOS
-//! CLI scripts under `scripts/`.
+//! CLI scripts under `scripts/`. Steps a plan holds as data (ESXi, vSphere,
+//! NSX, FlashArray, RHEL files) become the matching modules' tasks.
 //!
 //! Every playbook starts with the plan hash; secrets are never written,
 //! only `{{ henko_secret_<fingerprint> }}` references. Why each platform
 //! is reached the way it is: `docs/ansible.md`.
 
 mod device;
+mod modules;
 mod platform;
 mod text;
 

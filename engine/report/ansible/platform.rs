@@ -15,10 +15,11 @@ pub enum Apply {
     /// FortiOS: a CLI script uploaded and run through the REST API
     /// (`fortinet.fortios.fortios_monitor`, `upload.system.config-script`).
     FortiosScript,
-    /// Shell commands on the control node (`ansible.builtin.command`), for
+    /// Shell commands on the control node (`ansible.builtin.shell`), for
     /// tools such as `govc` that talk to vCenter themselves.
     LocalCommand,
-    /// Shell commands on the host over SSH (`ansible.builtin.command`).
+    /// Shell commands on the host over SSH, as root (`ansible.builtin.shell`
+    /// with `become`).
     HostCommand,
     /// Commands typed into the device's own SSH shell (`ansible.builtin.raw`).
     RawShell,
@@ -63,7 +64,12 @@ pub fn target(platform: &str) -> Target {
             connection: "ansible.netcommon.httpapi",
             apply: Apply::FortiosScript,
         },
-        "vmware" => plain("local", Apply::LocalCommand),
+        // govc talks to vCenter itself; steps held as data become
+        // community.vmware tasks, which run on the control node too.
+        "vmware" | "esxi" => plain("local", Apply::LocalCommand),
+        // NSX Policy API calls become ansible.builtin.uri tasks on the
+        // control node; anything else is done by hand.
+        "nsx" => plain("local", Apply::Manual),
         "linux" | "sshd" | "sysctl" | "ifcfg" | "ini" => plain("ssh", Apply::HostCommand),
         "purestorage" => plain("ssh", Apply::RawShell),
         _ => plain("local", Apply::Manual),
@@ -81,5 +87,6 @@ mod tests {
         assert_eq!(target("fortios").connection, "ansible.netcommon.httpapi");
         assert_eq!(target("panos").apply, Apply::Manual);
         assert_eq!(target("xlsx").connection, "local");
+        assert_eq!(target("esxi").apply, Apply::LocalCommand);
     }
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::plan::testing::sample_plan;
+use crate::plan::{Phase, Step, StepKind};
 
 fn project() -> (Plan, Vec<ProjectFile>) {
     let mut plan = sample_plan();
@@ -109,7 +110,7 @@ fn each_platform_gets_its_module() {
     assert!(all.contains("confirm_commit: true"));
     assert!(all.contains("upload.system.config-script"));
     assert!(
-        all.contains("ansible.builtin.command"),
+        all.contains("ansible.builtin.shell"),
         "the VM's govc steps run on the control node"
     );
     assert!(all.contains("by hand on"), "PAN-OS XML is applied by hand");
@@ -127,4 +128,157 @@ fn each_platform_gets_its_module() {
             .is_some_and(|m| !m.is_empty()),
         "{inventory:?}"
     );
+}
+
+fn step(phase: Phase, kind: StepKind, text: &str, args: &[(&str, &str)]) -> Step {
+    Step {
+        phase,
+        kind,
+        text: text.into(),
+        command: (kind != StepKind::Manual).then(|| text.to_string()),
+        args: args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Step::default()
+    }
+}
+
+/// The tasks of the play for `device` in the playbook at `path`.
+fn tasks(files: &[ProjectFile], path: &str, device: &str) -> Vec<serde_yaml::Value> {
+    let plays: serde_yaml::Value = serde_yaml::from_str(file(files, path)).unwrap();
+    plays
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|p| p["hosts"] == device)
+        .unwrap_or_else(|| panic!("no play for {device} in {path}"))["tasks"]
+        .as_sequence()
+        .unwrap()
+        .clone()
+}
+
+fn modules(tasks: &[serde_yaml::Value]) -> Vec<String> {
+    tasks
+        .iter()
+        .filter_map(|t| {
+            t.as_mapping()?.keys().find_map(|k| {
+                let k = k.as_str()?;
+                k.contains('.').then(|| k.to_string())
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn steps_held_as_data_become_their_modules_in_place_and_manual_rollbacks_stay_in_rollback() {
+    let mut plan = sample_plan();
+    let esx = &mut plan.devices[0];
+    esx.platform = "esxi".into();
+    let add = "govc host.portgroup.add -host esx1 -vswitch vSwitch0 -vlan 140 PG-BATCH";
+    let remove = "govc host.portgroup.remove -host esx1 PG-BATCH";
+    let dns = "govc host.esxcli -host esx1 network ip dns server add --server 10.0.0.53";
+    let pg = [
+        ("host", "esx1"),
+        ("portgroup", "PG-BATCH"),
+        ("vlan", "140"),
+        ("vswitch", "vSwitch0"),
+    ];
+    esx.steps.precheck.clear();
+    esx.steps.verify.clear();
+    esx.steps.apply = vec![add.into(), dns.into()];
+    esx.steps.rollback = vec![remove.into()];
+    let lockdown = "vSphere Client: esx1 > Configure > System > Security Profile > Lockdown Mode > Edit: set lockdown mode to normal";
+    let back =
+        "vSphere Client: esx1 > … > Lockdown Mode > Edit: set lockdown mode back to disabled";
+    esx.actions = vec![
+        step(Phase::Apply, StepKind::Command, add, &pg),
+        step(Phase::Apply, StepKind::Manual, lockdown, &[]),
+        step(Phase::Apply, StepKind::Command, dns, &[("host", "esx1")]),
+        step(Phase::Rollback, StepKind::Command, remove, &pg),
+        step(Phase::Rollback, StepKind::Manual, back, &[]),
+    ];
+    esx.manual = vec![lockdown.into(), format!("to roll back: {back}")];
+    let name = esx.name.clone();
+    let wave = plan
+        .waves
+        .iter()
+        .find(|w| w.devices.contains(&name))
+        .unwrap();
+    let path = format!("wave-{}-{}.yml", wave.number, wave.env);
+    let files = render(&plan, &AnsibleOptions::default());
+
+    let forward = tasks(&files, &path, &name);
+    let used = modules(&forward);
+    let at = |m: &str| used.iter().position(|u| u == m);
+    // The port group through its module, the lockdown pause after it, then
+    // the DNS server (no module adds one server) as the reviewed command.
+    let portgroup = at("community.vmware.vmware_portgroup").expect("vmware_portgroup");
+    let pause = used
+        .iter()
+        .rposition(|u| u == "ansible.builtin.pause")
+        .expect("a pause");
+    let shell = at("ansible.builtin.shell").expect("the DNS command");
+    assert!(portgroup < pause && pause < shell, "{used:?}");
+    assert_eq!(at("ansible.builtin.assert"), Some(0), "{used:?}");
+    let text = serde_yaml::to_string(&forward).unwrap();
+    assert!(text.contains("set lockdown mode to normal"), "{text}");
+    assert!(!text.contains("lockdown mode back"), "{text}");
+    assert_eq!(
+        text.matches("set lockdown mode to normal").count(),
+        1,
+        "asked once: {text}"
+    );
+
+    let rollback = tasks(&files, "rollback.yml", &name);
+    let text = serde_yaml::to_string(&rollback).unwrap();
+    assert!(text.contains("state: absent"), "{text}");
+    assert!(
+        text.contains("set lockdown mode back to disabled"),
+        "{text}"
+    );
+    assert!(modules(&rollback).contains(&"community.vmware.vmware_portgroup".to_string()));
+}
+
+#[test]
+fn api_checks_are_api_calls_with_their_content_as_evidence() {
+    let mut plan = sample_plan();
+    let nsx = &mut plan.devices[0];
+    nsx.platform = "nsx".into();
+    let get = "GET /policy/api/v1/infra/segments/seg-batch";
+    nsx.steps.precheck = vec![get.into()];
+    nsx.steps.verify.clear();
+    nsx.manual.clear();
+    nsx.steps.apply = vec!["DELETE /policy/api/v1/infra/segments/seg-batch".into()];
+    let mut check = step(Phase::Precheck, StepKind::Api, get, &[]);
+    check.command = None;
+    check.method = Some("GET".into());
+    check.path = Some("/policy/api/v1/infra/segments/seg-batch".into());
+    let mut delete = step(Phase::Apply, StepKind::Api, &nsx.steps.apply[0], &[]);
+    delete.command = None;
+    delete.method = Some("DELETE".into());
+    delete.path = check.path.clone();
+    nsx.actions = vec![check, delete];
+    let name = nsx.name.clone();
+    let files = render(&plan, &AnsibleOptions::default());
+    let wave = plan
+        .waves
+        .iter()
+        .find(|w| w.devices.contains(&name))
+        .unwrap();
+    let forward = tasks(
+        &files,
+        &format!("wave-{}-{}.yml", wave.number, wave.env),
+        &name,
+    );
+    let uri: Vec<&serde_yaml::Value> = forward
+        .iter()
+        .filter_map(|t| t.get("ansible.builtin.uri"))
+        .collect();
+    assert_eq!(uri.len(), 2, "{forward:?}");
+    assert_eq!(uri[0]["method"], "GET");
+    assert_eq!(uri[1]["method"], "DELETE");
+    let text = serde_yaml::to_string(&forward).unwrap();
+    assert!(text.contains("henko_pre_1.content"), "{text}");
+    assert!(!text.contains("by hand"), "{text}");
 }
