@@ -6,6 +6,8 @@
 use crate::common::TestEnv;
 use serde_json::Value;
 
+mod verify;
+
 const INVENTORY: &str = "\
 devices:
   - name: w-sw1

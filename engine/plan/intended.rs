@@ -9,6 +9,7 @@ use super::pipeline::PipelineError;
 use super::Plan;
 use crate::diff::DeviceDiff;
 use crate::intended::cause::{device_causes, Side};
+use crate::intended::scope::owner;
 use crate::intended::{intended_set, write_intended, IntendedError, IntendedSet, Renderer, Sheets};
 use crate::inventory::{self, Inventory};
 use crate::script::Causes;
@@ -63,6 +64,14 @@ pub fn prepare(from: &Snapshot, to: &Snapshot) -> Result<IntendedSide, PipelineE
 }
 
 impl IntendedSide {
+    /// Whether the top-level line or section `text` of `device` is inside
+    /// one of the device's features' scopes (what the templates own);
+    /// `None` for a device no template renders.
+    pub fn in_scope(&self, device: &str, text: &str) -> Option<bool> {
+        let rendered = self.set.devices.iter().find(|d| d.name == device)?;
+        Some(owner(text, &rendered.rendering, &self.set.renderer.features).is_some())
+    }
+
     /// Returns the sheet rows behind each changed templated device.
     pub fn causes(&self, devices: &[DeviceDiff]) -> Causes {
         let mut causes = Causes::new();

@@ -6,10 +6,16 @@
 //! a change, so a device that re-encrypts on every export still lands. The
 //! cost: a planned secret rotation whose new value has the old one's shape
 //! cannot be told from churn; it is judged by its other lines.
+//!
+//! A sheet-driven plan (`plan --intended`) is held against its intended
+//! side rendered again as the plan made it (FROM's backups with TO's
+//! templates and sheets), and its templated devices are judged within
+//! their features' scope only: what no feature owns is not the plan's.
 
 use super::{DeviceOutcome, Outcome, Verification, VerifyError, VERIFY_SCHEMA};
 use crate::diff::{diff_snapshots, Change, DeviceDiff, DeviceStatus, DiffOptions, Op};
 use crate::inventory::Inventory;
+use crate::plan::intended::prepare;
 use crate::plan::{Plan, PlanChange, PlanDevice, RevRef};
 use crate::source::Snapshot;
 use std::collections::HashMap;
@@ -42,8 +48,31 @@ pub fn verify(plan: &Plan, after: &str, repo: Option<&Path>) -> Result<Verificat
         platform: plan.meta.platform.clone(),
         ..DiffOptions::default()
     };
-    let mut to_after = diff_snapshots(&to, &after, &options)?;
+    let intended = match plan.meta.intended {
+        true => Some(prepare(&from, &to).map_err(Box::new)?),
+        false => None,
+    };
+    let to_side = intended.as_ref().map_or(&to, |side| &side.snapshot);
+    let mut to_after = diff_snapshots(to_side, &after, &options)?;
     let mut from_after = diff_snapshots(&from, &after, &options)?;
+    let mut unjudged = HashMap::new();
+    if let Some(side) = &intended {
+        for diff in to_after
+            .devices
+            .iter_mut()
+            .chain(from_after.devices.iter_mut())
+            .filter(|d| plan.device(&d.name).is_some())
+        {
+            let before = diff.changes.len();
+            diff.changes.retain(|c| {
+                let top = c.path.first().map_or("", String::as_str);
+                side.in_scope(&diff.name, top).unwrap_or(true)
+            });
+            let outside = before - diff.changes.len();
+            let most = unjudged.entry(diff.name.clone()).or_insert(0);
+            *most = outside.max(*most);
+        }
+    }
     if file_plan {
         // Two loose files name their one device after the TO file's stem;
         // AFTER's stem is another name for the same device.
@@ -68,7 +97,19 @@ pub fn verify(plan: &Plan, after: &str, repo: Option<&Path>) -> Result<Verificat
             &to_after.devices,
             &from_after.devices,
             &to_after.inventory,
-        ),
+        )
+        .into_iter()
+        .map(|mut outcome| {
+            if let Some(&n) = unjudged.get(&outcome.name).filter(|n| **n > 0) {
+                let note = format!("{n} change(s) outside the templates' scope not judged");
+                outcome.note = Some(match outcome.note.take() {
+                    Some(other) => format!("{other}; {note}"),
+                    None => note,
+                });
+            }
+            outcome
+        })
+        .collect(),
     })
 }
 

@@ -15,6 +15,11 @@ pub enum VerifyError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Diff(#[from] DiffError),
+    /// The intended side of a sheet-driven plan (`--intended`) could not be
+    /// rendered again from TO's templates and sheets.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Intended(#[from] Box<crate::plan::pipeline::PipelineError>),
     /// A side of the plan is a folder or file whose content is no longer
     /// what the plan was made from.
     #[error("the plan's {side} ({rev}) has changed since the plan was made: it was {recorded}, it is now {now}")]
