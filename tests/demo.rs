@@ -65,6 +65,8 @@ fn demo_runs_end_to_end_and_names_the_store() {
         "{stdout}"
     );
     assert!(stdout.contains("is removed now"), "{stdout}");
+    // Nothing to try on a store that is gone.
+    assert!(!stdout.contains("try: henko"), "{stdout}");
     // verify finds both things the backup after the window holds: the
     // pool member still in SG-WEB-443 and the admin timeout set by hand.
     let lines: Vec<&str> = stdout.lines().map(str::trim).collect();
@@ -111,10 +113,29 @@ fn demo_runs_end_to_end_and_names_the_store() {
 #[test]
 fn demo_out_keeps_a_store_that_log_reads() {
     let env = TestEnv::new();
-    env.henko()
+    let demo = env
+        .henko()
         .args(["demo", "--out", "kept"])
-        .assert()
-        .success();
+        .output()
+        .unwrap();
+    assert!(demo.status.success());
+    let stdout = String::from_utf8_lossy(&demo.stdout);
+    // The verify command the demo suggests works as printed: the backup
+    // after the window needs attention on two devices (exit 1).
+    let hint = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("try: henko "))
+        .unwrap_or_else(|| panic!("no verify hint: {stdout}"));
+    let args: Vec<&str> = hint.split_whitespace().collect();
+    assert_eq!(args[0], "--repo", "{hint}");
+    let verify = env.henko().args(&args).output().unwrap();
+    assert_eq!(
+        verify.status.code(),
+        Some(1),
+        "{hint}: {}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("partial"));
     assert!(env
         .join("kept/snapshots/2023-06-30/inventory.yaml")
         .is_file());

@@ -121,6 +121,7 @@ pub fn run(
             &plan,
             &tag_of(verify::AFTER_WINDOW),
             &reports,
+            workspace.temp.is_none(),
         )?;
     }
     intended::write_intended(&mut out, store.path(), &reports, &tags)?;

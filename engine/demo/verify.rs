@@ -22,13 +22,15 @@ const OPERATOR: &str = "山田 太郎";
 const CHECKER: &str = "鈴木 花子";
 
 /// Verifies `plan` against the snapshot tagged `after`, records the
-/// outcome, writes the reports under `reports`, and appends a summary.
+/// outcome, writes the reports under `reports`, and appends a summary;
+/// with the command to try when the store is `kept` after the demo.
 pub(super) fn write_verification(
     out: &mut String,
     store: &Store,
     plan: &Plan,
     after: &str,
     reports: &Path,
+    kept: bool,
 ) -> miette::Result<()> {
     let verification = verify(plan, after, Some(store.path()))?;
     let mut record = ExecutionRecord::new(
@@ -76,13 +78,22 @@ pub(super) fn write_verification(
             .wrap_err_with(|| format!("cannot write {}", path.display()))?;
         let _ = writeln!(out, "  wrote {}", path.display());
     }
-    let _ = writeln!(
-        out,
-        "  try: henko --repo {} verify {} {after}",
-        store.path().parent().unwrap_or(store.path()).display(),
+    // With --clean the store and reports are gone when the demo ends.
+    if kept {
+        let _ = writeln!(out, "  try: {}", try_command(store, plan, after, reports));
+    }
+    Ok(())
+}
+
+/// The `henko verify` command that repeats what the demo did, on the
+/// store's own folder (as the next steps name it).
+fn try_command(store: &Store, plan: &Plan, after: &str, reports: &Path) -> String {
+    let repo = store.path().display().to_string();
+    format!(
+        "henko --repo {} verify {} {after}",
+        repo.trim_end_matches('/'),
         reports
             .join(format!("plan_{}_{}.json", plan.from.rev, plan.to.rev))
             .display()
-    );
-    Ok(())
+    )
 }
