@@ -14,7 +14,7 @@
 
 use super::normalize::Item;
 use super::rules::{Engine, PlatformRules};
-use super::HashSet;
+use super::{HashMap, HashSet};
 
 /// Returns `start` and `goal` without the top-level sections that are equal
 /// on both sides and that no command in `commands` can reach; `None` when
@@ -29,10 +29,13 @@ pub(crate) fn reachable(
         return None;
     }
     let named = Named::from_commands(commands, rules);
-    let goal_sections: HashSet<&Item> = goal.iter().filter(|i| !i.children.is_empty()).collect();
-    let start_sections: HashSet<&Item> = start.iter().filter(|i| !i.children.is_empty()).collect();
-    let aside = |item: &Item, other: &HashSet<&Item>| {
-        !item.children.is_empty() && other.contains(item) && !named.reaches(&item.text)
+    // Sections by header; an equal header is then compared in full (a
+    // repeated header maps to one of its sections, and the others are kept).
+    let (start_sections, goal_sections) = (sections(start), sections(goal));
+    let aside = |item: &Item, other: &HashMap<&str, &Item>| {
+        !item.children.is_empty()
+            && other.get(item.text.as_str()) == Some(&item)
+            && !named.reaches(&item.text)
     };
     let kept_start: Vec<Item> = start
         .iter()
@@ -58,6 +61,15 @@ fn removes_group(text: &str, rules: &PlatformRules) -> bool {
         .iter()
         .filter_map(|g| g.remove_group.as_deref())
         .any(|template| text.starts_with(&template[..template.find('$').unwrap_or(template.len())]))
+}
+
+/// Returns the sections of a level by header.
+fn sections(items: &[Item]) -> HashMap<&str, &Item> {
+    items
+        .iter()
+        .filter(|i| !i.children.is_empty())
+        .map(|i| (i.text.as_str(), i))
+        .collect()
 }
 
 /// The top-level commands of a command list, as the sections they name.

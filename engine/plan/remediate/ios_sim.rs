@@ -24,6 +24,8 @@ struct Node {
     group: Option<String>,
     /// The command that empties this section, once asked for.
     reset: Option<Option<String>>,
+    /// The sequence number the line starts with (`10 permit …`), if any.
+    sequence: Option<u64>,
     children: Level,
 }
 
@@ -34,8 +36,16 @@ impl Node {
             ordered,
             group: rules.group_of(text, parent).map(|(name, _)| name),
             reset: None,
+            sequence: sequence(text),
             children: Level::default(),
         }
+    }
+
+    /// Gives the node another text (an overwritten setting), keeping what
+    /// is derived from the text in step.
+    fn set_text(&mut self, text: String) {
+        self.sequence = sequence(&text);
+        self.text = text;
     }
 }
 
@@ -347,19 +357,26 @@ fn apply_line(
             let mut node = level
                 .remove(at, parent, rules)
                 .expect("indexed slot is live");
-            node.text = text.to_string();
+            node.set_text(text.to_string());
             level.place(at, node, parent, rules);
             return;
         }
     }
     if ordered {
         if let Some(number) = sequence(text) {
-            // Numbered entries land at their place by number.
-            if level.live().all(|(_, n)| sequence(&n.text).is_some()) {
-                let before = level
-                    .live()
-                    .find(|(_, n)| sequence(&n.text) > Some(number))
-                    .map(|(at, _)| at);
+            // Numbered entries land at their place by number (one pass over
+            // the numbers the nodes carry: lists run to thousands of lines).
+            let mut before = None;
+            let all_numbered = level.live().all(|(at, n)| match n.sequence {
+                Some(seq) => {
+                    if before.is_none() && seq > number {
+                        before = Some(at);
+                    }
+                    true
+                }
+                None => false,
+            });
+            if all_numbered {
                 let node = leaf(text, parent, rules);
                 level.insert_before(before, node, parent, rules);
                 return;
@@ -486,7 +503,7 @@ fn change_list(level: &mut Level, text: &str, parent: Option<&str>, rules: &Plat
         return false;
     };
     let mut node = level.remove(at, parent, rules).expect("found a live slot");
-    node.text = new_text;
+    node.set_text(new_text);
     level.place(at, node, parent, rules);
     true
 }
