@@ -28,9 +28,18 @@ pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 /// computes its remediation here, so no configuration is read twice.
 pub type Visit<'a, R> = &'a (dyn Fn(&DeviceDiff, Option<Side<'_>>, Option<Side<'_>>) -> R + Sync);
 
-/// One side of a changed device as the diff read it: the file's path in
-/// its snapshot and its bytes.
-pub type Side<'a> = (&'a str, &'a [u8]);
+/// One side of a changed device as the diff read it.
+#[derive(Clone, Copy, Debug)]
+pub struct Side<'a> {
+    /// The file's path in its snapshot.
+    pub path: &'a str,
+    /// The file's bytes.
+    pub bytes: &'a [u8],
+    /// The diff's own parse of the file, offered when it was made with the
+    /// default [`ParseOptions`] (no store ignore patterns, no key column)
+    /// and its structure was read unambiguously; `None` otherwise.
+    pub tree: Option<&'a ConfigTree>,
+}
 
 /// Every change between two snapshots.
 #[derive(Clone, Debug)]
@@ -334,11 +343,20 @@ impl Job<'_> {
             }
             None => parse,
         };
+        let mut trees = None;
         if !same {
-            let from_tree =
+            let (from_tree, from_ok) =
                 parse_side(from_bytes.as_deref(), dialect, parse, "FROM", &mut warnings);
-            let to_tree = parse_side(to_bytes.as_deref(), dialect, parse, "TO", &mut warnings);
+            let (to_tree, to_ok) =
+                parse_side(to_bytes.as_deref(), dialect, parse, "TO", &mut warnings);
             changes.extend(diff_trees(&from_tree, &to_tree, opts));
+            let default_parse = parse.ignore.is_empty() && parse.key_column.is_none();
+            trees = Some((
+                from_tree,
+                to_tree,
+                default_parse && from_ok,
+                default_parse && to_ok,
+            ));
         }
         let lines = if !same && (opts.lines || dialect == Dialect::Lines) {
             let from_text = String::from_utf8_lossy(from_bytes.as_deref().unwrap_or_default());
@@ -365,20 +383,30 @@ impl Job<'_> {
             lines,
             warnings,
         };
+        let (from_tree, to_tree) = match &trees {
+            Some((f, t, f_ok, t_ok)) => (f_ok.then_some(f), t_ok.then_some(t)),
+            None => (None, None),
+        };
         let seen = visit(
             &device,
-            side(self.from, &from_bytes),
-            side(self.to, &to_bytes),
+            side(self.from, &from_bytes, from_tree),
+            side(self.to, &to_bytes, to_tree),
         );
         Ok(Some((device, seen)))
     }
 }
 
 /// One side's path and bytes for a [`Visit`], when the side has a file.
-fn side<'a>(entry: Option<&'a FileEntry>, bytes: &'a Option<Vec<u8>>) -> Option<Side<'a>> {
-    entry
-        .zip(bytes.as_deref())
-        .map(|(e, b)| (e.path.as_str(), b))
+fn side<'a>(
+    entry: Option<&'a FileEntry>,
+    bytes: &'a Option<Vec<u8>>,
+    tree: Option<&'a ConfigTree>,
+) -> Option<Side<'a>> {
+    entry.zip(bytes.as_deref()).map(|(e, bytes)| Side {
+        path: e.path.as_str(),
+        bytes,
+        tree,
+    })
 }
 
 fn parse_side(
@@ -387,10 +415,10 @@ fn parse_side(
     parse: &ParseOptions,
     side: &str,
     warnings: &mut Vec<String>,
-) -> ConfigTree {
-    let tree = config::parse(bytes.unwrap_or_default(), dialect, parse);
+) -> (ConfigTree, bool) {
+    let (tree, readable) = config::parse_readable(bytes.unwrap_or_default(), dialect, parse);
     warnings.extend(tree.warnings.iter().map(|w| format!("{side}: {w}")));
-    tree
+    (tree, readable)
 }
 
 /// The dialect of a device: from its platform, else sniffed from the file.
@@ -532,7 +560,19 @@ mod tests {
         let calls = Mutex::new(Vec::new());
         let visit = |d: &DeviceDiff, f: Option<Side<'_>>, t: Option<Side<'_>>| {
             let text = |s: Option<Side<'_>>| {
-                s.map(|(p, b)| format!("{p}={}", String::from_utf8_lossy(b).trim()))
+                s.map(|side| {
+                    // The diff's parse comes along: its root is the file's line.
+                    let root = side.tree.map(|t| t.roots[0].text.trim().to_string());
+                    assert_eq!(
+                        root.as_deref(),
+                        Some(String::from_utf8_lossy(side.bytes).trim())
+                    );
+                    format!(
+                        "{}={}",
+                        side.path,
+                        String::from_utf8_lossy(side.bytes).trim()
+                    )
+                })
             };
             calls.lock().unwrap().push(d.name.clone());
             (d.name.clone(), text(f), text(t))

@@ -14,6 +14,7 @@ use crate::script::{
     ScriptSet, SheetTables,
 };
 use crate::source::{FileTree, Listing, Snapshot, SourceError};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -474,27 +475,19 @@ fn remediate_read(
     ) {
         return None;
     }
-    let read = |side: Option<Side<'_>>, snapshot: &Snapshot, missing: bool| {
-        match side {
-            Some((path, bytes)) if !missing => {
-                // Errors name a loose file by the path it was given as.
-                let origin = match snapshot {
-                    Snapshot::File { path, .. } => path.display().to_string(),
-                    _ => path.to_string(),
-                };
-                Ok(config::parse_checked(
-                    bytes,
-                    diff.dialect,
-                    &ParseOptions::default(),
-                    &origin,
-                )?)
-            }
-            _ => Ok::<_, PipelineError>(empty(diff.dialect)),
-        }
-    };
     let remediated = (|| {
-        let before = read(sides[0], snapshots[0], diff.status == DeviceStatus::Added)?;
-        let after = read(sides[1], snapshots[1], diff.status == DeviceStatus::Removed)?;
+        let before = read_side(
+            sides[0],
+            snapshots[0],
+            diff.status == DeviceStatus::Added,
+            diff,
+        )?;
+        let after = read_side(
+            sides[1],
+            snapshots[1],
+            diff.status == DeviceStatus::Removed,
+            diff,
+        )?;
         let platform = platform_of(diff);
         let r = remediate(&before, &after, platform, &*rules.get(platform)?);
         Ok((
@@ -510,6 +503,37 @@ fn remediate_read(
         ))
     })();
     Some(remediated)
+}
+
+/// Returns one side of a device as a plan reads it: the diff's own parse
+/// when it offers one, else the bytes parsed (refusing a guessed
+/// structure), and an empty tree for a side the device is `missing` from.
+fn read_side<'a>(
+    side: Option<Side<'a>>,
+    snapshot: &Snapshot,
+    missing: bool,
+    diff: &DeviceDiff,
+) -> Result<Cow<'a, ConfigTree>, PipelineError> {
+    match side {
+        _ if missing => Ok(Cow::Owned(empty(diff.dialect))),
+        Some(Side {
+            tree: Some(tree), ..
+        }) => Ok(Cow::Borrowed(tree)),
+        Some(Side { path, bytes, .. }) => {
+            // Errors name a loose file by the path it was given as.
+            let origin = match snapshot {
+                Snapshot::File { path, .. } => path.display().to_string(),
+                _ => path.to_string(),
+            };
+            Ok(Cow::Owned(config::parse_checked(
+                bytes,
+                diff.dialect,
+                &ParseOptions::default(),
+                &origin,
+            )?))
+        }
+        None => Ok(Cow::Owned(empty(diff.dialect))),
+    }
 }
 
 /// Returns the parse warnings of both sides that a reviewer of the plan
