@@ -59,6 +59,9 @@ struct Level {
     by_text: HashMap<String, usize>,
     by_negation: Option<HashMap<String, Vec<usize>>>,
     by_key: Option<HashMap<String, Vec<usize>>>,
+    /// Whether a line of the level is a `no …` line, once asked for (kept
+    /// true by later additions; a removal may leave it true).
+    negative_lines: Option<bool>,
 }
 
 impl Level {
@@ -104,6 +107,9 @@ impl Level {
     /// records it in every index built so far; a new slot goes last in order.
     fn place(&mut self, at: usize, node: Node, parent: Option<&str>, rules: &PlatformRules) {
         self.by_text.entry(node.text.clone()).or_insert(at);
+        if let Some(flag) = &mut self.negative_lines {
+            *flag |= node.text.starts_with("no ");
+        }
         if let Some(map) = &mut self.by_negation {
             map.entry(rules.negate(&node.text, parent))
                 .or_default()
@@ -142,6 +148,17 @@ impl Level {
         Some(node)
     }
 
+    /// Returns true when a line of the level may be a `no …` line.
+    fn has_negative_lines(&mut self) -> bool {
+        let slots = &self.slots;
+        *self.negative_lines.get_or_insert_with(|| {
+            slots
+                .iter()
+                .flatten()
+                .any(|node| node.text.starts_with("no "))
+        })
+    }
+
     /// Returns the slots of the lines that `command` negates.
     fn negated_by(
         &mut self,
@@ -149,6 +166,19 @@ impl Level {
         parent: Option<&str>,
         rules: &PlatformRules,
     ) -> Vec<usize> {
+        // A negation is `no <line>`, the line of a `no <line>` node, or the
+        // text of a negate template. A command that can be none of these
+        // negates nothing, and the level's index is not built for it (a
+        // top level holds thousands of lines).
+        if !command.starts_with("no ")
+            && !self.has_negative_lines()
+            && !rules
+                .negate
+                .iter()
+                .any(|rule| command.starts_with(literal_prefix(&rule.template)))
+        {
+            return Vec::new();
+        }
         let slots = &self.slots;
         let map = self.by_negation.get_or_insert_with(|| {
             let mut map: HashMap<String, Vec<usize>> = HashMap::default();
@@ -518,6 +548,25 @@ mod tests {
 
     fn cmds(lines: &[&str]) -> Vec<String> {
         lines.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_positive_command_still_removes_its_no_line_whatever_the_spacing() {
+        let rules = PlatformRules::builtin("eos");
+        // A `show running-config all` line with two spaces after `no`.
+        let start = leafs(&["no  pim ipv4 join-prune transport sctp", "hostname r1"]);
+        let out = simulate(
+            start,
+            &cmds(&["pim ipv4 join-prune transport sctp"]),
+            &rules,
+        )
+        .unwrap();
+        let texts: Vec<&str> = out.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(texts, ["hostname r1"], "the negation is undone");
+        // A plain line command on a level without `no` lines negates nothing.
+        let start = leafs(&["hostname r1", "ip domain-lookup"]);
+        let out = simulate(start, &cmds(&["ip name-server 192.0.2.1"]), &rules).unwrap();
+        assert_eq!(out.len(), 3);
     }
 
     #[test]
