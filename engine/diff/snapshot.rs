@@ -15,8 +15,9 @@ use crate::config::{self, ConfigTree, Dialect, ParseOptions};
 use crate::inventory::{self, Device, Inventory};
 use crate::source::{redact, FileEntry, FileTree, Listing, Snapshot, SnapshotRef};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// A progress hook: called with (devices done, devices to do) from worker
 /// threads as devices finish.
@@ -165,19 +166,27 @@ pub fn diff_visited<R: Send>(
     );
     let total = jobs.len();
     let done = AtomicUsize::new(0);
+    // Devices cost very different amounts (a FortiOS backup takes a few
+    // times an IOS one of the same size): small pieces keep every worker
+    // busy to the end instead of leaving one with the last big chunk.
+    // Each worker keeps its readers for the whole diff (opening a store
+    // costs more than reading a small file), tagged with this call.
+    let call = DIFF_CALLS.fetch_add(1, Ordering::Relaxed);
     let results: Vec<Result<Option<(DeviceDiff, R)>, DiffError>> = jobs
         .par_iter()
-        .map_init(
-            || (from.open().ok(), to.open().ok()),
-            |readers, job| {
-                let result = run_with(readers, from, to, job, &opts, &parse, visit);
-                if let Some(progress) = progress {
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                }
-                result
-            },
-        )
+        .with_max_len(4)
+        .map(|job| {
+            let mut readers = take_readers(call, from, to);
+            let result = run_with(&mut readers, from, to, job, &opts, &parse, visit);
+            WORKER_READERS.with(|cell| *cell.borrow_mut() = Some((call, readers)));
+            if let Some(progress) = progress {
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            }
+            result
+        })
         .collect();
+    // Close every worker's store handles now, not at its next diff.
+    rayon::broadcast(|_| WORKER_READERS.with(|cell| drop(cell.borrow_mut().take())));
     let mut devices = Vec::new();
     let mut visited = Vec::new();
     for result in results {
@@ -203,6 +212,25 @@ pub fn diff_visited<R: Send>(
 
 /// One worker's readers of FROM and TO, opened lazily.
 type Readers = (Option<Box<dyn FileTree>>, Option<Box<dyn FileTree>>);
+
+/// Numbers the diffs of this process, so a worker never reuses the readers
+/// of another diff.
+static DIFF_CALLS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// The readers this worker thread opened for diff number `.0`.
+    static WORKER_READERS: RefCell<Option<(u64, Readers)>> = const { RefCell::new(None) };
+}
+
+/// Takes this worker's readers for diff `call`, opening them when it has
+/// none for it. They are taken out of the slot while a device runs, so work
+/// stolen by the same thread meanwhile opens its own instead of sharing.
+fn take_readers(call: u64, from: &Snapshot, to: &Snapshot) -> Readers {
+    match WORKER_READERS.with(|cell| cell.borrow_mut().take()) {
+        Some((owner, readers)) if owner == call => readers,
+        _ => (from.open().ok(), to.open().ok()),
+    }
+}
 
 /// Runs one job with the worker's readers, opening them again if the
 /// first attempt failed (so the error is reported with its cause).
