@@ -59,9 +59,9 @@ struct Level {
     by_text: HashMap<String, usize>,
     by_negation: Option<HashMap<String, Vec<usize>>>,
     by_key: Option<HashMap<String, Vec<usize>>>,
-    /// Whether a line of the level is a `no …` line, once asked for (kept
-    /// true by later additions; a removal may leave it true).
-    negative_lines: Option<bool>,
+    /// The level's `no X` lines by `X`, once asked for. Entries may be
+    /// stale (a removed or overwritten slot): readers check the slot.
+    by_positive: Option<HashMap<String, Vec<usize>>>,
 }
 
 impl Level {
@@ -107,8 +107,8 @@ impl Level {
     /// records it in every index built so far; a new slot goes last in order.
     fn place(&mut self, at: usize, node: Node, parent: Option<&str>, rules: &PlatformRules) {
         self.by_text.entry(node.text.clone()).or_insert(at);
-        if let Some(flag) = &mut self.negative_lines {
-            *flag |= node.text.starts_with("no ");
+        if let (Some(map), Some(rest)) = (&mut self.by_positive, positive_of(&node.text)) {
+            map.entry(rest.to_string()).or_default().push(at);
         }
         if let Some(map) = &mut self.by_negation {
             map.entry(rules.negate(&node.text, parent))
@@ -148,15 +148,39 @@ impl Level {
         Some(node)
     }
 
-    /// Returns true when a line of the level may be a `no …` line.
-    fn has_negative_lines(&mut self) -> bool {
+    /// Returns the slots of the `no <command>` lines whose negation is
+    /// `command`: what a command that no negate template can write
+    /// negates. Found through an index of the level's `no` lines (no rule
+    /// lookups), each candidate checked against the rules.
+    fn undone_by(
+        &mut self,
+        command: &str,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) -> Vec<usize> {
         let slots = &self.slots;
-        *self.negative_lines.get_or_insert_with(|| {
-            slots
-                .iter()
-                .flatten()
-                .any(|node| node.text.starts_with("no "))
-        })
+        let index = self.by_positive.get_or_insert_with(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::default();
+            for (at, node) in slots.iter().enumerate() {
+                if let Some(rest) = node.as_ref().and_then(|n| positive_of(&n.text)) {
+                    map.entry(rest.to_string()).or_default().push(at);
+                }
+            }
+            map
+        });
+        let Some(candidates) = index.get(command) else {
+            return Vec::new();
+        };
+        candidates
+            .iter()
+            .copied()
+            .filter(|&at| {
+                self.slots[at].as_ref().is_some_and(|n| {
+                    positive_of(&n.text) == Some(command)
+                        && rules.negate(&n.text, parent) == command
+                })
+            })
+            .collect()
     }
 
     /// Returns the slots of the lines that `command` negates.
@@ -171,13 +195,12 @@ impl Level {
         // negates nothing, and the level's index is not built for it (a
         // top level holds thousands of lines).
         if !command.starts_with("no ")
-            && !self.has_negative_lines()
             && !rules
                 .negate
                 .iter()
                 .any(|rule| command.starts_with(literal_prefix(&rule.template)))
         {
-            return Vec::new();
+            return self.undone_by(command, parent, rules);
         }
         let slots = &self.slots;
         let map = self.by_negation.get_or_insert_with(|| {
@@ -424,6 +447,11 @@ fn toggles(text: &str, parent: Option<&str>, rules: &PlatformRules) -> bool {
 }
 
 /// Returns the part of a command template before its first `$` reference.
+/// The `X` of a `no X` line, as the negation fallback reads it.
+fn positive_of(text: &str) -> Option<&str> {
+    text.strip_prefix("no ").map(str::trim_start)
+}
+
 fn literal_prefix(template: &str) -> &str {
     &template[..template.find('$').unwrap_or(template.len())]
 }
