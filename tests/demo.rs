@@ -136,6 +136,7 @@ fn demo_out_keeps_a_store_that_log_reads() {
         String::from_utf8_lossy(&verify.stderr)
     );
     assert!(String::from_utf8_lossy(&verify.stdout).contains("partial"));
+    every_planned_device_has_steps_or_a_specific_manual_step(&env.join("kept/reports"));
     assert!(env
         .join("kept/snapshots/2023-06-30/inventory.yaml")
         .is_file());
@@ -160,6 +161,61 @@ fn demo_out_keeps_a_store_that_log_reads() {
         ],
         "{log}"
     );
+}
+
+/// Checks every plan the demo wrote under `reports`: each device whose
+/// configuration changes gets apply and rollback steps, or manual steps
+/// that say what to do, never henko's generic "edit the file" fallback.
+fn every_planned_device_has_steps_or_a_specific_manual_step(reports: &Path) {
+    let mut plans = 0;
+    for entry in std::fs::read_dir(reports).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !(name.starts_with("plan_") && name.ends_with(".json")) {
+            continue;
+        }
+        plans += 1;
+        let plan: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for device in plan["devices"].as_array().unwrap() {
+            let device_name = &device["name"];
+            let config_changes = device["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["category"] != "inventory");
+            if !config_changes {
+                continue;
+            }
+            let list = |v: &serde_json::Value| -> Vec<String> {
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_str().unwrap().to_string())
+                    .collect()
+            };
+            let manual = list(&device["manual"]);
+            let apply = list(&device["steps"]["apply"]);
+            let rollback = list(&device["steps"]["rollback"]);
+            assert!(
+                !manual
+                    .iter()
+                    .any(|m| m.starts_with("no rule gives commands")),
+                "{name}: {device_name} only has the generic fallback: {manual:?}"
+            );
+            let manual_apply = manual.iter().any(|m| !m.starts_with("to roll back: "));
+            let manual_rollback = manual.iter().any(|m| m.starts_with("to roll back: "));
+            assert!(
+                !apply.is_empty() || manual_apply,
+                "{name}: {device_name} has no apply step"
+            );
+            assert!(
+                !rollback.is_empty() || manual_rollback,
+                "{name}: {device_name} has no rollback step"
+            );
+        }
+    }
+    assert!(plans >= 2, "{plans} plan(s) under {}", reports.display());
 }
 
 #[test]

@@ -25,6 +25,7 @@ pub(crate) const RULES: &[(&str, &str)] = &[
     ("plan.rhai", include_str!("../../scripts/plan.rhai")),
     ("routing.rhai", include_str!("../../scripts/routing.rhai")),
     ("secrets.rhai", include_str!("../../scripts/secrets.rhai")),
+    ("sheets.rhai", include_str!("../../scripts/sheets.rhai")),
     ("sshd.rhai", include_str!("../../scripts/sshd.rhai")),
     ("storage.rhai", include_str!("../../scripts/storage.rhai")),
     ("vm.rhai", include_str!("../../scripts/vm.rhai")),
@@ -76,6 +77,10 @@ pub(crate) const TESTS: &[(&str, &str)] = &[
     (
         "secrets.yaml",
         include_str!("../../scripts/tests/secrets.yaml"),
+    ),
+    (
+        "sheets.yaml",
+        include_str!("../../scripts/tests/sheets.yaml"),
     ),
     ("sshd.yaml", include_str!("../../scripts/tests/sshd.yaml")),
     (
