@@ -17,6 +17,7 @@ pub use diff_text::{render_diff_text, DiffReportOptions};
 pub use fleet::{group as fleet_groups, FleetGroup, FleetView, DEFAULT_FLEET_MIN};
 pub mod ansible;
 pub mod demo;
+pub mod escape;
 pub mod i18n;
 pub mod intended;
 pub mod junit;
