@@ -76,7 +76,7 @@ fn xlsx_reads_back_with_every_step() {
             _ => None,
         })
         .collect();
-    assert_eq!(cells[..4], ["No.", "段階", "機器", "作業種別"]);
+    assert_eq!(cells[..5], ["No.", "段階", "機器", "グループ", "作業種別"]);
     for step in every_step(&plan) {
         assert!(cells.iter().any(|c| c.contains(&step)), "xlsx lacks {step}");
     }
@@ -248,4 +248,33 @@ fn text_and_html_show_each_fleet_group_once() {
     assert!(html.contains("snmp-server location leaf00049"));
     let ja = plan_text::render(&plan, Lang::Ja);
     assert!(ja.contains("グループ 1 と同じ手順"));
+}
+
+#[test]
+fn xlsx_keeps_one_row_per_device_and_marks_its_group() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let plan = fleet_plan(50);
+    let bytes = plan_xlsx::render(&plan, Lang::Ja).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("作業手順書").unwrap();
+    let text = |row: &[Data], col: usize| match &row[col] {
+        Data::String(s) => s.clone(),
+        _ => String::new(),
+    };
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(text(rows[0], 3), "グループ");
+    // Every step of every device is a row of its own, ticked on its own.
+    assert_eq!(rows.len(), plan_rows::rows(&plan).len() + 1);
+    let leaf_rows: Vec<&&[Data]> = rows
+        .iter()
+        .filter(|r| text(r, 2).starts_with("leaf"))
+        .collect();
+    assert!(leaf_rows.len() >= 50 * 4, "{}", leaf_rows.len());
+    // … and the 50 leaves name the one group they share.
+    assert!(leaf_rows.iter().all(|r| text(r, 3) == "1 (50 台)"));
+    // The sample plan's own devices are not in the leaves' group.
+    assert!(rows
+        .iter()
+        .filter(|r| !text(r, 2).starts_with("leaf"))
+        .all(|r| text(r, 3) != "1 (50 台)"));
 }
