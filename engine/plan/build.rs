@@ -309,8 +309,8 @@ fn add_device_step(device: &mut PlanDevice, step: &crate::script::Step) {
     device.actions.push(step.clone());
 }
 
-/// The text a manual step shows in `manual`: rollback ones say so.
-fn manual_text(step: &crate::script::Step) -> String {
+/// Returns the text a manual step shows in `manual`: rollback ones say so.
+pub fn manual_text(step: &crate::script::Step) -> String {
     match step.phase {
         crate::script::Phase::Rollback => format!("to roll back: {}", step.text),
         _ => step.text.clone(),

@@ -21,6 +21,7 @@ pub mod escape;
 pub mod i18n;
 pub mod intended;
 pub mod junit;
+pub mod manual_ja;
 pub mod plan_bundle;
 pub mod plan_groups;
 pub mod plan_html;

@@ -44,6 +44,8 @@ table.diff td code{white-space:pre-wrap}
 
 /// Renders `plan` as a self-contained HTML page in `lang`.
 pub fn render(plan: &Plan, lang: Lang) -> String {
+    // Manual steps in the report's language (the plan keeps the English).
+    let plan = &*super::manual_ja::localize(plan, lang);
     let t = |m: Msg| m.text(lang);
     let mut out = String::new();
     let title = format!("{} {} → {}", t(Msg::PlanTitle), plan.from.rev, plan.to.rev);

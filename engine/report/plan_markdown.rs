@@ -37,6 +37,8 @@ const NAMES_SHOWN: usize = 12;
 /// Renders `plan` as Markdown in `lang`, never longer than
 /// [`MAX_COMMENT_BYTES`]: what does not fit is left out with a note.
 pub fn render(plan: &Plan, lang: Lang) -> String {
+    // Manual steps in the report's language (the plan keeps the English).
+    let plan = &*super::manual_ja::localize(plan, lang);
     let t = |m: Msg| m.text(lang);
     let mut out = String::new();
     let _ = writeln!(

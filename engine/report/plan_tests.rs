@@ -278,3 +278,67 @@ fn xlsx_keeps_one_row_per_device_and_marks_its_group() {
         .filter(|r| !text(r, 2).starts_with("leaf"))
         .all(|r| text(r, 3) != "1 (50 台)"));
 }
+
+#[test]
+fn japanese_reports_show_manual_steps_in_japanese() {
+    let mut plan = sample_plan();
+    let step = "remove `crypto key generate rsa` at top level: key material is generated or imported on the device, never pasted from a plan";
+    let ja = "鍵は機器上で生成またはインポートします。計画書から貼り付けることはしません";
+    let device = plan.devices[0].name.clone();
+    plan.devices[0].manual.push(step.to_string());
+    plan.manual.push(crate::plan::ManualStep {
+        device,
+        text: step.to_string(),
+    });
+    // A script's manual step with its Japanese words.
+    let scripted = crate::script::Step {
+        phase: crate::script::Phase::Rollback,
+        kind: crate::script::StepKind::Manual,
+        text: "vSphere Client: set lockdown mode back to normal".into(),
+        text_ja: Some("vSphere Client でロックダウンモードを通常に戻す".into()),
+        ..crate::script::Step::default()
+    };
+    plan.devices[0]
+        .manual
+        .push(crate::plan::manual_text(&scripted));
+    plan.devices[0].actions.push(scripted);
+    let english = "never pasted from a plan";
+    let text = plan_text::render(&plan, Lang::Ja);
+    assert!(
+        text.contains("切り戻し: vSphere Client でロックダウンモードを通常に戻す"),
+        "{text}"
+    );
+    assert!(!text.contains("set lockdown mode back"), "{text}");
+    for (name, report) in [
+        ("text", plan_text::render(&plan, Lang::Ja)),
+        ("markdown", plan_markdown::render(&plan, Lang::Ja)),
+        ("html", plan_html::render(&plan, Lang::Ja)),
+    ] {
+        assert!(report.contains(ja), "{name} lacks the Japanese step");
+        assert!(
+            !report.contains(english),
+            "{name} still has the English step"
+        );
+    }
+    assert!(plan_text::render(&plan, Lang::En).contains(step));
+    for sheet in ["作業手順書", "概要"] {
+        let cells = xlsx_cells(plan_xlsx::render(&plan, Lang::Ja).unwrap(), sheet);
+        assert!(cells.iter().any(|c| c.contains(ja)), "{sheet}");
+        assert!(!cells.iter().any(|c| c.contains(english)), "{sheet}");
+    }
+}
+
+/// The text cells of worksheet `sheet` of an xlsx file, row by row.
+fn xlsx_cells(bytes: Vec<u8>, sheet: &str) -> Vec<String> {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .flat_map(|r| r.iter())
+        .filter_map(|c| match c {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}

@@ -24,6 +24,8 @@ const GROUP_FILLS: [u32; 4] = [0xE8F1FB, 0xEAF6E8, 0xFDF3E1, 0xF3E9F7];
 
 /// Returns the workbook as the bytes of an `.xlsx` file.
 pub fn render(plan: &Plan, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    // Manual steps in the report's language (the plan keeps the English).
+    let plan = &*super::manual_ja::localize(plan, lang);
     let mut workbook = Workbook::new();
     let header = Format::new()
         .set_bold()
