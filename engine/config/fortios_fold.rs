@@ -11,7 +11,10 @@
 //!
 //! Recursion is bounded by the parser's depth cap.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+/// Lines are matched by text on every parse: foldhash, not SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use super::tree::Node;
 
@@ -62,27 +65,35 @@ fn first_word(text: &str) -> &str {
 
 /// The identity of a node among its siblings: `edit <name>` (unquoted),
 /// `config <path>`, `set <name>` for settings, `None` for other lines.
-fn identity(text: &str) -> Option<String> {
+fn identity(text: &str) -> Option<Cow<'_, str>> {
     // Fast path for the common case, a `set KEY …` line whose key has no
-    // quotes or escapes: no word list is built (this runs for every line).
+    // quotes or escapes: no word list is built (this runs for every line),
+    // and with one space after `set` the identity is borrowed from the line.
     let mut tokens = text.split_whitespace();
     match tokens.next() {
         Some("set") => {
             let key = tokens.next().unwrap_or("");
             if !key.contains(['"', '\\']) {
-                return Some(format!("set {key}"));
+                let borrowed = text.len() >= 4 + key.len()
+                    && text.starts_with("set ")
+                    && text[4..].starts_with(key);
+                return Some(match borrowed {
+                    true => Cow::Borrowed(&text[..4 + key.len()]),
+                    false => Cow::Owned(format!("set {key}")),
+                });
             }
         }
         Some("edit" | "config") => {}
         _ => return None,
     }
     let words = words(text);
-    match words.first().map(String::as_str) {
-        Some("edit") => Some(format!("edit {}", words.get(1).map_or("", String::as_str))),
-        Some("config") => Some(words.join(" ")),
-        Some("set") => Some(format!("set {}", words.get(1).map_or("", String::as_str))),
-        _ => None,
-    }
+    let id = match words.first().map(String::as_str) {
+        Some("edit") => format!("edit {}", words.get(1).map_or("", String::as_str)),
+        Some("config") => words.join(" "),
+        Some("set") => format!("set {}", words.get(1).map_or("", String::as_str)),
+        _ => return None,
+    };
+    Some(Cow::Owned(id))
 }
 
 /// Writes `edit NAME` quoted like `like` (the entry it replaces).
@@ -97,7 +108,7 @@ fn edit_text(name: &str, like: &str) -> String {
 /// Applies re-entry, settings, appends and table commands at every level.
 pub(crate) fn fold(nodes: &mut Vec<Node>, warnings: &mut Vec<String>) {
     let mut kept: Vec<Node> = Vec::with_capacity(nodes.len());
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<String, usize> = HashMap::default();
     for node in nodes.drain(..) {
         let verb = first_word(&node.text);
         // Only table commands, `unset` and `append` need the full word list.
@@ -120,7 +131,7 @@ pub(crate) fn fold(nodes: &mut Vec<Node>, warnings: &mut Vec<String>) {
                 let Some(id) = identity(&node.text) else {
                     continue;
                 };
-                match index.get(&id) {
+                match index.get(id.as_ref()) {
                     Some(&at) if verb == "config" || verb == "edit" => {
                         let target = &mut kept[at];
                         target.span.end = target.span.end.max(node.span.end);
@@ -128,7 +139,7 @@ pub(crate) fn fold(nodes: &mut Vec<Node>, warnings: &mut Vec<String>) {
                     }
                     Some(&at) => kept[at] = node,
                     None => {
-                        index.insert(id, kept.len());
+                        index.insert(id.into_owned(), kept.len());
                         kept.push(node);
                     }
                 }
@@ -184,7 +195,7 @@ fn reindex(nodes: &[Node]) -> HashMap<String, usize> {
     nodes
         .iter()
         .enumerate()
-        .filter_map(|(at, node)| identity(&node.text).map(|id| (id, at)))
+        .filter_map(|(at, node)| identity(&node.text).map(|id| (id.into_owned(), at)))
         .collect()
 }
 

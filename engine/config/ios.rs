@@ -32,7 +32,8 @@
 //!   is meaningful, the order of other roots is not (`ConfigTree::ordered`
 //!   stays false).
 
-use std::collections::HashMap;
+/// Lines are matched by text on every parse: foldhash, not SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use super::banner::{self, Close};
 use super::builder::Builder;
@@ -143,7 +144,7 @@ fn merge_reentered(nodes: &mut Vec<Node>) {
     if nodes.iter().filter(|node| node.is_section()).count() < 2 {
         return;
     }
-    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut first: HashMap<String, usize> = HashMap::default();
     let mut kept: Vec<Node> = Vec::with_capacity(nodes.len());
     for node in nodes.drain(..) {
         if node.is_section() {

@@ -97,6 +97,17 @@ pub fn parse(bytes: &[u8], dialect: Dialect, options: &ParseOptions) -> ConfigTr
     parse_reading(bytes, dialect, options).0
 }
 
+/// Parses like [`parse`], also telling whether the structure was read
+/// unambiguously (when it was not, [`parse_checked`] refuses the file).
+pub fn parse_readable(
+    bytes: &[u8],
+    dialect: Dialect,
+    options: &ParseOptions,
+) -> (ConfigTree, bool) {
+    let (tree, unreadable) = parse_reading(bytes, dialect, options);
+    (tree, unreadable.is_none())
+}
+
 /// Parses like [`parse`], but refuses a file whose structure cannot be read
 /// unambiguously (FortiOS whose `next`/`end` markers and indentation
 /// disagree, or that has neither), so nothing is planned from a guess.

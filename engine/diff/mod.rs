@@ -24,6 +24,7 @@ pub use options::DiffOptions;
 pub use replay::{apply_change, inverse, prove_steps, ProofErrors};
 pub use settings::{StoreSettings, IGNORE_FILE, SETTINGS_FILE};
 pub use snapshot::{
-    diff_listed, diff_snapshots, diff_snapshots_with_progress, Listings, Progress, SnapshotDiff,
+    diff_listed, diff_snapshots, diff_snapshots_with_progress, diff_visited, Listings, Progress,
+    Side, SnapshotDiff, Visit,
 };
 pub use tree::diff_trees;

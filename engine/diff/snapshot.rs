@@ -15,12 +15,32 @@ use crate::config::{self, ConfigTree, Dialect, ParseOptions};
 use crate::inventory::{self, Device, Inventory};
 use crate::source::{redact, FileEntry, FileTree, Listing, Snapshot, SnapshotRef};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// A progress hook: called with (devices done, devices to do) from worker
 /// threads as devices finish.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Work done on each changed device while the diff holds its files: called
+/// from worker threads with the device's diff and the path and bytes of its
+/// FROM and TO configuration (`None` for a side it is missing from). A plan
+/// computes its remediation here, so no configuration is read twice.
+pub type Visit<'a, R> = &'a (dyn Fn(&DeviceDiff, Option<Side<'_>>, Option<Side<'_>>) -> R + Sync);
+
+/// One side of a changed device as the diff read it.
+#[derive(Clone, Copy, Debug)]
+pub struct Side<'a> {
+    /// The file's path in its snapshot.
+    pub path: &'a str,
+    /// The file's bytes.
+    pub bytes: &'a [u8],
+    /// The diff's own parse of the file, offered when it was made with the
+    /// default [`ParseOptions`] (no store ignore patterns, no key column)
+    /// and its structure was read unambiguously; `None` otherwise.
+    pub tree: Option<&'a ConfigTree>,
+}
 
 /// Every change between two snapshots.
 #[derive(Clone, Debug)]
@@ -77,6 +97,20 @@ pub fn diff_listed(
     opts: &DiffOptions,
     progress: Option<Progress<'_>>,
 ) -> Result<(SnapshotDiff, Listings), DiffError> {
+    let (diff, listings, _) = diff_visited(from, to, opts, progress, &|_, _, _| ())?;
+    Ok((diff, listings))
+}
+
+/// [`diff_listed`], also calling `visit` on every changed device with its
+/// files' bytes; the visits' results come back in the order of
+/// [`SnapshotDiff::devices`], one per device.
+pub fn diff_visited<R: Send>(
+    from: &Snapshot,
+    to: &Snapshot,
+    opts: &DiffOptions,
+    progress: Option<Progress<'_>>,
+    visit: Visit<'_, R>,
+) -> Result<(SnapshotDiff, Listings, Vec<R>), DiffError> {
     let from_tree = from.open()?;
     let to_tree = to.open()?;
     let mut opts = opts.clone();
@@ -86,7 +120,8 @@ pub fn diff_listed(
     let opts = &opts;
     match (from, to) {
         (Snapshot::File { .. }, Snapshot::File { .. }) => {
-            return Ok((two_files(from, to, &*from_tree, &*to_tree, opts)?, None));
+            let (diff, visited) = two_files(from, to, &*from_tree, &*to_tree, opts, visit)?;
+            return Ok((diff, None, visited));
         }
         (Snapshot::File { .. }, other) | (other, Snapshot::File { .. }) => {
             let file = if matches!(from, Snapshot::File { .. }) {
@@ -131,22 +166,34 @@ pub fn diff_listed(
     );
     let total = jobs.len();
     let done = AtomicUsize::new(0);
-    let results: Vec<Result<Option<DeviceDiff>, DiffError>> = jobs
+    // Devices cost very different amounts (a FortiOS backup takes a few
+    // times an IOS one of the same size): small pieces keep every worker
+    // busy to the end instead of leaving one with the last big chunk.
+    // Each worker keeps its readers for the whole diff (opening a store
+    // costs more than reading a small file), tagged with this call.
+    let call = DIFF_CALLS.fetch_add(1, Ordering::Relaxed);
+    let results: Vec<Result<Option<(DeviceDiff, R)>, DiffError>> = jobs
         .par_iter()
-        .map_init(
-            || (from.open().ok(), to.open().ok()),
-            |readers, job| {
-                let result = run_with(readers, from, to, job, &opts, &parse);
-                if let Some(progress) = progress {
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                }
-                result
-            },
-        )
+        .with_max_len(4)
+        .map(|job| {
+            let mut readers = take_readers(call, from, to);
+            let result = run_with(&mut readers, from, to, job, &opts, &parse, visit);
+            WORKER_READERS.with(|cell| *cell.borrow_mut() = Some((call, readers)));
+            if let Some(progress) = progress {
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            }
+            result
+        })
         .collect();
+    // Close every worker's store handles now, not at its next diff.
+    rayon::broadcast(|_| WORKER_READERS.with(|cell| drop(cell.borrow_mut().take())));
     let mut devices = Vec::new();
+    let mut visited = Vec::new();
     for result in results {
-        devices.extend(result?);
+        if let Some((device, seen)) = result? {
+            devices.push(device);
+            visited.push(seen);
+        }
     }
     drop(jobs);
     let diff = SnapshotDiff {
@@ -160,22 +207,42 @@ pub fn diff_listed(
         Listing::from_files(from_files),
         Listing::from_files(to_files),
     );
-    Ok((diff, Some(listings)))
+    Ok((diff, Some(listings), visited))
 }
 
 /// One worker's readers of FROM and TO, opened lazily.
 type Readers = (Option<Box<dyn FileTree>>, Option<Box<dyn FileTree>>);
 
+/// Numbers the diffs of this process, so a worker never reuses the readers
+/// of another diff.
+static DIFF_CALLS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// The readers this worker thread opened for diff number `.0`.
+    static WORKER_READERS: RefCell<Option<(u64, Readers)>> = const { RefCell::new(None) };
+}
+
+/// Takes this worker's readers for diff `call`, opening them when it has
+/// none for it. They are taken out of the slot while a device runs, so work
+/// stolen by the same thread meanwhile opens its own instead of sharing.
+fn take_readers(call: u64, from: &Snapshot, to: &Snapshot) -> Readers {
+    match WORKER_READERS.with(|cell| cell.borrow_mut().take()) {
+        Some((owner, readers)) if owner == call => readers,
+        _ => (from.open().ok(), to.open().ok()),
+    }
+}
+
 /// Runs one job with the worker's readers, opening them again if the
 /// first attempt failed (so the error is reported with its cause).
-fn run_with(
+fn run_with<R>(
     readers: &mut Readers,
     from: &Snapshot,
     to: &Snapshot,
     job: &Job<'_>,
     opts: &DiffOptions,
     parse: &ParseOptions,
-) -> Result<Option<DeviceDiff>, DiffError> {
+    visit: Visit<'_, R>,
+) -> Result<Option<(DeviceDiff, R)>, DiffError> {
     let from_reader = match &mut readers.0 {
         Some(reader) => reader,
         slot => slot.insert(from.open()?),
@@ -184,7 +251,7 @@ fn run_with(
         Some(reader) => reader,
         slot => slot.insert(to.open()?),
     };
-    job.run(&**from_reader, &**to_reader, opts, parse)
+    job.run(&**from_reader, &**to_reader, opts, parse, visit)
 }
 
 /// One device whose configuration or inventory entry may have changed.
@@ -270,13 +337,14 @@ fn plan_jobs<'a>(
 impl Job<'_> {
     /// Reads, parses and diffs one device; `None` when nothing is left
     /// after noise filtering.
-    fn run(
+    fn run<R>(
         &self,
         from_reader: &dyn FileTree,
         to_reader: &dyn FileTree,
         opts: &DiffOptions,
         parse: &ParseOptions,
-    ) -> Result<Option<DeviceDiff>, DiffError> {
+        visit: Visit<'_, R>,
+    ) -> Result<Option<(DeviceDiff, R)>, DiffError> {
         let from_bytes = self.from.map(|e| from_reader.read_entry(e)).transpose()?;
         let to_bytes = self.to.map(|e| to_reader.read_entry(e)).transpose()?;
         let mut changes = self.changes.clone();
@@ -303,11 +371,20 @@ impl Job<'_> {
             }
             None => parse,
         };
+        let mut trees = None;
         if !same {
-            let from_tree =
+            let (from_tree, from_ok) =
                 parse_side(from_bytes.as_deref(), dialect, parse, "FROM", &mut warnings);
-            let to_tree = parse_side(to_bytes.as_deref(), dialect, parse, "TO", &mut warnings);
+            let (to_tree, to_ok) =
+                parse_side(to_bytes.as_deref(), dialect, parse, "TO", &mut warnings);
             changes.extend(diff_trees(&from_tree, &to_tree, opts));
+            let default_parse = parse.ignore.is_empty() && parse.key_column.is_none();
+            trees = Some((
+                from_tree,
+                to_tree,
+                default_parse && from_ok,
+                default_parse && to_ok,
+            ));
         }
         let lines = if !same && (opts.lines || dialect == Dialect::Lines) {
             let from_text = String::from_utf8_lossy(from_bytes.as_deref().unwrap_or_default());
@@ -324,7 +401,7 @@ impl Job<'_> {
         if changes.is_empty() && lines.is_none() && self.status == DeviceStatus::Modified {
             return Ok(None);
         }
-        Ok(Some(DeviceDiff {
+        let device = DeviceDiff {
             name: self.name.to_string(),
             platform,
             dialect,
@@ -333,8 +410,31 @@ impl Job<'_> {
             changes,
             lines,
             warnings,
-        }))
+        };
+        let (from_tree, to_tree) = match &trees {
+            Some((f, t, f_ok, t_ok)) => (f_ok.then_some(f), t_ok.then_some(t)),
+            None => (None, None),
+        };
+        let seen = visit(
+            &device,
+            side(self.from, &from_bytes, from_tree),
+            side(self.to, &to_bytes, to_tree),
+        );
+        Ok(Some((device, seen)))
     }
+}
+
+/// One side's path and bytes for a [`Visit`], when the side has a file.
+fn side<'a>(
+    entry: Option<&'a FileEntry>,
+    bytes: &'a Option<Vec<u8>>,
+    tree: Option<&'a ConfigTree>,
+) -> Option<Side<'a>> {
+    entry.zip(bytes.as_deref()).map(|(e, bytes)| Side {
+        path: e.path.as_str(),
+        bytes,
+        tree,
+    })
 }
 
 fn parse_side(
@@ -343,10 +443,10 @@ fn parse_side(
     parse: &ParseOptions,
     side: &str,
     warnings: &mut Vec<String>,
-) -> ConfigTree {
-    let tree = config::parse(bytes.unwrap_or_default(), dialect, parse);
+) -> (ConfigTree, bool) {
+    let (tree, readable) = config::parse_readable(bytes.unwrap_or_default(), dialect, parse);
     warnings.extend(tree.warnings.iter().map(|w| format!("{side}: {w}")));
-    tree
+    (tree, readable)
 }
 
 /// The dialect of a device: from its platform, else sniffed from the file.
@@ -394,13 +494,14 @@ fn same_inventory(from: &[FileEntry], to: &[FileEntry]) -> bool {
 }
 
 /// The two-file form: one device named by the TO file's stem.
-fn two_files(
+fn two_files<R>(
     from: &Snapshot,
     to: &Snapshot,
     from_tree: &dyn FileTree,
     to_tree: &dyn FileTree,
     opts: &DiffOptions,
-) -> Result<SnapshotDiff, DiffError> {
+    visit: Visit<'_, R>,
+) -> Result<(SnapshotDiff, Vec<R>), DiffError> {
     let platform = opts.platform.clone().unwrap_or_default();
     if !platform.is_empty() && Dialect::for_platform(&platform).is_none() {
         return Err(DiffError::UnknownPlatform { platform });
@@ -408,7 +509,7 @@ fn two_files(
     // Both files are read whole: their entries need no blob id (hashing
     // a large file costs more than diffing it).
     let (Some(from_entry), Some(to_entry)) = (from.loose_entry(), to.loose_entry()) else {
-        return Ok(empty(from, to));
+        return Ok((empty(from, to), Vec::new()));
     };
     let (from_entry, to_entry) = (&from_entry, &to_entry);
     let name = to_entry
@@ -427,14 +528,17 @@ fn two_files(
         changes: Vec::new(),
         warnings: Vec::new(),
     };
-    let devices = job
-        .run(from_tree, to_tree, opts, &ParseOptions::default())?
+    let (devices, visited) = job
+        .run(from_tree, to_tree, opts, &ParseOptions::default(), visit)?
         .into_iter()
-        .collect();
-    Ok(SnapshotDiff {
-        devices,
-        ..empty(from, to)
-    })
+        .unzip();
+    Ok((
+        SnapshotDiff {
+            devices,
+            ..empty(from, to)
+        },
+        visited,
+    ))
 }
 
 fn empty(from: &Snapshot, to: &Snapshot) -> SnapshotDiff {
@@ -444,5 +548,91 @@ fn empty(from: &Snapshot, to: &Snapshot) -> SnapshotDiff {
         devices: Vec::new(),
         inventory: Inventory::default(),
         inventory_from: Inventory::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    fn folder(root: &Path, files: &[(&str, &str)]) -> Snapshot {
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Snapshot::resolve_path(root.to_str().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn visits_each_changed_device_once_with_both_sides_in_device_order() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let from = folder(
+            a.path(),
+            &[
+                ("configs/r1.cfg", "hostname r1\n"),
+                ("configs/r2.cfg", "hostname r2\n"),
+                ("configs/r3.cfg", "hostname r3\n"),
+            ],
+        );
+        let to = folder(
+            b.path(),
+            &[
+                ("configs/r1.cfg", "hostname r1\n"),
+                ("configs/r2.cfg", "hostname r2-new\n"),
+                ("configs/r4.cfg", "hostname r4\n"),
+            ],
+        );
+        let calls = Mutex::new(Vec::new());
+        let visit = |d: &DeviceDiff, f: Option<Side<'_>>, t: Option<Side<'_>>| {
+            let text = |s: Option<Side<'_>>| {
+                s.map(|side| {
+                    // The diff's parse comes along: its root is the file's line.
+                    let root = side.tree.map(|t| t.roots[0].text.trim().to_string());
+                    assert_eq!(
+                        root.as_deref(),
+                        Some(String::from_utf8_lossy(side.bytes).trim())
+                    );
+                    format!(
+                        "{}={}",
+                        side.path,
+                        String::from_utf8_lossy(side.bytes).trim()
+                    )
+                })
+            };
+            calls.lock().unwrap().push(d.name.clone());
+            (d.name.clone(), text(f), text(t))
+        };
+        let (diff, _, seen) =
+            diff_visited(&from, &to, &DiffOptions::default(), None, &visit).unwrap();
+        let names: Vec<&str> = diff.devices.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["r2", "r3", "r4"],
+            "the unchanged r1 is never visited"
+        );
+        assert_eq!(calls.into_inner().unwrap().len(), 3);
+        assert_eq!(
+            seen,
+            [
+                (
+                    "r2".to_string(),
+                    Some("configs/r2.cfg=hostname r2".to_string()),
+                    Some("configs/r2.cfg=hostname r2-new".to_string())
+                ),
+                (
+                    "r3".to_string(),
+                    Some("configs/r3.cfg=hostname r3".to_string()),
+                    None
+                ),
+                (
+                    "r4".to_string(),
+                    None,
+                    Some("configs/r4.cfg=hostname r4".to_string())
+                ),
+            ]
+        );
     }
 }

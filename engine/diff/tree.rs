@@ -458,10 +458,8 @@ fn same_subtree(a: &Node, b: &Node) -> bool {
 }
 
 fn subtree_digest(node: &Node) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = super::hash::LineHasher::default();
-    node.text.hash(&mut hasher);
-    let mut digest = hasher.finish();
+    use std::hash::BuildHasher;
+    let mut digest = super::hash::LineState::default().hash_one(node.text.as_str());
     let mut unordered = 0u64;
     for child in &node.children {
         let child = subtree_digest(child);

@@ -6,7 +6,7 @@ use super::{
     RevRef, ScriptFailure, Shard,
 };
 use crate::config::{self, ConfigTree, Dialect, ParseOptions, TableCell};
-use crate::diff::{diff_listed, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
+use crate::diff::{diff_visited, DeviceDiff, DeviceStatus, DiffError, DiffOptions, Side};
 use crate::inventory::Inventory;
 use crate::plan::remediate::{remediate, PlatformRules, RulesError};
 use crate::script::{
@@ -14,9 +14,10 @@ use crate::script::{
     ScriptSet, SheetTables,
 };
 use crate::source::{FileTree, Listing, Snapshot, SourceError};
-use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What can stop a plan run.
@@ -154,11 +155,20 @@ pub fn make_plan(
     };
     // A shard reads and diffs only its own devices.
     diff_options.filter.shard = options.shard.map(|s| (s.index, s.count));
-    let (diff, listings) = diff_listed(&from_snap, &to_snap, &diff_options, None)?;
-    let (from_listing, to_listing) = match &listings {
-        Some((from, to)) => (Some(from), Some(to)),
-        None => (None, None),
+    // Remediation runs inside the diff, on each changed device while its
+    // files are in memory: nothing is read from the store twice.
+    let rules = RulesCache::new(&to_snap);
+    let remediate_visit = |diff: &DeviceDiff, before: Option<Side<'_>>, after: Option<Side<'_>>| {
+        remediate_read(diff, [before, after], [&from_snap, &to_snap], &rules)
     };
+    let (diff, listings, visited) =
+        diff_visited(&from_snap, &to_snap, &diff_options, None, &remediate_visit)?;
+    let mut remediations = BTreeMap::new();
+    for result in visited.into_iter().flatten() {
+        let (name, remediation) = result?;
+        remediations.insert(name, remediation);
+    }
+    let to_listing = listings.as_ref().map(|(_, to)| to);
     // The TO tree as the diff listed it: listed once, its files read by id.
     let to_git = to_snap.open()?;
     let to_listed;
@@ -188,13 +198,6 @@ pub fn make_plan(
             timeout: options.timeout,
         },
     );
-    let mut remediations = remediate_all(
-        [&from_snap, &to_snap],
-        [from_listing, to_listing],
-        to_reader,
-        &diff.devices,
-        &diff.inventory_from,
-    )?;
     let proofs = super::prove::prove_structured(
         &from_snap,
         &to_snap,
@@ -416,70 +419,118 @@ fn plan_failures(failures: &[crate::script::ScriptFailure]) -> Vec<ScriptFailure
         .collect()
 }
 
-/// Derives apply/rollback commands for every device of a CLI dialect, on
-/// rayon's pool with one pair of snapshot readers per worker. `listings`
-/// are the file lists of FROM and TO when the diff read them (files are
-/// then read by blob id); `to_tree` reads the TO snapshot's rule tables.
-fn remediate_all(
-    [from, to]: [&Snapshot; 2],
-    listings: [Option<&Listing>; 2],
-    to_tree: &dyn FileTree,
-    devices: &[DeviceDiff],
-    inventory_from: &Inventory,
-) -> Result<BTreeMap<String, DeviceRemediation>, PipelineError> {
-    let cli: Vec<&DeviceDiff> = devices
-        .iter()
-        .filter(|d| matches!(d.dialect, Dialect::Ios | Dialect::Fortios | Dialect::Junos))
-        .collect();
-    let rules = platform_rules(listings[1], to_tree, cli.iter().map(|d| platform_of(d)))?;
-    type Readers = Option<(Box<dyn FileTree>, Box<dyn FileTree>)>;
-    let results: Vec<Result<(String, DeviceRemediation), PipelineError>> = cli
-        .par_iter()
-        .map_init(
-            || -> Readers { None },
-            |readers, diff| {
-                // Readers are reused by the worker; one that failed is
-                // opened again for the next device.
-                let (from_tree, to_tree) = match readers.take() {
-                    Some(pair) => pair,
-                    None => (from.open()?, to.open()?),
-                };
-                let from_path = inventory_from
-                    .get(&diff.name)
-                    .map(|d| d.config.clone())
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or_else(|| diff.config.clone());
-                let before = match diff.status {
-                    DeviceStatus::Added => empty(diff.dialect),
-                    _ => parse_listed(&*from_tree, listings[0], from, &from_path, diff.dialect)?,
-                };
-                let after = match diff.status {
-                    DeviceStatus::Removed => empty(diff.dialect),
-                    _ => parse_listed(&*to_tree, listings[1], to, &diff.config, diff.dialect)?,
-                };
-                *readers = Some((from_tree, to_tree));
-                let platform = platform_of(diff);
-                let r = remediate(&before, &after, platform, &rules[platform]);
-                Ok((
-                    diff.name.clone(),
-                    DeviceRemediation {
-                        apply: r.apply,
-                        rollback: r.rollback,
-                        manual: r.manual,
-                        verified: r.verified,
-                        simulation_errors: r.simulation_errors,
-                        reading_notes: reading_notes(&before, &after),
-                    },
-                ))
-            },
-        )
-        .collect();
-    let mut out = BTreeMap::new();
-    for result in results {
-        let (name, remediation) = result?;
-        out.insert(name, remediation);
+/// The remediation rule tables of the platforms a plan meets, each built on
+/// first use: the built-in table with the TO snapshot's operator overrides
+/// (`.henko/platforms/<platform>.yaml`) on top.
+struct RulesCache<'a> {
+    to: &'a Snapshot,
+    tables: Mutex<BTreeMap<String, Arc<PlatformRules>>>,
+}
+
+impl<'a> RulesCache<'a> {
+    fn new(to: &'a Snapshot) -> RulesCache<'a> {
+        RulesCache {
+            to,
+            tables: Mutex::new(BTreeMap::new()),
+        }
     }
-    Ok(out)
+
+    /// Returns the table of `platform`, building it on first use (under
+    /// the lock, so each is read and compiled once).
+    fn get(&self, platform: &str) -> Result<Arc<PlatformRules>, PipelineError> {
+        let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(table) = tables.get(platform) {
+            return Ok(Arc::clone(table));
+        }
+        let mut table = PlatformRules::builtin(platform);
+        let path = override_path(platform);
+        match self.to.open()?.read(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                table = table.with_overrides(&text, &path)?;
+            }
+            Err(SourceError::MissingFile { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let table = Arc::new(table);
+        tables.insert(platform.to_string(), Arc::clone(&table));
+        Ok(table)
+    }
+}
+
+/// Remediates one changed device from the bytes the diff read ([`None`]
+/// for devices without a command-line dialect).
+fn remediate_read(
+    diff: &DeviceDiff,
+    sides: [Option<Side<'_>>; 2],
+    snapshots: [&Snapshot; 2],
+    rules: &RulesCache<'_>,
+) -> Option<Result<(String, DeviceRemediation), PipelineError>> {
+    if !matches!(
+        diff.dialect,
+        Dialect::Ios | Dialect::Fortios | Dialect::Junos
+    ) {
+        return None;
+    }
+    let remediated = (|| {
+        let before = read_side(
+            sides[0],
+            snapshots[0],
+            diff.status == DeviceStatus::Added,
+            diff,
+        )?;
+        let after = read_side(
+            sides[1],
+            snapshots[1],
+            diff.status == DeviceStatus::Removed,
+            diff,
+        )?;
+        let platform = platform_of(diff);
+        let r = remediate(&before, &after, platform, &*rules.get(platform)?);
+        Ok((
+            diff.name.clone(),
+            DeviceRemediation {
+                apply: r.apply,
+                rollback: r.rollback,
+                manual: r.manual,
+                verified: r.verified,
+                simulation_errors: r.simulation_errors,
+                reading_notes: reading_notes(&before, &after),
+            },
+        ))
+    })();
+    Some(remediated)
+}
+
+/// Returns one side of a device as a plan reads it: the diff's own parse
+/// when it offers one, else the bytes parsed (refusing a guessed
+/// structure), and an empty tree for a side the device is `missing` from.
+fn read_side<'a>(
+    side: Option<Side<'a>>,
+    snapshot: &Snapshot,
+    missing: bool,
+    diff: &DeviceDiff,
+) -> Result<Cow<'a, ConfigTree>, PipelineError> {
+    match side {
+        _ if missing => Ok(Cow::Owned(empty(diff.dialect))),
+        Some(Side {
+            tree: Some(tree), ..
+        }) => Ok(Cow::Borrowed(tree)),
+        Some(Side { path, bytes, .. }) => {
+            // Errors name a loose file by the path it was given as.
+            let origin = match snapshot {
+                Snapshot::File { path, .. } => path.display().to_string(),
+                _ => path.to_string(),
+            };
+            Ok(Cow::Owned(config::parse_checked(
+                bytes,
+                diff.dialect,
+                &ParseOptions::default(),
+                &origin,
+            )?))
+        }
+        None => Ok(Cow::Owned(empty(diff.dialect))),
+    }
 }
 
 /// Returns the parse warnings of both sides that a reviewer of the plan
@@ -509,30 +560,6 @@ fn platform_of(diff: &DeviceDiff) -> &str {
 /// the TO snapshot.
 fn override_path(platform: &str) -> String {
     format!(".henko/platforms/{platform}.yaml")
-}
-
-/// Returns the rule table of every platform: the built-in one, extended by
-/// the TO snapshot's `.henko/platforms/<platform>.yaml` when `listing` (the
-/// TO file list; `None` for a loose file) has one, read through `tree`.
-fn platform_rules<'a>(
-    listing: Option<&Listing>,
-    tree: &dyn FileTree,
-    platforms: impl Iterator<Item = &'a str>,
-) -> Result<BTreeMap<String, PlatformRules>, PipelineError> {
-    let mut rules = BTreeMap::new();
-    for platform in platforms {
-        if rules.contains_key(platform) {
-            continue;
-        }
-        let mut table = PlatformRules::builtin(platform);
-        let path = override_path(platform);
-        if let Some(entry) = listing.and_then(|l| l.get(&path)) {
-            let text = String::from_utf8_lossy(&tree.read_entry(entry)?).into_owned();
-            table = table.with_overrides(&text, &path)?;
-        }
-        rules.insert(platform.to_string(), table);
-    }
-    Ok(rules)
 }
 
 pub(super) fn empty(dialect: Dialect) -> ConfigTree {

@@ -157,6 +157,7 @@ impl ScriptSet {
         let jobs = run.devices.len() * device_scripts.len();
         let per_device: Vec<CallResult> = (0..jobs)
             .into_par_iter()
+            .with_max_len(4)
             .map(|job| {
                 let device = &run.devices[job / device_scripts.len()];
                 let script = device_scripts[job % device_scripts.len()];

@@ -24,6 +24,8 @@ struct Node {
     group: Option<String>,
     /// The command that empties this section, once asked for.
     reset: Option<Option<String>>,
+    /// The sequence number the line starts with (`10 permit …`), if any.
+    sequence: Option<u64>,
     children: Level,
 }
 
@@ -34,8 +36,16 @@ impl Node {
             ordered,
             group: rules.group_of(text, parent).map(|(name, _)| name),
             reset: None,
+            sequence: sequence(text),
             children: Level::default(),
         }
+    }
+
+    /// Gives the node another text (an overwritten setting), keeping what
+    /// is derived from the text in step.
+    fn set_text(&mut self, text: String) {
+        self.sequence = sequence(&text);
+        self.text = text;
     }
 }
 
@@ -49,6 +59,9 @@ struct Level {
     by_text: HashMap<String, usize>,
     by_negation: Option<HashMap<String, Vec<usize>>>,
     by_key: Option<HashMap<String, Vec<usize>>>,
+    /// The level's `no X` lines by `X`, once asked for. Entries may be
+    /// stale (a removed or overwritten slot): readers check the slot.
+    by_positive: Option<HashMap<String, Vec<usize>>>,
 }
 
 impl Level {
@@ -94,6 +107,9 @@ impl Level {
     /// records it in every index built so far; a new slot goes last in order.
     fn place(&mut self, at: usize, node: Node, parent: Option<&str>, rules: &PlatformRules) {
         self.by_text.entry(node.text.clone()).or_insert(at);
+        if let (Some(map), Some(rest)) = (&mut self.by_positive, positive_of(&node.text)) {
+            map.entry(rest.to_string()).or_default().push(at);
+        }
         if let Some(map) = &mut self.by_negation {
             map.entry(rules.negate(&node.text, parent))
                 .or_default()
@@ -132,6 +148,41 @@ impl Level {
         Some(node)
     }
 
+    /// Returns the slots of the `no <command>` lines whose negation is
+    /// `command`: what a command that no negate template can write
+    /// negates. Found through an index of the level's `no` lines (no rule
+    /// lookups), each candidate checked against the rules.
+    fn undone_by(
+        &mut self,
+        command: &str,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) -> Vec<usize> {
+        let slots = &self.slots;
+        let index = self.by_positive.get_or_insert_with(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::default();
+            for (at, node) in slots.iter().enumerate() {
+                if let Some(rest) = node.as_ref().and_then(|n| positive_of(&n.text)) {
+                    map.entry(rest.to_string()).or_default().push(at);
+                }
+            }
+            map
+        });
+        let Some(candidates) = index.get(command) else {
+            return Vec::new();
+        };
+        candidates
+            .iter()
+            .copied()
+            .filter(|&at| {
+                self.slots[at].as_ref().is_some_and(|n| {
+                    positive_of(&n.text) == Some(command)
+                        && rules.negate(&n.text, parent) == command
+                })
+            })
+            .collect()
+    }
+
     /// Returns the slots of the lines that `command` negates.
     fn negated_by(
         &mut self,
@@ -139,6 +190,18 @@ impl Level {
         parent: Option<&str>,
         rules: &PlatformRules,
     ) -> Vec<usize> {
+        // A negation is `no <line>`, the line of a `no <line>` node, or the
+        // text of a negate template. A command that can be none of these
+        // negates nothing, and the level's index is not built for it (a
+        // top level holds thousands of lines).
+        if !command.starts_with("no ")
+            && !rules
+                .negate
+                .iter()
+                .any(|rule| command.starts_with(literal_prefix(&rule.template)))
+        {
+            return self.undone_by(command, parent, rules);
+        }
         let slots = &self.slots;
         let map = self.by_negation.get_or_insert_with(|| {
             let mut map: HashMap<String, Vec<usize>> = HashMap::default();
@@ -347,19 +410,26 @@ fn apply_line(
             let mut node = level
                 .remove(at, parent, rules)
                 .expect("indexed slot is live");
-            node.text = text.to_string();
+            node.set_text(text.to_string());
             level.place(at, node, parent, rules);
             return;
         }
     }
     if ordered {
         if let Some(number) = sequence(text) {
-            // Numbered entries land at their place by number.
-            if level.live().all(|(_, n)| sequence(&n.text).is_some()) {
-                let before = level
-                    .live()
-                    .find(|(_, n)| sequence(&n.text) > Some(number))
-                    .map(|(at, _)| at);
+            // Numbered entries land at their place by number (one pass over
+            // the numbers the nodes carry: lists run to thousands of lines).
+            let mut before = None;
+            let all_numbered = level.live().all(|(at, n)| match n.sequence {
+                Some(seq) => {
+                    if before.is_none() && seq > number {
+                        before = Some(at);
+                    }
+                    true
+                }
+                None => false,
+            });
+            if all_numbered {
                 let node = leaf(text, parent, rules);
                 level.insert_before(before, node, parent, rules);
                 return;
@@ -377,6 +447,11 @@ fn toggles(text: &str, parent: Option<&str>, rules: &PlatformRules) -> bool {
 }
 
 /// Returns the part of a command template before its first `$` reference.
+/// The `X` of a `no X` line, as the negation fallback reads it.
+fn positive_of(text: &str) -> Option<&str> {
+    text.strip_prefix("no ").map(str::trim_start)
+}
+
 fn literal_prefix(template: &str) -> &str {
     &template[..template.find('$').unwrap_or(template.len())]
 }
@@ -486,7 +561,7 @@ fn change_list(level: &mut Level, text: &str, parent: Option<&str>, rules: &Plat
         return false;
     };
     let mut node = level.remove(at, parent, rules).expect("found a live slot");
-    node.text = new_text;
+    node.set_text(new_text);
     level.place(at, node, parent, rules);
     true
 }
@@ -501,6 +576,25 @@ mod tests {
 
     fn cmds(lines: &[&str]) -> Vec<String> {
         lines.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_positive_command_still_removes_its_no_line_whatever_the_spacing() {
+        let rules = PlatformRules::builtin("eos");
+        // A `show running-config all` line with two spaces after `no`.
+        let start = leafs(&["no  pim ipv4 join-prune transport sctp", "hostname r1"]);
+        let out = simulate(
+            start,
+            &cmds(&["pim ipv4 join-prune transport sctp"]),
+            &rules,
+        )
+        .unwrap();
+        let texts: Vec<&str> = out.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(texts, ["hostname r1"], "the negation is undone");
+        // A plain line command on a level without `no` lines negates nothing.
+        let start = leafs(&["hostname r1", "ip domain-lookup"]);
+        let out = simulate(start, &cmds(&["ip name-server 192.0.2.1"]), &rules).unwrap();
+        assert_eq!(out.len(), 3);
     }
 
     #[test]

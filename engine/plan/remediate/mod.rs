@@ -7,6 +7,7 @@
 //! command families: indented `no` CLIs ([`ios`]), FortiOS ([`fortios`]) and
 //! Junos `set`/`delete` ([`junos`]).
 
+mod check_scope;
 mod fortios;
 mod groups;
 mod ios;
@@ -152,6 +153,11 @@ fn check(
     commands: &[String],
     rules: &PlatformRules,
 ) {
+    let scoped = check_scope::reachable(start, goal, commands, rules);
+    let (start, goal) = match &scoped {
+        Some((start, goal)) => (start.as_slice(), goal.as_slice()),
+        None => (start, goal),
+    };
     match simulate::run(start.to_vec(), commands, rules) {
         Err(e) => errors.push(format!("{what}: {e}")),
         Ok(result) => {

@@ -1,0 +1,210 @@
+//! What a simulation has to look at: the top-level sections a command list
+//! can reach. A 12,000-line running config with a handful of changed
+//! interfaces needs only those interfaces simulated; the sections that are
+//! the same on both sides and that no command names are set aside before
+//! the simulation and left out of the comparison, which then judges exactly
+//! what it judged on the whole tree.
+//!
+//! Only the indented-CLI engine is scoped this way: there every nested
+//! command sits under a top-level command that names its section
+//! (`interface Ethernet1`), and a top-level command reaches other sections
+//! only by name (`no interface …`, `default interface …`) or by a group or
+//! overwrite rule, which the test below treats as reaching every section
+//! that shares its first word.
+
+use super::normalize::Item;
+use super::rules::{Engine, PlatformRules};
+use super::{HashMap, HashSet};
+
+/// Returns `start` and `goal` without the top-level sections that are equal
+/// on both sides and that no command in `commands` can reach; `None` when
+/// nothing can be set aside (other engines, or every section reachable).
+pub(crate) fn reachable(
+    start: &[Item],
+    goal: &[Item],
+    commands: &[String],
+    rules: &PlatformRules,
+) -> Option<(Vec<Item>, Vec<Item>)> {
+    if rules.engine != Engine::Ios {
+        return None;
+    }
+    let named = Named::from_commands(commands, rules);
+    // Sections by header; an equal header is then compared in full (a
+    // repeated header maps to one of its sections, and the others are kept).
+    let (start_sections, goal_sections) = (sections(start), sections(goal));
+    let aside = |item: &Item, other: &HashMap<&str, &Item>| {
+        !item.children.is_empty()
+            && other.get(item.text.as_str()) == Some(&item)
+            && !named.reaches(&item.text)
+    };
+    let kept_start: Vec<Item> = start
+        .iter()
+        .filter(|i| !aside(i, &goal_sections))
+        .cloned()
+        .collect();
+    if kept_start.len() == start.len() {
+        return None;
+    }
+    let kept_goal: Vec<Item> = goal
+        .iter()
+        .filter(|i| !aside(i, &start_sections))
+        .cloned()
+        .collect();
+    Some((kept_start, kept_goal))
+}
+
+/// Returns true when `text` starts like one of the rules' group removal
+/// templates (the simulator's test for a group removal).
+fn removes_group(text: &str, rules: &PlatformRules) -> bool {
+    rules
+        .ordered_groups
+        .iter()
+        .filter_map(|g| g.remove_group.as_deref())
+        .any(|template| text.starts_with(&template[..template.find('$').unwrap_or(template.len())]))
+}
+
+/// Returns the sections of a level by header.
+fn sections(items: &[Item]) -> HashMap<&str, &Item> {
+    items
+        .iter()
+        .filter(|i| !i.children.is_empty())
+        .map(|i| (i.text.as_str(), i))
+        .collect()
+}
+
+/// The top-level commands of a command list, as the sections they name.
+struct Named<'a> {
+    /// Command texts with a leading `no ` / `default ` removed, sorted.
+    texts: Vec<&'a str>,
+    /// First words of every top-level command (a group removal or an
+    /// overwrite rule may reach any section that starts the same way).
+    first_words: HashSet<&'a str>,
+}
+
+impl<'a> Named<'a> {
+    fn from_commands(commands: &'a [String], rules: &PlatformRules) -> Named<'a> {
+        let mut texts = Vec::new();
+        let mut first_words = HashSet::default();
+        for command in commands {
+            if command.starts_with(' ') {
+                continue;
+            }
+            let text = command.trim_end();
+            let bare = text
+                .strip_prefix("no ")
+                .or_else(|| text.strip_prefix("default "))
+                .unwrap_or(text)
+                .trim_start();
+            texts.push(bare);
+            // A group removal (`no access-list 101`) and a single-valued
+            // command (overwritten by key) can reach sections they do not
+            // name: keep every section that starts with their first word.
+            if removes_group(text, rules) || rules.idempotent_key(text, None).is_some() {
+                if let Some(word) = bare.split_whitespace().next() {
+                    first_words.insert(word);
+                }
+            }
+        }
+        texts.sort_unstable();
+        texts.dedup();
+        Named { texts, first_words }
+    }
+
+    /// Returns true when a command names the section `header`, a section
+    /// whose header starts with a command (on a word boundary), or may reach
+    /// it by a removal of its first word's family.
+    fn reaches(&self, header: &str) -> bool {
+        if header
+            .split_whitespace()
+            .next()
+            .is_some_and(|word| self.first_words.contains(word))
+        {
+            return true;
+        }
+        // Commands that are a prefix of the header sort at or before it;
+        // walk back from the insertion point while they still share the
+        // first byte.
+        let at = self.texts.partition_point(|t| *t <= header);
+        self.texts[..at]
+            .iter()
+            .rev()
+            .take_while(|t| t.as_bytes().first() == header.as_bytes().first())
+            .any(|t| {
+                header.starts_with(t)
+                    && (header.len() == t.len() || header.as_bytes()[t.len()] == b' ')
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(header: &str, lines: &[&str]) -> Item {
+        Item {
+            text: header.into(),
+            children: lines.iter().map(|l| Item::leaf(*l)).collect(),
+            ordered: false,
+        }
+    }
+
+    fn commands(lines: &[&str]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn equal_unnamed_sections_are_set_aside_on_both_sides() {
+        let rules = PlatformRules::builtin("ios");
+        let start = vec![
+            Item::leaf("hostname r1"),
+            section("interface Gi1", &["description a"]),
+            section("interface Gi2", &["description b"]),
+        ];
+        let goal = vec![
+            Item::leaf("hostname r1"),
+            section("interface Gi1", &["description a"]),
+            section("interface Gi2", &["description c"]),
+        ];
+        let cmds = commands(&["interface Gi2", " description c"]);
+        let (s, g) = reachable(&start, &goal, &cmds, &rules).unwrap();
+        assert_eq!(s.len(), 2, "Gi1 set aside, the top-level line kept");
+        assert_eq!(g.len(), 2);
+        assert!(s.iter().all(|i| i.text != "interface Gi1"));
+    }
+
+    #[test]
+    fn named_prefixed_and_removed_families_are_kept() {
+        let rules = PlatformRules::builtin("ios");
+        let same = [
+            section("interface Gi1", &["description a"]),
+            section("crypto map M 10", &["set peer 192.0.2.1"]),
+            section("line vty 0 4", &["transport input ssh"]),
+            section("router bgp 65000", &["bgp log-neighbor-changes"]),
+        ];
+        let cmds = commands(&["default interface Gi1", "crypto map M", "line vty 0 4"]);
+        // Gi1 by its reset, the crypto map by prefix, the vty lines by name;
+        // only the untouched bgp section is set aside.
+        let (s, g) = reachable(&same, &same, &cmds, &rules).unwrap();
+        assert_eq!(s, same[..3].to_vec());
+        assert_eq!(g, same[..3].to_vec());
+        // A prefix only counts on a word boundary.
+        let (s, _) =
+            reachable(&same[..1], &same[..1], &commands(&["interface Gi"]), &rules).unwrap();
+        assert!(s.is_empty());
+        // A group removal and a single-valued command reach their family.
+        let named = Named::from_commands(&cmds, &rules);
+        assert!(!named.reaches("access-list 101 permit ip any any"));
+        let cmds = commands(&["no access-list 101", "hostname r2"]);
+        let named = Named::from_commands(&cmds, &rules);
+        assert!(named.reaches("access-list 101 permit ip any any"));
+        assert!(named.reaches("hostname r1"));
+        assert!(!named.reaches("interface Gi1"));
+    }
+
+    #[test]
+    fn other_engines_are_never_scoped() {
+        let rules = PlatformRules::builtin("fortios");
+        let same = vec![section("config system global", &["set hostname a"])];
+        assert!(reachable(&same, &same, &[], &rules).is_none());
+    }
+}
