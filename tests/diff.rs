@@ -475,3 +475,74 @@ fn shards_partition_the_changed_devices() {
         .assert()
         .code(2);
 }
+
+/// A removed entry of a nested YAML list showed as `- - name: …` over
+/// `-  lun: 10`: the entry's lines were indented one space, not under the
+/// entry's first key as YAML writes them.
+#[test]
+fn a_removed_nested_yaml_list_item_lines_up_under_its_key() {
+    let env = TestEnv::new();
+    let before = "hosts:\n  - name: esx02\n    connections:\n      - name: vol-db01-data\n        lun: 10\n      - name: vol-db01-redo\n        lun: 11\n";
+    let after =
+        "hosts:\n  - name: esx02\n    connections:\n      - name: vol-db01-redo\n        lun: 11\n";
+    env.write("old/w-pure01.yaml", before);
+    env.write("new/w-pure01.yaml", after);
+    let args = ["diff", "old/w-pure01.yaml", "new/w-pure01.yaml"];
+    let out = henko(
+        &env,
+        &[&args[..], &["--platform", "purestorage"]].concat(),
+        0,
+    );
+    insta::assert_snapshot!("yaml_item_text", text(&out));
+    let markdown = [
+        &args[..],
+        &["--platform", "purestorage", "--format", "markdown"],
+    ]
+    .concat();
+    let out = henko(&env, &markdown, 0);
+    insta::assert_snapshot!("yaml_item_markdown", text(&out));
+}
+
+/// A Junos `ntp server` that gained a sibling showed as removed and
+/// re-added (`- server 10.0.0.40`, `+ server`, `+  10.0.0.40`, `+
+/// 10.0.0.41`): one server is folded into one leaf, two are a section.
+#[test]
+fn a_junos_server_that_gains_a_sibling_is_one_addition() {
+    let env = TestEnv::new();
+    env.write(
+        "old/r1.conf",
+        "system {\n    host-name r1;\n    ntp {\n        server 10.0.0.40;\n    }\n}\n",
+    );
+    env.write(
+        "new/r1.conf",
+        "system {\n    host-name r1;\n    ntp {\n        server 10.0.0.40;\n        server 10.0.0.41;\n    }\n}\n",
+    );
+    let out = henko(
+        &env,
+        &["diff", "old/r1.conf", "new/r1.conf", "--platform", "junos"],
+        0,
+    );
+    insta::assert_snapshot!("junos_sibling_text", text(&out));
+    // And back: losing the sibling is one removal.
+    let out = henko(
+        &env,
+        &[
+            "diff",
+            "new/r1.conf",
+            "old/r1.conf",
+            "--platform",
+            "junos",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let json: serde_json::Value = serde_json::from_str(&text(&out)).unwrap();
+    let changes = &json["devices"][0]["changes"];
+    assert_eq!(changes.as_array().unwrap().len(), 1, "{changes}");
+    assert_eq!(changes[0]["op"], "remove");
+    assert_eq!(
+        changes[0]["path"],
+        serde_json::json!(["system", "ntp", "server", "10.0.0.41"])
+    );
+}

@@ -5,8 +5,8 @@
 //! template, sheet or input errors.
 
 use super::{print_out, Format, Outcome};
-use crate::diff::Glob;
 use crate::intended::{intended_set, IntendedError};
+use crate::inventory::Glob;
 use crate::plan::compliance::compliance;
 use crate::plan::RevRef;
 use crate::report::compliance::{render_html, render_json, render_markdown, render_text};

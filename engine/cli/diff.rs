@@ -5,8 +5,8 @@
 
 use super::{print_out, Format, Outcome};
 use crate::config::Dialect;
-use crate::diff::{self, DeviceFilter, DiffOptions, Glob};
-use crate::inventory::DeviceKind;
+use crate::diff::{self, DiffOptions};
+use crate::inventory::{DeviceFilter, DeviceKind, Glob};
 use crate::report::{self, DiffReportOptions};
 use crate::source::Snapshot;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -39,7 +39,7 @@ pub struct DiffArgs {
     /// Platform of loose files (two-file form, or files outside the inventory).
     #[arg(long, value_name = "NAME")]
     pub platform: Option<String>,
-    /// Only devices whose name matches this glob (`*`, `?`, `[a-z]`).
+    /// Only devices whose name matches this glob (`*`, `?`, `[a-z]`; ASCII case ignored).
     #[arg(long, value_name = "GLOB")]
     pub device: Option<String>,
     /// Only devices at this site.
@@ -159,7 +159,7 @@ fn options(args: &DiffArgs) -> miette::Result<DiffOptions> {
         lines: args.lines,
         platform: args.platform.clone(),
         filter: DeviceFilter {
-            device,
+            name: device,
             site: args.site.clone(),
             kind,
             shard: match &args.shard {
@@ -169,6 +169,7 @@ fn options(args: &DiffArgs) -> miette::Result<DiffOptions> {
                     Some((shard.index, shard.count))
                 }
             },
+            ..DeviceFilter::default()
         },
         ..DiffOptions::default()
     })

@@ -7,8 +7,8 @@
 //! with `templates/x.j2:LINE:COL` (and the sheet cell, for sheet values).
 
 use super::{print_out, Format, Outcome};
-use crate::diff::Glob;
 use crate::intended::{extension, intended_set, IntendedError};
+use crate::inventory::Glob;
 use crate::report::intended::{render_json, render_text, RenderedDevice};
 use crate::source::Snapshot;
 use miette::{IntoDiagnostic, WrapErr};

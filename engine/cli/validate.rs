@@ -160,34 +160,30 @@ fn check_sheets(tree: &dyn FileTree, findings: &mut Findings) {
         .as_ref()
         .map(|inventory| inventory.devices().iter().map(|d| d.name.clone()).collect())
         .unwrap_or_default();
-    for problem in crate::config::sheet::validate_snapshot(tree, devices) {
+    for mut problem in crate::config::sheet::validate_snapshot(tree, devices) {
         let mut place = Vec::new();
-        if !problem.sheet.is_empty() {
-            place.push(format!("sheet {}", problem.sheet));
+        if let Some(table) = &problem.table {
+            if !table.sheet.is_empty() {
+                place.push(format!("sheet {}", table.sheet));
+            }
+            if problem.line > 0 {
+                place.push(format!("row {}", problem.line));
+            }
+            if let Some(column) = &table.column {
+                place.push(format!("column {column}"));
+            }
+            if let Some(cell) = &table.cell {
+                place.push(format!("cell {cell}"));
+            }
         }
-        if problem.row > 0 {
-            place.push(format!("row {}", problem.row));
+        if !place.is_empty() {
+            problem.message = format!("{}: {}", place.join(", "), problem.message);
         }
-        if let Some(column) = &problem.column {
-            place.push(format!("column {column}"));
+        // A CSV row is a line of the file; an xlsx row is not.
+        if !problem.file.to_ascii_lowercase().ends_with(".csv") {
+            problem.line = 0;
         }
-        if let Some(cell) = &problem.cell {
-            place.push(format!("cell {cell}"));
-        }
-        let message = if place.is_empty() {
-            problem.message
-        } else {
-            format!("{}: {}", place.join(", "), problem.message)
-        };
-        let mut violation = Violation::in_file(
-            problem.file.clone(),
-            format!("henko::sheet::{}", problem.code),
-            message,
-        );
-        if problem.file.to_ascii_lowercase().ends_with(".csv") {
-            violation.line = problem.row as usize;
-        }
-        findings.violations.push(violation);
+        findings.violations.push(problem);
     }
 }
 
@@ -196,18 +192,7 @@ fn check_sheets(tree: &dyn FileTree, findings: &mut Findings) {
 /// compile is a violation at its file, line and column.
 fn check_scripts(tree: &dyn FileTree, findings: &mut Findings) -> miette::Result<()> {
     use crate::script::{ScriptError, ScriptOptions, ScriptSet};
-    let mut store_scripts = Vec::new();
-    for entry in tree.files()? {
-        if let Some(name) = entry.path.strip_prefix("scripts/") {
-            if name.ends_with(".rhai") {
-                let bytes = tree.read_entry(&entry)?;
-                store_scripts.push((
-                    name.to_string(),
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                ));
-            }
-        }
-    }
+    let store_scripts = crate::script::read_store_scripts(tree)?;
     if store_scripts.is_empty() {
         return Ok(());
     }

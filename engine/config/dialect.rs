@@ -60,6 +60,17 @@ impl Dialect {
         }
     }
 
+    /// Returns how many spaces a reader expects per nesting level when a
+    /// section's lines are shown under it: two for YAML and JSON trees, so
+    /// a list item's entries line up under its first key (`- name: d1` /
+    /// `  lun: 10`), one elsewhere.
+    pub fn display_indent(self) -> usize {
+        match self {
+            Dialect::Yaml | Dialect::Json => 2,
+            _ => 1,
+        }
+    }
+
     /// Returns the dialect that parses configurations of `platform`
     /// (an inventory `platform` or a `--platform` value), or `None` when the
     /// platform is unknown.

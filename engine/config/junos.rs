@@ -54,6 +54,19 @@ pub(crate) fn has_prefix(text: &str) -> bool {
     PREFIXES.iter().any(|prefix| text.starts_with(prefix))
 }
 
+/// Returns the value of `leaf` when it is the folded form of a setting
+/// whose keyword is the section `header` on the other side of a diff:
+/// `server 10.0.0.40` against `server` { `10.0.0.40` `10.0.0.41` }. The
+/// parser folds a keyword with one value into one leaf and keeps one child
+/// per value once there are several, so the diff unfolds the leaf again
+/// before it compares the values.
+pub fn unfolded_value<'t>(leaf: &'t str, header: &str) -> Option<&'t str> {
+    let value = leaf.strip_prefix(header)?.strip_prefix(' ')?;
+    let one_token = !value.contains(char::is_whitespace)
+        || (value.len() >= 2 && value.starts_with('"') && value.ends_with('"'));
+    (!value.is_empty() && one_token && !has_prefix(header) && !has_prefix(value)).then_some(value)
+}
+
 /// Parses Junos text (braces, set lines, or both mixed) into roots.
 pub(crate) fn parse(text: &str) -> (Vec<Node>, Vec<String>) {
     let mut warnings = Vec::new();
@@ -234,6 +247,25 @@ mod tests {
 
     fn texts(nodes: &[Node]) -> Vec<&str> {
         nodes.iter().map(|n| n.text.as_str()).collect()
+    }
+
+    #[test]
+    fn folded_leaves_unfold_against_their_keyword() {
+        assert_eq!(
+            unfolded_value("server 10.0.0.40", "server"),
+            Some("10.0.0.40")
+        );
+        assert_eq!(
+            unfolded_value("description \"to core\"", "description"),
+            Some("\"to core\"")
+        );
+        assert_eq!(unfolded_value("server 10.0.0.40 key 1", "server"), None);
+        assert_eq!(unfolded_value("servers 10.0.0.40", "server"), None);
+        assert_eq!(unfolded_value("server", "server"), None);
+        assert_eq!(
+            unfolded_value("inactive: server 1", "inactive: server"),
+            None
+        );
     }
 
     #[test]

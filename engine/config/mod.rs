@@ -40,6 +40,7 @@ pub mod sniff;
 pub mod structured;
 mod structured_lines;
 mod tree;
+mod violation;
 pub mod yaml_depth;
 
 #[cfg(test)]
@@ -57,6 +58,7 @@ pub use secrets::{
 pub use serialize::serialize;
 pub use sniff::sniff;
 pub use tree::{ConfigTree, LineSpan, Node};
+pub use violation::{SourceFile, TableCell, Violation};
 
 /// The deepest nesting a tree can have. Deeper input attaches at this depth
 /// with a warning, so no parser, serializer or tree walk can overflow the

@@ -196,18 +196,16 @@ fn opening(start: &BytesStart<'_>) -> String {
     out
 }
 
-fn escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            _ => out.push(ch),
-        }
+/// Escapes element text (`&`, `<`, `>`) with quick-xml, the library that
+/// parses it back, and in an attribute value (always double-quoted) the
+/// double quote too. Apostrophes stay as written: node texts hold them so.
+fn escape(text: &str, attribute: bool) -> std::borrow::Cow<'_, str> {
+    let text = quick_xml::escape::partial_escape(text);
+    if attribute && text.contains('"') {
+        text.replace('"', "&quot;").into()
+    } else {
+        text
     }
-    out
 }
 
 /// Splits a leaf text into its opening tag and its text content at the

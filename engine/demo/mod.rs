@@ -16,7 +16,8 @@ mod intended;
 mod plans;
 mod verify;
 
-use crate::config::sheet::{validate_snapshot, Violation};
+use crate::config::sheet::validate_snapshot;
+use crate::config::Violation;
 use crate::diff::drift::{drift_snapshot, PairSelection};
 use crate::diff::{self, DiffOptions};
 use crate::inventory::{self, Inventory};
@@ -361,11 +362,12 @@ mod tests {
                 let cells: Vec<_> = violations
                     .iter()
                     .map(|v| {
+                        let table = v.table.as_ref().unwrap();
                         (
                             v.file.as_str(),
-                            v.sheet.as_str(),
-                            v.cell.as_deref(),
-                            v.code.as_str(),
+                            table.sheet.as_str(),
+                            table.cell.as_deref(),
+                            v.short_code(),
                         )
                     })
                     .collect();

@@ -96,20 +96,29 @@ impl Change {
     /// Returns the lines of [`Change::body`], each indented one space per
     /// level below the section header.
     pub fn body_lines(&self) -> Vec<String> {
-        indented_lines(&self.body)
+        indented_lines(&self.body, 1)
+    }
+
+    /// Returns the lines of [`Change::body`] as a reader of `dialect`
+    /// expects them under the header (see
+    /// [`Dialect::display_indent`](crate::config::Dialect::display_indent)):
+    /// what diff reports show.
+    pub fn display_body_lines(&self, dialect: crate::config::Dialect) -> Vec<String> {
+        indented_lines(&self.body, dialect.display_indent())
     }
 }
 
-/// Flattens nodes into lines indented one space per level, starting at one.
-fn indented_lines(nodes: &[crate::config::Node]) -> Vec<String> {
-    fn walk(nodes: &[crate::config::Node], depth: usize, out: &mut Vec<String>) {
+/// Flattens nodes into lines indented `width` spaces per level, starting
+/// at one level.
+fn indented_lines(nodes: &[crate::config::Node], width: usize) -> Vec<String> {
+    fn walk(nodes: &[crate::config::Node], indent: usize, width: usize, out: &mut Vec<String>) {
         for node in nodes {
-            out.push(format!("{:depth$}{}", "", node.text));
-            walk(&node.children, depth + 1, out);
+            out.push(format!("{:indent$}{}", "", node.text));
+            walk(&node.children, indent + width, width, out);
         }
     }
     let mut out = Vec::new();
-    walk(nodes, 1, &mut out);
+    walk(nodes, width, width, &mut out);
     out
 }
 
@@ -117,7 +126,7 @@ fn serialize_body<S: serde::Serializer>(
     body: &[crate::config::Node],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(indented_lines(body))
+    serializer.collect_seq(indented_lines(body, 1))
 }
 
 /// Whether a device exists on both sides.

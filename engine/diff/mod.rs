@@ -4,7 +4,6 @@
 mod change;
 pub mod drift;
 mod error;
-mod glob;
 mod hash;
 mod inventory;
 mod key;
@@ -18,11 +17,10 @@ mod tree;
 
 pub use change::{Change, ChangeCategory, DeviceDiff, DeviceStatus, Op};
 pub use error::DiffError;
-pub use glob::{Glob, GlobError};
 pub use inventory::inventory_changes;
 pub use key::setting_key;
 pub use lines::unified_diff;
-pub use options::{shard_of, DeviceFilter, DiffOptions};
+pub use options::DiffOptions;
 pub use replay::{apply_change, inverse, prove_steps, ProofErrors};
 pub use settings::{StoreSettings, IGNORE_FILE, SETTINGS_FILE};
 pub use snapshot::{

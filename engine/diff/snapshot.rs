@@ -294,7 +294,7 @@ fn plan_jobs<'a>(
         let Some(device) = after.or(before) else {
             continue;
         };
-        if !opts.filter.accepts(name, Some(device)) {
+        if !opts.filter.matches(device) {
             continue;
         }
         let lookup = |dev: Option<&Device>, files: &HashMap<&str, &'a FileEntry>| {

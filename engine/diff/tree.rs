@@ -48,6 +48,9 @@ enum Link {
     Moved(usize),
     /// Same setting, new value.
     Modified(usize),
+    /// A Junos setting folded into one leaf on one side (`server A`) and a
+    /// section of values on the other (`server` { `A` `B` }).
+    Unfolded(usize),
 }
 
 struct Walk<'a> {
@@ -86,6 +89,9 @@ impl<'a> Walk<'a> {
             self.mark_group_moves(from, &mut links_from, &mut links_to);
         }
         self.match_by_key(from, to, &mut links_from, &mut links_to);
+        if self.dialect == Dialect::Junos {
+            match_folded(from, to, &mut links_from, &mut links_to);
+        }
 
         for (node, link) in from.iter().zip(&links_from) {
             if *link == Link::None {
@@ -100,6 +106,7 @@ impl<'a> Walk<'a> {
                     self.descend(&from[i], node);
                 }
                 Link::Modified(i) => self.emit(Op::Modify, Some(&from[i]), Some(node)),
+                Link::Unfolded(i) => self.unfold(&from[i], node),
                 Link::None => self.emit(Op::Add, None, Some(node)),
             }
         }
@@ -111,6 +118,52 @@ impl<'a> Walk<'a> {
         }
         self.path.push(&to.text);
         self.level(&from.children, &to.children, from.ordered || to.ordered);
+        self.path.pop();
+    }
+
+    /// Diffs a folded Junos leaf (`server A`) against the section of the
+    /// same keyword (`server` { `A` `B` }) on the other side as the values
+    /// they hold: only the values that differ are changes, under the
+    /// keyword, so a server that gains a sibling is one addition, not a
+    /// removal and a re-added section.
+    fn unfold(&mut self, from: &'a Node, to: &'a Node) {
+        let (leaf, section) = if from.children.is_empty() {
+            (from, to)
+        } else {
+            (to, from)
+        };
+        let Some(value) = config::junos::unfolded_value(&leaf.text, &section.text) else {
+            return;
+        };
+        let header = &leaf.text[..section.text.len()];
+        let single = Node::leaf(value, leaf.span.start);
+        let found = section.children.iter().position(|c| c.text == value);
+        self.path.push(header);
+        let leaf_is_from = !from.is_section();
+        if leaf_is_from && found.is_none() {
+            self.emit(Op::Remove, Some(&single), None);
+        }
+        for (k, child) in section.children.iter().enumerate() {
+            if Some(k) == found {
+                // The leaf's value has no children; the section's may.
+                if child.is_section() {
+                    self.path.push(&child.text);
+                    if leaf_is_from {
+                        self.level(&[], &child.children, child.ordered);
+                    } else {
+                        self.level(&child.children, &[], child.ordered);
+                    }
+                    self.path.pop();
+                }
+            } else if leaf_is_from {
+                self.emit(Op::Add, None, Some(child));
+            } else {
+                self.emit(Op::Remove, Some(child), None);
+            }
+        }
+        if !leaf_is_from && found.is_none() {
+            self.emit(Op::Add, None, Some(&single));
+        }
         self.path.pop();
     }
 
@@ -312,6 +365,49 @@ fn match_by_text(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link], o
         };
         lf[i] = a;
         lt[j] = b;
+    }
+}
+
+/// Links leftover Junos leaves `K V` to leftover sections `K` on the other
+/// side (see [`config::junos::unfolded_value`]).
+fn match_folded(from: &[Node], to: &[Node], lf: &mut [Link], lt: &mut [Link]) {
+    pair_folded(from, lf, to, lt);
+    pair_folded(to, lt, from, lf);
+}
+
+/// Links each leftover leaf of `leaves` that folds a setting to the
+/// leftover section of `sections` named by its keyword.
+fn pair_folded(
+    leaves: &[Node],
+    leaf_links: &mut [Link],
+    sections: &[Node],
+    section_links: &mut [Link],
+) {
+    let mut headers: FastMap<&str, usize> = FastMap::default();
+    for (j, node) in sections.iter().enumerate() {
+        if section_links[j] == Link::None && node.is_section() {
+            headers.entry(node.text.as_str()).or_insert(j);
+        }
+    }
+    if headers.is_empty() {
+        return;
+    }
+    for (i, node) in leaves.iter().enumerate() {
+        if leaf_links[i] != Link::None || node.is_section() {
+            continue;
+        }
+        let Some((keyword, _)) = node.text.split_once(' ') else {
+            continue;
+        };
+        let Some(&j) = headers.get(keyword) else {
+            continue;
+        };
+        if section_links[j] == Link::None
+            && config::junos::unfolded_value(&node.text, keyword).is_some()
+        {
+            leaf_links[i] = Link::Unfolded(j);
+            section_links[j] = Link::Unfolded(i);
+        }
     }
 }
 

@@ -2,8 +2,7 @@
 //! each one applies to, and the top-level sections it owns there.
 
 use super::error::{span_of, IntendedError};
-use crate::diff::Glob;
-use crate::inventory::Device;
+use crate::inventory::{Device, Glob};
 use serde::Deserialize;
 
 /// Where the feature list lives inside a snapshot.

@@ -1,11 +1,15 @@
-//! Selecting devices by site, kind, role, tag, env and platform.
+//! Selecting devices by name glob, site, kind, role, tag, env, platform and
+//! shard: the one filter behind `diff --device/--site/--kind/--shard`,
+//! `inventory.find` in scripts, and [`Inventory::find`].
 
-use super::{Device, DeviceKind, Env, Inventory};
+use super::{Device, DeviceKind, Env, Glob, Inventory};
 
 /// Which devices to select; every criterion set must hold (they are
 /// AND-ed), an empty filter selects every device.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct DeviceFilter {
+    /// Only devices whose name matches this glob.
+    pub name: Option<Glob>,
     /// Only devices at this site.
     pub site: Option<String>,
     /// Only devices of this kind.
@@ -18,12 +22,40 @@ pub struct DeviceFilter {
     pub env: Option<Env>,
     /// Only devices of this platform (compared case-insensitively).
     pub platform: Option<String>,
+    /// Only the devices of shard `index` of `count` (1-based; see
+    /// [`shard_of`]), so a CI matrix splits one inventory deterministically.
+    pub shard: Option<(u32, u32)>,
+}
+
+/// Returns the 1-based shard of `count` that the device `name` belongs to:
+/// a stable hash of the name, the same on every machine and run.
+pub fn shard_of(name: &str, count: u32) -> u32 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(name.as_bytes());
+    let mut head = [0u8; 8];
+    head.copy_from_slice(&digest[..8]);
+    (u64::from_be_bytes(head) % u64::from(count.max(1))) as u32 + 1
 }
 
 impl DeviceFilter {
+    /// Returns true when no criterion is set.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.site.is_none()
+            && self.kind.is_none()
+            && self.role.is_none()
+            && self.tag.is_none()
+            && self.env.is_none()
+            && self.platform.is_none()
+            && self.shard.is_none()
+    }
+
     /// Returns true when `device` meets every criterion set.
     pub fn matches(&self, device: &Device) -> bool {
-        self.site.as_ref().is_none_or(|s| *s == device.site)
+        self.shard
+            .is_none_or(|(index, count)| shard_of(&device.name, count) == index)
+            && self.name.as_ref().is_none_or(|g| g.matches(&device.name))
+            && self.site.as_ref().is_none_or(|s| *s == device.site)
             && self.kind.is_none_or(|k| k == device.kind)
             && self.role.as_ref().is_none_or(|r| *r == device.role)
             && self.tag.as_ref().is_none_or(|t| device.tags.contains(t))
@@ -93,5 +125,30 @@ mod tests {
             ..DeviceFilter::default()
         };
         assert!(names(&none).is_empty());
+        let glob = DeviceFilter {
+            name: Some(Glob::new("FW-*").unwrap()),
+            ..DeviceFilter::default()
+        };
+        assert_eq!(names(&glob), ["fw-e1", "fw-w1"]);
+        assert!(DeviceFilter::default().is_empty() && !glob.is_empty());
+    }
+
+    #[test]
+    fn shards_split_the_inventory_without_overlap() {
+        let inventory = Inventory::new(
+            (0..40)
+                .map(|i| device(&format!("d{i}"), "west", DeviceKind::Switch, &[]))
+                .collect(),
+        );
+        let mut seen = 0;
+        for index in 1..=3 {
+            let filter = DeviceFilter {
+                shard: Some((index, 3)),
+                ..DeviceFilter::default()
+            };
+            seen += inventory.find(&filter).len();
+        }
+        assert_eq!(seen, 40);
+        assert_eq!(shard_of("fw1", 1), 1);
     }
 }

@@ -385,6 +385,19 @@ drift: {}
     }
 
     #[test]
+    fn line_index_agrees_with_the_scan() {
+        let text = "a: 1\n\nb: é2\n";
+        let file = crate::config::SourceFile::new("f", text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                file.line_column(offset),
+                line_column(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
+    #[test]
     fn line_column_and_offset_round_trip() {
         let text = "a: 1\nb: é2\n";
         assert_eq!(line_column(text, 0), (1, 1));

@@ -9,6 +9,7 @@ mod check;
 mod device;
 mod error;
 mod filter;
+mod glob;
 mod graph;
 mod infer;
 #[cfg(test)]
@@ -17,14 +18,14 @@ mod load;
 mod locate;
 mod schema;
 mod suggest;
-mod violation;
 
+pub use crate::config::{SourceFile, Violation};
 pub use device::{Device, DeviceKind, Env};
 pub use error::InventoryError;
-pub use filter::DeviceFilter;
+pub use filter::{shard_of, DeviceFilter};
+pub use glob::{Glob, GlobError};
 pub use graph::{DependencyPath, Inventory};
 pub use load::{
     decode, load, load_from, parse, INVENTORY_FILE, MAX_INVENTORY_BYTES, MAX_VIOLATIONS,
 };
 pub use locate::{line_column, Locator};
-pub use violation::{SourceFile, Violation};

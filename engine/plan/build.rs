@@ -309,6 +309,12 @@ fn add_device_step(device: &mut PlanDevice, step: &crate::script::Step) {
     device.actions.push(step.clone());
 }
 
+/// Returns the text a manual step shows in `manual`: rollback ones say so
+/// (the wording is [`crate::script::Step::manual_text`]'s).
+pub fn manual_text(step: &crate::script::Step) -> String {
+    step.manual_text()
+}
+
 /// Builds one device's entry from its diff and the commands its dialect
 /// derived, before script findings and ordering.
 pub fn base_device(

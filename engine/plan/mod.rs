@@ -26,8 +26,8 @@ mod shard;
 pub(crate) mod testing;
 
 pub use build::{
-    assemble, at_or_above, base_device, build, device_diff, finish, graph_impacts, strip_to_base,
-    DeviceRemediation, PlanInput, ScriptResults, HENKO_ORIGIN,
+    assemble, at_or_above, base_device, build, device_diff, finish, graph_impacts, manual_text,
+    strip_to_base, DeviceRemediation, PlanInput, ScriptResults, HENKO_ORIGIN,
 };
 pub use error::PlanError;
 pub use file::{parse_plan, read_plan, LoadedPlan};

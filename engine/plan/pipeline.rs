@@ -5,7 +5,7 @@ use super::{
     finish, graph_impacts, merge, DeviceRemediation, Part, Plan, PlanError, PlanInput, PlanMeta,
     RevRef, ScriptFailure, Shard,
 };
-use crate::config::{self, ConfigTree, Dialect, ParseOptions};
+use crate::config::{self, ConfigTree, Dialect, ParseOptions, TableCell};
 use crate::diff::{diff_visited, DeviceDiff, DeviceStatus, DiffError, DiffOptions, Side};
 use crate::inventory::Inventory;
 use crate::plan::remediate::{remediate, PlatformRules, RulesError};
@@ -300,21 +300,27 @@ fn sheet_findings(
                 .find(|d| d.config == v.file)
                 .map(|d| d.name.clone())
                 .filter(|name| devices.iter().any(|diff| &diff.name == name));
-            let place = match (&v.cell, v.sheet.is_empty()) {
-                (Some(cell), false) => format!("{} {}!{cell}", v.file, v.sheet),
-                (Some(cell), true) => format!("{} {cell}", v.file),
-                (None, _) => v.file.clone(),
+            let place = match &v.table {
+                Some(TableCell {
+                    sheet,
+                    cell: Some(cell),
+                    ..
+                }) if !sheet.is_empty() => format!("{} {sheet}!{cell}", v.file),
+                Some(TableCell {
+                    cell: Some(cell), ..
+                }) => format!("{} {cell}", v.file),
+                _ => v.file.clone(),
             };
             Finding {
                 device,
                 kind: FindingKind::Risk {
                     level: Level::Critical,
-                    rule: format!("sheet.{}", v.code),
+                    rule: format!("sheet.{}", v.short_code()),
                     message: format!("{place}: {}", v.message),
                 },
                 origin: Origin {
                     script: SHEETS_ORIGIN.to_string(),
-                    line: (v.row > 0).then_some(v.row),
+                    line: (v.line > 0).then_some(v.line as u32),
                 },
             }
         })
@@ -390,20 +396,11 @@ fn load_scripts(
     tree: &dyn FileTree,
     options: &PlanOptions,
 ) -> Result<ScriptSet, PipelineError> {
-    let mut store_scripts = Vec::new();
-    if !matches!(to, Snapshot::File { .. }) {
-        for entry in tree.files()? {
-            if let Some(name) = entry.path.strip_prefix("scripts/") {
-                if name.ends_with(".rhai") {
-                    let bytes = tree.read_entry(&entry)?;
-                    store_scripts.push((
-                        name.to_string(),
-                        String::from_utf8_lossy(&bytes).into_owned(),
-                    ));
-                }
-            }
-        }
-    }
+    let store_scripts = if matches!(to, Snapshot::File { .. }) {
+        Vec::new()
+    } else {
+        crate::script::read_store_scripts(tree)?
+    };
     Ok(ScriptSet::load(&ScriptOptions {
         builtin: options.default_scripts,
         dirs: options.scripts.clone(),

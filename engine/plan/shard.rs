@@ -48,7 +48,7 @@ impl std::fmt::Display for Shard {
     }
 }
 
-pub use crate::diff::shard_of;
+pub use crate::inventory::shard_of;
 
 /// One partial plan and the file it came from (for error messages).
 #[derive(Clone, Debug)]

@@ -1,7 +1,8 @@
 //! The compliance report (`henko compliance`): text, JSON, Markdown, and a
 //! self-contained HTML page styled like the plan page.
 
-use super::plan_html::{escape, STYLE};
+use super::escape::html as escape;
+use super::plan_html::STYLE;
 use crate::plan::compliance::{Compliance, DeviceCompliance, GroupSummary};
 use std::fmt::Write;
 

@@ -3,7 +3,7 @@
 //! plan and the closing hints. The demo itself (`crate::demo`) runs the job
 //! and hands its values here; this module only renders them.
 
-use crate::config::sheet::Violation;
+use crate::config::{TableCell, Violation};
 use crate::inventory::Inventory;
 use crate::plan::{FindingKind, Plan, Risk};
 use crate::source::LogEntry;
@@ -92,11 +92,21 @@ fn render_check(out: &mut String, point: &str, inventory: &Inventory, violations
         }
     );
     for v in violations {
-        let place = match &v.cell {
-            Some(cell) if !v.sheet.is_empty() => format!("{}!{cell}", v.sheet),
-            _ => format!("row {}", v.row),
+        let place = match &v.table {
+            Some(TableCell {
+                sheet,
+                cell: Some(cell),
+                ..
+            }) if !sheet.is_empty() => format!("{sheet}!{cell}"),
+            _ => format!("row {}", v.line),
         };
-        let _ = writeln!(out, "      {} {place}  [{}] {}", v.file, v.code, v.message);
+        let _ = writeln!(
+            out,
+            "      {} {place}  [{}] {}",
+            v.file,
+            v.short_code(),
+            v.message
+        );
     }
 }
 

@@ -5,7 +5,9 @@
 
 use super::diff_summary::{line_of, sign, status_label, Counts, Summary};
 use super::diff_text::DiffReportOptions;
+use super::escape::{fence_safe, html, markdown_code as code, markdown_text as cell};
 use super::fleet::{group, name_list};
+use crate::config::Dialect;
 use crate::diff::{Change, DeviceDiff, Op, SnapshotDiff};
 use std::fmt::Write;
 
@@ -131,7 +133,7 @@ fn device_block(device: &DeviceDiff, changes: &[&Change]) -> String {
     }
     let mut lines = Vec::new();
     for change in changes {
-        change_lines(change, &mut lines);
+        change_lines(change, device.dialect, &mut lines);
     }
     if !lines.is_empty() {
         block.push_str("```diff\n");
@@ -158,7 +160,7 @@ fn device_block(device: &DeviceDiff, changes: &[&Change]) -> String {
 
 /// Turns a change into `diff`-block lines: context headers unsigned,
 /// removed `-`, added `+`, a modify as `-`/`+`, a move as `!`.
-fn change_lines(change: &Change, out: &mut Vec<String>) {
+fn change_lines(change: &Change, dialect: Dialect, out: &mut Vec<String>) {
     let depth = change.path.len().saturating_sub(1);
     let context = change.path[..depth].join(" › ");
     if !context.is_empty() {
@@ -177,7 +179,7 @@ fn change_lines(change: &Change, out: &mut Vec<String>) {
         Op::Add | Op::Remove => {
             let mark = sign(change.op);
             out.push(format!("{mark} {line}"));
-            for body in change.body_lines() {
+            for body in change.display_body_lines(dialect) {
                 out.push(format!("{mark} {body}"));
             }
         }
@@ -226,26 +228,4 @@ fn write_stat(out: &mut String, diff: &SnapshotDiff) {
         }
         out.push_str(&row);
     }
-}
-
-/// Escapes text for inline HTML.
-fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// Escapes text for a table cell.
-fn cell(text: &str) -> String {
-    html(text).replace('|', "\\|").replace('`', "'")
-}
-
-/// Escapes text for inline code.
-fn code(text: &str) -> String {
-    text.replace('`', "'")
-}
-
-/// Keeps a line from closing the fence it sits in.
-fn fence_safe(line: &str) -> String {
-    line.replace("```", "'''")
 }

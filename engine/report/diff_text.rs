@@ -5,6 +5,7 @@
 use super::color::Palette;
 use super::diff_summary::{line_of, sign, status_label, Counts, Summary};
 use super::fleet::{group, name_list};
+use crate::config::Dialect;
 use crate::diff::{Change, DeviceDiff, Op, SnapshotDiff};
 use std::fmt::Write;
 
@@ -56,7 +57,7 @@ pub fn render_diff_text(diff: &SnapshotDiff, opts: &DiffReportOptions) -> String
                 let _ = writeln!(out, "  {}", palette.dim(&parents.join(" › ")));
             }
             let indent = if parents.is_empty() { "" } else { "  " };
-            write_change(&mut out, fleet.change, indent, palette);
+            write_change(&mut out, fleet.change, fleet.dialect, indent, palette);
             let _ = writeln!(
                 out,
                 "    {}",
@@ -131,7 +132,7 @@ fn write_device(out: &mut String, device: &DeviceDiff, changes: &[&Change], pale
         }
         context = parents;
         let indent = "  ".repeat(parents.len());
-        write_change(out, change, &indent, palette);
+        write_change(out, change, device.dialect, &indent, palette);
     }
     if let Some(lines) = &device.lines {
         for line in lines.lines() {
@@ -149,7 +150,13 @@ fn write_device(out: &mut String, device: &DeviceDiff, changes: &[&Change], pale
 
 /// Writes one change: its sign and line, a modify's new value, a move's
 /// lines, and an added or removed section's body.
-fn write_change(out: &mut String, change: &Change, indent: &str, palette: Palette) {
+fn write_change(
+    out: &mut String,
+    change: &Change,
+    dialect: Dialect,
+    indent: &str,
+    palette: Palette,
+) {
     let paint = |text: &str| match change.op {
         Op::Add => palette.added(text),
         Op::Remove => palette.removed(text),
@@ -178,7 +185,7 @@ fn write_change(out: &mut String, change: &Change, indent: &str, palette: Palett
         }
         Op::Add | Op::Remove => {
             let _ = writeln!(out, "  {indent}{}", paint(&format!("{mark} {line}")));
-            for body in change.body_lines() {
+            for body in change.display_body_lines(dialect) {
                 let _ = writeln!(out, "  {indent}{}", paint(&format!("{mark} {body}")));
             }
         }

@@ -2,6 +2,7 @@
 //! switches) is shown once with its device list, and the devices of the
 //! same platforms that did not get it are listed apart.
 
+use crate::config::Dialect;
 use crate::diff::{Change, DeviceDiff, DeviceStatus, Op, SnapshotDiff};
 use std::collections::{BTreeSet, HashMap};
 
@@ -14,6 +15,9 @@ pub const DEFAULT_FLEET_MIN: usize = 3;
 pub struct FleetGroup<'a> {
     /// The change as it appears on the first device.
     pub change: &'a Change,
+    /// The first device's dialect, which decides how the change's lines
+    /// are indented.
+    pub dialect: Dialect,
     /// Devices with this exact change, by name.
     pub devices: Vec<&'a str>,
     /// Changed devices of the same platforms that lack it: the exceptions.
@@ -93,6 +97,7 @@ pub fn group(diff: &SnapshotDiff, min_devices: usize) -> FleetView<'_> {
                 .collect();
             FleetGroup {
                 change,
+                dialect: first.dialect,
                 devices: members
                     .iter()
                     .map(|&i| diff.devices[i].name.as_str())

@@ -153,6 +153,7 @@ messages! {
         "コメントを短くするため、残り {count} グループは省略しました。HTML または plan.json を参照してください。";
     InGroup => "same procedure as group {group}", "グループ {group} と同じ手順";
     DeviceCount => "devices", "台";
+    Group => "Group", "グループ";
     Value => "Value", "値";
     ResultTitle => "Work result report", "作業結果報告書";
     WorkId => "Work ID", "作業ID";

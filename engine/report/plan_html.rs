@@ -3,6 +3,7 @@
 //! apply and rollback blocks, and the procedure. Inline CSS and SVG only;
 //! the page never refers to anything outside itself.
 
+use super::escape::html as escape;
 use super::i18n::{self, Lang, Msg};
 use super::plan_rows::{origin, review_findings, rows};
 use super::plan_svg;
@@ -43,6 +44,8 @@ table.diff td code{white-space:pre-wrap}
 
 /// Renders `plan` as a self-contained HTML page in `lang`.
 pub fn render(plan: &Plan, lang: Lang) -> String {
+    // Manual steps in the report's language (the plan keeps the English).
+    let plan = &*super::manual_ja::localize(plan, lang);
     let t = |m: Msg| m.text(lang);
     let mut out = String::new();
     let title = format!("{} {} → {}", t(Msg::PlanTitle), plan.from.rev, plan.to.rev);
@@ -401,20 +404,4 @@ fn badge(risk: Risk, lang: Lang) -> String {
         risk.as_str(),
         escape(&i18n::risk(risk, lang).to_uppercase())
     )
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

@@ -8,6 +8,7 @@
 //! devices' details as fit, then the rollback order summarised per wave.
 //! The HTML page and plan.json always hold everything.
 
+use super::escape::{html as html_text, markdown_code as cell};
 use super::i18n::{self, Lang, Msg};
 use super::plan_groups::{self, StepGroup, GROUP_MIN};
 use super::plan_rows::{origin, review_findings};
@@ -36,6 +37,8 @@ const NAMES_SHOWN: usize = 12;
 /// Renders `plan` as Markdown in `lang`, never longer than
 /// [`MAX_COMMENT_BYTES`]: what does not fit is left out with a note.
 pub fn render(plan: &Plan, lang: Lang) -> String {
+    // Manual steps in the report's language (the plan keeps the English).
+    let plan = &*super::manual_ja::localize(plan, lang);
     let t = |m: Msg| m.text(lang);
     let mut out = String::new();
     let _ = writeln!(
@@ -393,17 +396,4 @@ fn badge(risk: Risk) -> &'static str {
         Risk::High => "🟠",
         Risk::Critical => "🔴",
     }
-}
-
-/// Makes text safe inside a table cell or inline code: no pipes, no newlines.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('`', "'")
-}
-
-fn html_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

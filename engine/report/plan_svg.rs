@@ -3,7 +3,7 @@
 //! No external reference of any kind (no `xmlns` URL: inline SVG in HTML
 //! needs none).
 
-use super::plan_html::escape;
+use super::escape::html as escape;
 use crate::plan::Plan;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;

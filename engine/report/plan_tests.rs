@@ -52,10 +52,7 @@ fn html_is_self_contained_and_holds_every_step() {
         assert!(!html.contains(" src=") && !html.contains("<link"));
         assert!(html.contains("<svg"), "blast radius picture");
         for step in every_step(&plan) {
-            assert!(
-                html.contains(&plan_html::escape(&step)),
-                "html lacks {step}"
-            );
+            assert!(html.contains(&escape::html(&step)), "html lacks {step}");
         }
     }
     let ja = plan_html::render(&plan, Lang::Ja);
@@ -79,7 +76,7 @@ fn xlsx_reads_back_with_every_step() {
             _ => None,
         })
         .collect();
-    assert_eq!(cells[..4], ["No.", "段階", "機器", "作業種別"]);
+    assert_eq!(cells[..5], ["No.", "段階", "機器", "グループ", "作業種別"]);
     for step in every_step(&plan) {
         assert!(cells.iter().any(|c| c.contains(&step)), "xlsx lacks {step}");
     }
@@ -251,4 +248,97 @@ fn text_and_html_show_each_fleet_group_once() {
     assert!(html.contains("snmp-server location leaf00049"));
     let ja = plan_text::render(&plan, Lang::Ja);
     assert!(ja.contains("グループ 1 と同じ手順"));
+}
+
+#[test]
+fn xlsx_keeps_one_row_per_device_and_marks_its_group() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let plan = fleet_plan(50);
+    let bytes = plan_xlsx::render(&plan, Lang::Ja).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("作業手順書").unwrap();
+    let text = |row: &[Data], col: usize| match &row[col] {
+        Data::String(s) => s.clone(),
+        _ => String::new(),
+    };
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(text(rows[0], 3), "グループ");
+    // Every step of every device is a row of its own, ticked on its own.
+    assert_eq!(rows.len(), plan_rows::rows(&plan).len() + 1);
+    let leaf_rows: Vec<&&[Data]> = rows
+        .iter()
+        .filter(|r| text(r, 2).starts_with("leaf"))
+        .collect();
+    assert!(leaf_rows.len() >= 50 * 4, "{}", leaf_rows.len());
+    // … and the 50 leaves name the one group they share.
+    assert!(leaf_rows.iter().all(|r| text(r, 3) == "1 (50 台)"));
+    // The sample plan's own devices are not in the leaves' group.
+    assert!(rows
+        .iter()
+        .filter(|r| !text(r, 2).starts_with("leaf"))
+        .all(|r| text(r, 3) != "1 (50 台)"));
+}
+
+#[test]
+fn japanese_reports_show_manual_steps_in_japanese() {
+    let mut plan = sample_plan();
+    let step = "remove `crypto key generate rsa` at top level: key material is generated or imported on the device, never pasted from a plan";
+    let ja = "鍵は機器上で生成またはインポートします。計画書から貼り付けることはしません";
+    let device = plan.devices[0].name.clone();
+    plan.devices[0].manual.push(step.to_string());
+    plan.manual.push(crate::plan::ManualStep {
+        device,
+        text: step.to_string(),
+    });
+    // A script's manual step with its Japanese words.
+    let scripted = crate::script::Step {
+        phase: crate::script::Phase::Rollback,
+        kind: crate::script::StepKind::Manual,
+        text: "vSphere Client: set lockdown mode back to normal".into(),
+        text_ja: Some("vSphere Client でロックダウンモードを通常に戻す".into()),
+        ..crate::script::Step::default()
+    };
+    plan.devices[0]
+        .manual
+        .push(crate::plan::manual_text(&scripted));
+    plan.devices[0].actions.push(scripted);
+    let english = "never pasted from a plan";
+    let text = plan_text::render(&plan, Lang::Ja);
+    assert!(
+        text.contains("切り戻し: vSphere Client でロックダウンモードを通常に戻す"),
+        "{text}"
+    );
+    assert!(!text.contains("set lockdown mode back"), "{text}");
+    for (name, report) in [
+        ("text", plan_text::render(&plan, Lang::Ja)),
+        ("markdown", plan_markdown::render(&plan, Lang::Ja)),
+        ("html", plan_html::render(&plan, Lang::Ja)),
+    ] {
+        assert!(report.contains(ja), "{name} lacks the Japanese step");
+        assert!(
+            !report.contains(english),
+            "{name} still has the English step"
+        );
+    }
+    assert!(plan_text::render(&plan, Lang::En).contains(step));
+    for sheet in ["作業手順書", "概要"] {
+        let cells = xlsx_cells(plan_xlsx::render(&plan, Lang::Ja).unwrap(), sheet);
+        assert!(cells.iter().any(|c| c.contains(ja)), "{sheet}");
+        assert!(!cells.iter().any(|c| c.contains(english)), "{sheet}");
+    }
+}
+
+/// The text cells of worksheet `sheet` of an xlsx file, row by row.
+fn xlsx_cells(bytes: Vec<u8>, sheet: &str) -> Vec<String> {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .flat_map(|r| r.iter())
+        .filter_map(|c| match c {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
 }

@@ -8,6 +8,8 @@ use std::fmt::Write;
 
 /// Renders `plan` as text in `lang`.
 pub fn render(plan: &Plan, lang: Lang) -> String {
+    // Manual steps in the report's language (the plan keeps the English).
+    let plan = &*super::manual_ja::localize(plan, lang);
     let t = |m: Msg| m.text(lang);
     let mut out = String::new();
     let _ = writeln!(

@@ -1,8 +1,14 @@
 //! A plan as an Excel work procedure (作業手順書): one row per step with
-//! wave, device, step kind, command, expected result, rollback command and
-//! a checkbox column, plus a summary sheet.
+//! wave, device, fleet group, step kind, command, expected result, rollback
+//! command and a checkbox column, plus a summary sheet.
+//!
+//! Every device keeps its own rows (an operator ticks each one); the rows
+//! of devices that share one procedure (see [`plan_groups`](super::plan_groups))
+//! name their group and share its background colour, so a group of 480
+//! switches reads as one block.
 
 use super::i18n::{self, Lang, Msg};
+use super::plan_groups::{group, GROUP_MIN};
 use super::plan_rows::rows;
 use crate::plan::Plan;
 use rust_xlsxwriter::{
@@ -12,8 +18,14 @@ use rust_xlsxwriter::{
 /// The unticked and ticked marks of the checkbox column.
 pub const CHECKBOX: [&str; 2] = ["☐", "☑"];
 
+/// Background colours of grouped rows, one per group in turn (pale, so the
+/// text stays readable when printed).
+const GROUP_FILLS: [u32; 4] = [0xE8F1FB, 0xEAF6E8, 0xFDF3E1, 0xF3E9F7];
+
 /// Returns the workbook as the bytes of an `.xlsx` file.
 pub fn render(plan: &Plan, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    // Manual steps in the report's language (the plan keeps the English).
+    let plan = &*super::manual_ja::localize(plan, lang);
     let mut workbook = Workbook::new();
     let header = Format::new()
         .set_bold()
@@ -52,10 +64,11 @@ fn write_procedure(
     check: &Format,
 ) -> Result<(), XlsxError> {
     let t = |m: Msg| m.text(lang);
-    let columns: [(Msg, f64); 8] = [
+    let columns: [(Msg, f64); 9] = [
         (Msg::Number, 6.0),
         (Msg::Wave, 8.0),
         (Msg::Device, 20.0),
+        (Msg::Group, 16.0),
         (Msg::StepKind, 12.0),
         (Msg::Command, 60.0),
         (Msg::Expected, 36.0),
@@ -67,16 +80,33 @@ fn write_procedure(
         sheet.write_string_with_format(0, col as u16, t(*label), header)?;
     }
     let rows = rows(plan);
+    let grouped = group(plan, GROUP_MIN);
+    let sizes: Vec<String> = grouped
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| format!("{} ({} {})", i + 1, g.devices.len(), t(Msg::DeviceCount)))
+        .collect();
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
-        sheet.write_number_with_format(r, 0, row.number as f64, body)?;
-        sheet.write_number_with_format(r, 1, f64::from(row.wave), body)?;
-        sheet.write_string_with_format(r, 2, &row.device, body)?;
-        sheet.write_string_with_format(r, 3, t(row.kind.label()), body)?;
-        sheet.write_string_with_format(r, 4, &row.command, mono)?;
-        sheet.write_string_with_format(r, 5, t(row.kind.expected()), body)?;
-        sheet.write_string_with_format(r, 6, &row.rollback, mono)?;
-        sheet.write_string_with_format(r, 7, CHECKBOX[0], check)?;
+        let in_group = grouped.group_of(&row.device);
+        let fill = |format: &Format| match in_group {
+            Some(g) => format
+                .clone()
+                .set_background_color(GROUP_FILLS[g % GROUP_FILLS.len()]),
+            None => format.clone(),
+        };
+        let (body, mono, check) = (fill(body), fill(mono), fill(check));
+        let label = in_group.map_or("", |g| sizes[g].as_str());
+        sheet.write_number_with_format(r, 0, row.number as f64, &body)?;
+        sheet.write_number_with_format(r, 1, f64::from(row.wave), &body)?;
+        sheet.write_string_with_format(r, 2, &row.device, &body)?;
+        sheet.write_string_with_format(r, 3, label, &body)?;
+        sheet.write_string_with_format(r, 4, t(row.kind.label()), &body)?;
+        sheet.write_string_with_format(r, 5, &row.command, &mono)?;
+        sheet.write_string_with_format(r, 6, t(row.kind.expected()), &body)?;
+        sheet.write_string_with_format(r, 7, &row.rollback, &mono)?;
+        sheet.write_string_with_format(r, 8, CHECKBOX[0], &check)?;
         // Tall enough for the block, capped so one huge block stays usable.
         let lines = row
             .command
@@ -89,8 +119,8 @@ fn write_procedure(
     if !rows.is_empty() {
         let last = rows.len() as u32;
         let validation = DataValidation::new().allow_list_strings(&CHECKBOX)?;
-        sheet.add_data_validation(1, 7, last, 7, &validation)?;
-        sheet.autofilter(0, 0, last, 7)?;
+        sheet.add_data_validation(1, 8, last, 8, &validation)?;
+        sheet.autofilter(0, 0, last, 8)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.set_landscape();

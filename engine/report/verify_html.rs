@@ -1,8 +1,8 @@
 //! The work result report (作業結果報告書) as one self-contained HTML page:
 //! the same summary and rows as the xlsx.
 
+use super::escape::html as escape;
 use super::i18n::{self, Lang, Msg};
-use super::plan_html::escape;
 use super::verify_rows::{rows, summary};
 use crate::plan::approval::short;
 use crate::plan::Plan;

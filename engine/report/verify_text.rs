@@ -2,6 +2,7 @@
 //! pull-request comment: one line per device with its outcome, the
 //! missing and extra lines under it, and a count per outcome.
 
+use super::escape::markdown_code as cell;
 use super::i18n::{self, Lang, Msg};
 use crate::plan::approval::short;
 use crate::verify::{DeviceOutcome, Outcome, Verification};
@@ -134,12 +135,6 @@ fn code_list(lines: &[String]) -> String {
         .map(|l| format!("`{}`", cell(l)))
         .collect::<Vec<_>>()
         .join("<br>")
-}
-
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('`', "'")
 }
 
 #[cfg(test)]

@@ -1,31 +1,24 @@
 //! Helper functions scripts call on changes and lines: glob matching on
 //! paths, section headers, `key value` lookups, sizes.
 
-use rhai::{Array, Dynamic, Engine, ImmutableString, Map};
+use crate::inventory::Glob;
+use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position};
 
-/// Returns true when `text` matches the glob `pattern` (`*` any run of
-/// characters, `?` one character), ignoring ASCII case.
-pub(crate) fn glob_match(text: &str, pattern: &str) -> bool {
-    let text: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let pattern: Vec<char> = pattern.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let (mut t, mut p) = (0, 0);
-    let mut backtrack: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
-            t += 1;
-            p += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
-            backtrack = Some((p, t));
-            p += 1;
-        } else if let Some((star, matched)) = backtrack {
-            p = star + 1;
-            t = matched + 1;
-            backtrack = Some((star, matched + 1));
-        } else {
-            return false;
-        }
-    }
-    pattern[p..].iter().all(|&c| c == '*')
+/// Compiles a script's glob (the one [`Glob`] of henko: `*`, `?`,
+/// `[a-z]`, `[!0-9]`, ignoring ASCII case); a pattern that does not compile
+/// is the script's error, reported at its call.
+fn glob(pattern: &str) -> Result<Glob, Box<EvalAltResult>> {
+    Glob::new(pattern).map_err(|e| {
+        Box::new(EvalAltResult::ErrorRuntime(
+            e.to_string().into(),
+            Position::NONE,
+        ))
+    })
+}
+
+/// Returns true when `text` matches the glob `pattern`.
+pub(crate) fn glob_match(text: &str, pattern: &str) -> Result<bool, Box<EvalAltResult>> {
+    Ok(glob(pattern)?.matches(text))
 }
 
 /// Returns the change's path elements (cheap: the strings are shared).
@@ -44,17 +37,23 @@ fn path_of(change: &Map) -> Vec<ImmutableString> {
 
 /// Returns true when the `" > "`-separated glob segments of `pattern` match
 /// consecutive elements of `path`, anywhere in it.
-pub(crate) fn path_matches<S: AsRef<str>>(path: &[S], pattern: &str) -> bool {
-    let segments: Vec<&str> = pattern.split(" > ").map(str::trim).collect();
+pub(crate) fn path_matches<S: AsRef<str>>(
+    path: &[S],
+    pattern: &str,
+) -> Result<bool, Box<EvalAltResult>> {
+    let segments = pattern
+        .split(" > ")
+        .map(|segment| glob(segment.trim()))
+        .collect::<Result<Vec<Glob>, _>>()?;
     if segments.len() > path.len() {
-        return false;
+        return Ok(false);
     }
-    (0..=path.len() - segments.len()).any(|start| {
+    Ok((0..=path.len() - segments.len()).any(|start| {
         segments
             .iter()
             .zip(&path[start..])
-            .all(|(segment, element)| glob_match(element.as_ref(), segment))
-    })
+            .all(|(segment, element)| segment.matches(element.as_ref()))
+    }))
 }
 
 /// Returns the value of a `key value` line: the text after `key` and a
@@ -159,11 +158,15 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn("path_matches", |change: &mut Map, pattern: &str| {
         path_matches(&path_of(change), pattern)
     });
-    engine.register_fn("under", |change: &mut Map, pattern: &str| {
-        let path = path_of(change);
-        let headers = &path[..path.len().saturating_sub(1)];
-        headers.iter().any(|h| glob_match(h, pattern))
-    });
+    engine.register_fn(
+        "under",
+        |change: &mut Map, pattern: &str| -> Result<bool, Box<EvalAltResult>> {
+            let path = path_of(change);
+            let headers = &path[..path.len().saturating_sub(1)];
+            let pattern = glob(pattern)?;
+            Ok(headers.iter().any(|h| pattern.matches(h)))
+        },
+    );
     engine.register_fn("section", |change: &mut Map| -> ImmutableString {
         path_of(change).into_iter().next().unwrap_or_default()
     });
@@ -210,13 +213,17 @@ mod tests {
 
     #[test]
     fn globs_match_like_a_shell_ignoring_case() {
-        assert!(glob_match("router bgp 65001", "router bgp *"));
-        assert!(glob_match("Interface Gi0/1", "interface *"));
-        assert!(glob_match("edit 5", "edit ?"));
-        assert!(!glob_match("router ospf 1", "router bgp *"));
-        assert!(glob_match("a*b", "a*b"));
-        assert!(glob_match("", "*"));
-        assert!(!glob_match("abc", "ab"));
+        let m = |text: &str, pattern: &str| glob_match(text, pattern).unwrap();
+        assert!(m("router bgp 65001", "router bgp *"));
+        assert!(m("Interface Gi0/1", "interface *"));
+        assert!(m("edit 5", "edit ?"));
+        assert!(!m("router ospf 1", "router bgp *"));
+        assert!(m("a*b", "a*b"));
+        assert!(m("", "*"));
+        assert!(!m("abc", "ab"));
+        // Classes, as in `--device` and templates.yaml: one glob everywhere.
+        assert!(m("interface Ethernet3", "interface ethernet[0-9]"));
+        assert!(glob_match("vlan 10", "vlan [1-").is_err());
     }
 
     #[test]
@@ -224,9 +231,11 @@ mod tests {
         let path: Vec<String> = ["protocols", "bgp", "group EXT", "neighbor 10.0.0.1"]
             .map(String::from)
             .to_vec();
-        assert!(path_matches(&path, "bgp > group * > neighbor *"));
-        assert!(path_matches(&path, "neighbor *"));
-        assert!(!path_matches(&path, "protocols > group *"));
+        let m = |pattern: &str| path_matches(&path, pattern).unwrap();
+        assert!(m("bgp > group * > neighbor *"));
+        assert!(m("neighbor *"));
+        assert!(!m("protocols > group *"));
+        assert!(path_matches(&path, "bgp > group [").is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! inventory, shared by every script call without copying it.
 
 use super::values::{dependency_map, device_map};
-use crate::inventory::{Device, Inventory};
+use crate::inventory::{Device, DeviceFilter, DeviceKind, Env, Glob, Inventory};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, Position};
 use std::sync::Arc;
 
@@ -26,41 +26,52 @@ impl InventoryView {
     }
 
     fn find(&self, filter: &Map) -> Result<Array, Box<EvalAltResult>> {
-        const KEYS: &[&str] = &["site", "kind", "role", "tag", "env", "platform", "name"];
-        let mut wanted = Vec::new();
-        for (key, value) in filter {
-            if !KEYS.contains(&key.as_str()) {
-                return Err(EvalAltResult::ErrorRuntime(
-                    format!(
-                        "inventory.find: unknown filter key `{key}`; expected one of {}",
-                        KEYS.join(", ")
-                    )
-                    .into(),
-                    Position::NONE,
-                )
-                .into());
-            }
-            wanted.push((key.as_str(), value.to_string()));
-        }
-        let matches = |device: &Device| {
-            wanted.iter().all(|(key, value)| match *key {
-                "site" => device.site == *value,
-                "kind" => device.kind.as_str() == value,
-                "role" => device.role == *value,
-                "env" => device.env.as_str() == value,
-                "platform" => device.platform == *value,
-                "tag" => device.tags.iter().any(|t| t == value),
-                _ => super::helpers::glob_match(&device.name, value),
-            })
-        };
+        let filter = device_filter(filter).map_err(|message| {
+            Box::new(EvalAltResult::ErrorRuntime(
+                format!("inventory.find: {message}").into(),
+                Position::NONE,
+            ))
+        })?;
         Ok(self
             .0
-            .devices()
-            .iter()
-            .filter(|d| matches(d))
+            .find(&filter)
+            .into_iter()
             .map(|d| self.map_of(d))
             .collect())
     }
+}
+
+/// Returns the [`DeviceFilter`] a script's `#{site: .., name: "esx-*"}` map
+/// asks for, or what is wrong with the map.
+fn device_filter(map: &Map) -> Result<DeviceFilter, String> {
+    const KEYS: &[&str] = &["site", "kind", "role", "tag", "env", "platform", "name"];
+    let mut filter = DeviceFilter::default();
+    for (key, value) in map {
+        let value = value.to_string();
+        match key.as_str() {
+            "site" => filter.site = Some(value),
+            "role" => filter.role = Some(value),
+            "tag" => filter.tag = Some(value),
+            "platform" => filter.platform = Some(value),
+            "kind" => {
+                filter.kind = Some(named(
+                    "kind",
+                    &value,
+                    DeviceKind::from_name,
+                    DeviceKind::NAMES,
+                )?)
+            }
+            "env" => filter.env = Some(named("env", &value, Env::from_name, Env::NAMES)?),
+            "name" => filter.name = Some(Glob::new(&value).map_err(|e| e.to_string())?),
+            _ => {
+                return Err(format!(
+                    "unknown filter key `{key}`; expected one of {}",
+                    KEYS.join(", ")
+                ))
+            }
+        }
+    }
+    Ok(filter)
 }
 
 /// Registers the inventory type and its methods on `engine`.
@@ -97,4 +108,57 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_get("len", |inv: &mut InventoryView| {
         inv.0.devices().len() as i64
     });
+}
+
+/// Parses a kind or env name, or says which names there are.
+fn named<T>(
+    what: &str,
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    names: &[&str],
+) -> Result<T, String> {
+    parse(value).ok_or_else(|| {
+        format!(
+            "unknown {what} `{value}`; expected one of {}",
+            names.join(", ")
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> Map {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), Dynamic::from(v.to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn find_keys_become_the_inventory_filter() {
+        let filter = device_filter(&map(&[
+            ("site", "west"),
+            ("kind", "vm"),
+            ("env", "prod"),
+            ("name", "ESX-[0-9]*"),
+        ]))
+        .unwrap();
+        assert_eq!(filter.site.as_deref(), Some("west"));
+        assert_eq!(filter.kind, Some(DeviceKind::Vm));
+        assert_eq!(filter.env, Some(Env::Prod));
+        // The same glob as `--device`: classes, and case is ignored.
+        assert!(filter.name.unwrap().matches("esx-01"));
+    }
+
+    #[test]
+    fn unknown_keys_kinds_and_bad_globs_are_errors() {
+        let error = device_filter(&map(&[("zone", "a")])).unwrap_err();
+        assert!(error.contains("unknown filter key `zone`"), "{error}");
+        let error = device_filter(&map(&[("kind", "toaster")])).unwrap_err();
+        assert!(error.contains("unknown kind `toaster`"), "{error}");
+        let error = device_filter(&map(&[("name", "sw[0-9")])).unwrap_err();
+        assert!(error.contains("unclosed `[`"), "{error}");
+    }
 }

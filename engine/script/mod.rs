@@ -45,5 +45,5 @@ mod values;
 pub use assess::{AssessInput, AssessOptions, Assessment, Causes, ScriptOutput, SheetTables};
 pub use error::{CompileError, ScriptError, ScriptFailure};
 pub use finding::{Finding, FindingKind, Level, Origin};
-pub use set::{ScriptOptions, ScriptSet};
+pub use set::{read_store_scripts, ScriptOptions, ScriptSet};
 pub use step::{DeviceStep, Phase, Step, StepKind};

@@ -5,6 +5,7 @@ use super::builtin;
 use super::error::{byte_offset, CompileError, ScriptError};
 use super::resolver::ConfinedResolver;
 use super::sandbox;
+use crate::source::{FileTree, SourceError};
 use miette::NamedSource;
 use rhai::{Engine, EvalAltResult, Scope, AST};
 use std::collections::BTreeMap;
@@ -22,6 +23,36 @@ pub struct ScriptOptions {
     /// Scripts read from the store's `scripts/` folder: (file name relative
     /// to that folder, source). Names with a `/` are importable modules.
     pub store_scripts: Vec<(String, String)>,
+}
+
+/// Returns the rule scripts and importable modules of a snapshot's
+/// `scripts/` folder (every `*.rhai` below it), as
+/// [`ScriptOptions::store_scripts`] wants them: the one reader of that
+/// folder for `plan`, `validate` and `scripts test`.
+pub fn read_store_scripts(tree: &dyn FileTree) -> Result<Vec<(String, String)>, SourceError> {
+    read_scripts_folder(tree, |name| name.ends_with(".rhai"))
+}
+
+/// Returns `(name relative to scripts/, text)` for every file of the
+/// snapshot's `scripts/` folder that `keep` accepts, in listing order.
+pub(crate) fn read_scripts_folder(
+    tree: &dyn FileTree,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, String)>, SourceError> {
+    let mut found = Vec::new();
+    for entry in tree.files()? {
+        let Some(name) = entry.path.strip_prefix("scripts/") else {
+            continue;
+        };
+        if keep(name) {
+            let bytes = tree.read_entry(&entry)?;
+            found.push((
+                name.to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
+        }
+    }
+    Ok(found)
 }
 
 /// One compiled rule script.
@@ -282,6 +313,27 @@ fn find_import(text: &str, path: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn store_scripts_are_every_rhai_below_scripts() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("scripts/risk.rhai", "fn on_device(ctx) {}\n");
+        write("scripts/lib/util.rhai", "fn twice(x) { x * 2 }\n");
+        write("scripts/tests/risk.yaml", "tests: []\n");
+        write("scripts/README.md", "notes\n");
+        write("other/stray.rhai", "fn on_device(ctx) {}\n");
+        let snapshot = crate::source::Snapshot::resolve_path(dir.path().to_str().unwrap()).unwrap();
+        let mut found = read_store_scripts(&*snapshot.open().unwrap()).unwrap();
+        found.sort();
+        let names: Vec<&str> = found.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["lib/util.rhai", "risk.rhai"]);
+        assert_eq!(found[1].1, "fn on_device(ctx) {}\n");
+    }
 
     fn load_one(source: &str) -> Result<ScriptSet, ScriptError> {
         ScriptSet::load(&ScriptOptions {

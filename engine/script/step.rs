@@ -121,6 +121,10 @@ pub struct Step {
     /// undoes (rollback).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<usize>,
+    /// The line in Japanese, when the script gives it (`text_ja`): what
+    /// `--lang ja` reports show for a manual step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_ja: Option<String>,
 }
 
 impl Step {
@@ -188,7 +192,7 @@ fn change_indices(value: &Dynamic) -> Result<Vec<usize>, Box<EvalAltResult>> {
 }
 
 const KEYS: &[&str] = &[
-    "kind", "text", "command", "method", "path", "body", "args", "edit",
+    "kind", "text", "text_ja", "command", "method", "path", "body", "args", "edit",
 ];
 
 /// Reads `ctx.step(phase, spec)`'s arguments into a [`Step`].
@@ -249,6 +253,7 @@ pub(crate) fn parse_step(phase: &str, spec: &Map) -> Result<Step, Box<EvalAltRes
         _ => Vec::new(),
     };
     let given_text = text_of(spec, "text")?;
+    let text_ja = text_of(spec, "text_ja")?;
     let need = |field: Option<&String>, name: &str| {
         field
             .map(|_| ())
@@ -298,6 +303,7 @@ pub(crate) fn parse_step(phase: &str, spec: &Map) -> Result<Step, Box<EvalAltRes
         body,
         args,
         changes,
+        text_ja,
     })
 }
 
@@ -331,6 +337,26 @@ mod tests {
             step.text,
             r#"PATCH /policy/api/v1/infra/segments/web {"display_name":"web"}"#
         );
+    }
+
+    #[test]
+    fn manual_steps_carry_their_japanese_words() {
+        let step = parse_step(
+            "rollback",
+            &spec(&[
+                ("kind", "manual".into()),
+                ("text", "restore the VMDK from the backup".into()),
+                ("text_ja", "バックアップから VMDK を戻す".into()),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(step.text, "restore the VMDK from the backup");
+        assert_eq!(
+            step.text_ja.as_deref(),
+            Some("バックアップから VMDK を戻す")
+        );
+        let json = serde_json::to_value(&step).unwrap();
+        assert_eq!(json["text_ja"], "バックアップから VMDK を戻す");
     }
 
     #[test]

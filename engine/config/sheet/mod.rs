@@ -11,12 +11,11 @@ mod table;
 
 pub use schema::{
     parse_prefix, validate, CellType, ColumnRule, Prefix, References, SchemaFile, TableSchema,
-    Violation,
 };
 pub(crate) use table::table_from_records;
 pub use table::{column_letters, read_csv, read_xlsx, Row, SheetError, Table};
 
-use super::{ConfigTree, Dialect, LineSpan, Node};
+use super::{ConfigTree, Dialect, LineSpan, Node, Violation};
 use crate::source::FileTree;
 use std::collections::{HashMap, HashSet};
 
@@ -224,15 +223,7 @@ pub fn validate_snapshot(tree: &dyn FileTree, devices: HashSet<String>) -> Vec<V
 }
 
 fn snapshot_violation(file: &str, code: &str, message: String) -> Violation {
-    Violation {
-        file: file.to_string(),
-        sheet: String::new(),
-        row: 0,
-        column: None,
-        cell: None,
-        code: code.to_string(),
-        message,
-    }
+    Violation::in_file(file, format!("henko::sheet::{code}"), message)
 }
 
 #[cfg(test)]
@@ -279,7 +270,10 @@ mod tests {
         let reader = snapshot.open().unwrap();
         let found = validate_snapshot(reader.as_ref(), ["r1".to_string()].into());
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].cell.as_deref(), Some("B3"));
-        assert_eq!(found[0].file, "sheets/v.csv");
+        let table = found[0].table.as_ref().unwrap();
+        assert_eq!(table.cell.as_deref(), Some("B3"));
+        assert_eq!(table.column.as_deref(), Some("dev"));
+        assert_eq!((found[0].file.as_str(), found[0].line), ("sheets/v.csv", 3));
+        assert_eq!(found[0].code, "henko::sheet::ref");
     }
 }

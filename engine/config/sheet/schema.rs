@@ -3,7 +3,8 @@
 //! uniqueness and references to other sheets or to inventory devices.
 
 use super::table::{Row, Table};
-use serde::{Deserialize, Serialize};
+use crate::config::{TableCell, Violation};
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 
@@ -109,25 +110,6 @@ pub struct ColumnRule {
     pub reference: Option<String>,
 }
 
-/// One broken rule in one cell (or row).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Violation {
-    /// Sheet file inside the snapshot.
-    pub file: String,
-    /// Worksheet (xlsx) or file name (CSV).
-    pub sheet: String,
-    /// Row number (spreadsheet row or CSV line).
-    pub row: u32,
-    /// Column name, when the problem is in one cell.
-    pub column: Option<String>,
-    /// A1 reference of the cell (`C12`), when the problem is in one cell.
-    pub cell: Option<String>,
-    /// Short machine-readable code (`type`, `range`, `unique`, …).
-    pub code: String,
-    /// What is wrong.
-    pub message: String,
-}
-
 /// Keys of other tables and inventory device names, for `ref` rules.
 #[derive(Clone, Debug, Default)]
 pub struct References {
@@ -137,7 +119,9 @@ pub struct References {
     pub keys: HashMap<String, HashSet<String>>,
 }
 
-/// Checks `table` against `schema`, returning every violation (not just the first).
+/// Checks `table` against `schema`, returning every violation (not just the
+/// first), each at its row (the violation's `line`) and cell, with a
+/// `henko::sheet::…` code (`type`, `range`, `unique`, `within`, `ref`, …).
 pub fn validate(
     file: &str,
     table: &Table,
@@ -145,26 +129,37 @@ pub fn validate(
     references: &References,
 ) -> Vec<Violation> {
     let mut violations = Vec::new();
-    let violation = |row: &Row, column: Option<usize>, code: &str, message: String| Violation {
-        file: file.to_string(),
-        sheet: table.name.clone(),
-        row: row.number,
-        column: column.map(|c| table.columns[c].clone()),
-        cell: column.map(|c| table.a1(row, c)),
-        code: code.to_string(),
-        message,
+    let at = |row: u32, table_cell: TableCell, code: &str, message: String| {
+        Violation::at_line(
+            file,
+            row as usize,
+            0,
+            format!("henko::sheet::{code}"),
+            message,
+        )
+        .in_table(table_cell)
+    };
+    let violation = |row: &Row, column: Option<usize>, code: &str, message: String| {
+        let place = TableCell {
+            sheet: table.name.clone(),
+            column: column.map(|c| table.columns[c].clone()),
+            cell: column.map(|c| table.a1(row, c)),
+        };
+        at(row.number, place, code, message)
     };
     for name in schema.columns.keys() {
         if table.column_index(name).is_none() {
-            violations.push(Violation {
-                file: file.to_string(),
+            let place = TableCell {
                 sheet: table.name.clone(),
-                row: table.header_row,
                 column: Some(name.clone()),
                 cell: None,
-                code: "missing-column".into(),
-                message: format!("column `{name}` declared in the schema is not in the header"),
-            });
+            };
+            violations.push(at(
+                table.header_row,
+                place,
+                "missing-column",
+                format!("column `{name}` declared in the schema is not in the header"),
+            ));
         }
     }
     let key = table.key_index(schema.key.as_deref());
@@ -271,7 +266,8 @@ pub fn validate(
             }
         }
     }
-    violations.sort_by(|a, b| (a.row, &a.cell).cmp(&(b.row, &b.cell)));
+    let cell = |v: &Violation| v.table.as_ref().and_then(|t| t.cell.clone());
+    violations.sort_by_cached_key(|v| (v.line, cell(v)));
     violations
 }
 
@@ -381,7 +377,7 @@ columns:
     #[test]
     fn clean_sheet_has_no_violation() {
         let csv = "VLAN ID,名前,サブネット,ゲートウェイ,用途,機器\n120,WEB,10.1.20.0/24,10.1.20.1,web,w-sw01\n";
-        assert_eq!(check(csv), []);
+        assert!(check(csv).is_empty());
     }
 
     #[test]
@@ -392,7 +388,10 @@ columns:
                    130,DB,10.1.20.0/24,x,db,w-sw01\n";
         let found: Vec<(String, String)> = check(csv)
             .into_iter()
-            .map(|v| (v.cell.unwrap_or_default(), v.code))
+            .map(|v| {
+                let cell = v.table.as_ref().and_then(|t| t.cell.clone());
+                (cell.unwrap_or_default(), v.short_code().to_string())
+            })
             .collect();
         let expect = [
             ("A2", "type"),

@@ -386,3 +386,29 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_folded_junos_setting_against_its_section_diffs_the_values() {
+    let one = "system\n ntp\n  server 10.0.0.40\n";
+    let two = "system\n ntp\n  server\n   10.0.0.40\n   10.0.0.41\n";
+    assert_eq!(
+        summary(&diff(Dialect::Junos, one, two)),
+        ["add system / ntp / server / 10.0.0.41 [] -> [10.0.0.41]"]
+    );
+    assert_eq!(
+        summary(&diff(Dialect::Junos, two, one)),
+        ["remove system / ntp / server / 10.0.0.41 [10.0.0.41] -> []"]
+    );
+    // A new single value replaces both: every old value goes, the new one comes.
+    let other = "system\n ntp\n  server 10.0.0.50\n";
+    assert_eq!(
+        summary(&diff(Dialect::Junos, two, other)),
+        [
+            "remove system / ntp / server / 10.0.0.40 [10.0.0.40] -> []",
+            "remove system / ntp / server / 10.0.0.41 [10.0.0.41] -> []",
+            "add system / ntp / server / 10.0.0.50 [] -> [10.0.0.50]",
+        ]
+    );
+    // Other dialects keep lines as they are.
+    assert_eq!(diff(Dialect::Ios, one, two).len(), 2);
+}

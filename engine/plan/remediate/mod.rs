@@ -24,12 +24,14 @@ mod normalize;
 mod oracle_tests;
 mod pattern;
 mod prefilter;
+mod reasons;
 mod reorder;
 mod rules;
 mod simulate;
 #[cfg(test)]
 mod tests;
 
+pub use reasons::reason_ja;
 pub use rules::{Engine, PlatformRules, RulesError};
 pub use simulate::{simulate, SimError};
 

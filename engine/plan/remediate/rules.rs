@@ -187,6 +187,10 @@ struct RawRule {
     template: Option<String>,
     #[serde(default)]
     reason: Option<String>,
+    /// The reason in Japanese, for `--lang ja` reports (see `reasons.rs`).
+    #[serde(default)]
+    #[allow(dead_code)]
+    reason_ja: Option<String>,
     #[serde(default)]
     weight: Option<i32>,
     #[serde(default)]
@@ -199,7 +203,7 @@ struct RawRule {
     line_numbers: bool,
 }
 
-const BUILTIN: &[(&str, &str)] = &[
+pub(super) const BUILTIN: &[(&str, &str)] = &[
     ("ios", include_str!("../platforms/ios.yaml")),
     ("iosxe", include_str!("../platforms/iosxe.yaml")),
     ("nxos", include_str!("../platforms/nxos.yaml")),
@@ -459,6 +463,7 @@ fn into_rule(entry: RawMatch) -> RawRule {
             parent: None,
             template: None,
             reason: None,
+            reason_ja: None,
             weight: None,
             split: false,
             add_remove: false,

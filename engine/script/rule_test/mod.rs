@@ -62,21 +62,20 @@ pub fn load_from_tree(tree: &dyn crate::source::FileTree) -> Result<StoreScripts
         path: "scripts".into(),
         source: std::io::Error::other(e.to_string()),
     };
+    let is_test = |name: &str| {
+        name.starts_with("tests/") && (name.ends_with(".yaml") || name.ends_with(".yml"))
+    };
+    let files =
+        super::set::read_scripts_folder(tree, |name| is_test(name) || name.ends_with(".rhai"))
+            .map_err(io)?;
     let mut found = StoreScripts::default();
-    for entry in tree.files().map_err(io)? {
-        let Some(name) = entry.path.strip_prefix("scripts/") else {
-            continue;
-        };
-        let is_test =
-            name.starts_with("tests/") && (name.ends_with(".yaml") || name.ends_with(".yml"));
-        if !is_test && !name.ends_with(".rhai") {
-            continue;
-        }
-        let text = String::from_utf8_lossy(&tree.read_entry(&entry).map_err(io)?).into_owned();
-        if is_test {
-            found.tests.push(parse_file(&entry.path, &text, None)?);
+    for (name, text) in files {
+        if is_test(&name) {
+            found
+                .tests
+                .push(parse_file(&format!("scripts/{name}"), &text, None)?);
         } else {
-            found.scripts.push((name.to_string(), text));
+            found.scripts.push((name, text));
         }
     }
     found.tests.sort_by(|a, b| a.path.cmp(&b.path));

@@ -29,7 +29,7 @@ pub use commit::RefUpdate;
 pub use log::LogEntry;
 pub use records::Record;
 pub use snapshot::{SnapshotOptions, SnapshotOutcome, DEFAULT_BRANCH};
-pub use time::format_rfc3339;
+pub use time::{format_rfc3339, rfc3339_utc};
 
 use super::redact::{self, Fingerprinter};
 use super::SourceError;

@@ -1,5 +1,10 @@
-//! Commit times: parsing the dates git accepts in `GIT_AUTHOR_DATE` /
-//! `GIT_COMMITTER_DATE`, and printing them as RFC 3339.
+//! Commit and record times: parsing the dates git accepts in
+//! `GIT_AUTHOR_DATE` / `GIT_COMMITTER_DATE`, and printing times as RFC
+//! 3339. The calendar is jiff's: henko has no date arithmetic of its own.
+
+use jiff::civil::DateTime;
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
 
 /// Parses a git date: `@<seconds> [±hhmm]`, `<seconds> ±hhmm` (git's
 /// internal form) or RFC 3339 / ISO 8601 (`2024-01-02T03:04:05+09:00`,
@@ -28,38 +33,38 @@ pub(crate) fn parse_git_date(text: &str) -> Option<(i64, i32)> {
     parse_iso(text)
 }
 
-/// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fff][ ]( Z | ±hh:mm | ±hhmm )`.
+/// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fff][ ]( Z | ±hh:mm | ±hhmm )`: the
+/// date and time by jiff (which checks the calendar), the offset here,
+/// since git also writes it as `+0900` after a space.
 fn parse_iso(text: &str) -> Option<(i64, i32)> {
     let bytes = text.as_bytes();
     if bytes.len() < 19 || !matches!(bytes[10], b'T' | b't' | b' ') {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    if bytes[4] != b'-' || bytes[7] != b'-' || bytes[13] != b':' || bytes[16] != b':' {
+    let mut end = 19;
+    if bytes.get(19) == Some(&b'.') {
+        end = 20
+            + bytes[20..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+    }
+    if !text.is_char_boundary(end) {
         return None;
     }
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let mut rest = &text[19..];
-    if let Some(fraction) = rest.strip_prefix('.') {
-        rest = fraction.trim_start_matches(|c: char| c.is_ascii_digit());
-    }
+    let (date_time, rest) = text.split_at(end);
+    let mut date_time = date_time.to_string();
+    date_time.replace_range(10..11, "T");
+    let local: DateTime = date_time.parse().ok()?;
     let rest = rest.trim_start();
     let offset = if rest.is_empty() || rest.eq_ignore_ascii_case("z") {
         0
     } else {
         parse_offset(rest)?
     };
-    let local = days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
-    Some((local - i64::from(offset) * 60, offset))
+    let zone = TimeZone::fixed(Offset::from_seconds(offset * 60).ok()?);
+    let seconds = local.to_zoned(zone).ok()?.timestamp().as_second();
+    Some((seconds, offset))
 }
 
 /// Parses `±hhmm` or `±hh:mm` into minutes east of UTC.
@@ -81,49 +86,19 @@ fn parse_offset(zone: &str) -> Option<i32> {
 /// Formats seconds since the epoch at an offset (minutes) as RFC 3339,
 /// e.g. `2024-01-02T12:04:05+09:00`.
 pub fn format_rfc3339(seconds: i64, offset_minutes: i32) -> String {
-    let local = seconds + i64::from(offset_minutes) * 60;
-    let (days, of_day) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
-    let sign = if offset_minutes < 0 { '-' } else { '+' };
-    let offset = offset_minutes.unsigned_abs();
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        of_day / 3_600,
-        of_day % 3_600 / 60,
-        of_day % 60,
-        offset / 60,
-        offset % 60
-    )
+    let zone = Offset::from_seconds(offset_minutes.saturating_mul(60))
+        .map(TimeZone::fixed)
+        .unwrap_or(TimeZone::UTC);
+    let time = Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH);
+    time.to_zoned(zone)
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The date of a day count since 1970-01-01 (inverse of [`days_from_civil`]).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+/// Formats a time as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, UTC).
+pub fn rfc3339_utc(time: std::time::SystemTime) -> String {
+    let time = Timestamp::try_from(time).unwrap_or(Timestamp::UNIX_EPOCH);
+    time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 #[cfg(test)]
@@ -150,6 +125,12 @@ mod tests {
             Some((1_704_164_645, 0))
         );
         assert_eq!(parse_git_date("yesterday"), None);
+        assert_eq!(
+            parse_git_date("2024-01-02T03:04:05.250-05:30"),
+            Some((1_704_164_645 + 5 * 3_600 + 30 * 60, -330))
+        );
+        // The calendar is checked: there is no 30 February.
+        assert_eq!(parse_git_date("2023-02-30T00:00:00Z"), None);
         assert_eq!(parse_git_date("1700000000"), None);
     }
 
@@ -164,5 +145,15 @@ mod tests {
             let text = format_rfc3339(seconds, 60);
             assert_eq!(parse_git_date(&text), Some((seconds, 60)), "{text}");
         }
+    }
+
+    #[test]
+    fn formats_utc_times() {
+        use std::time::{Duration, UNIX_EPOCH};
+        assert_eq!(rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = UNIX_EPOCH + Duration::from_millis(1_795_000_000_900);
+        assert_eq!(rfc3339_utc(t), "2026-11-18T11:06:40Z");
+        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
+        assert_eq!(rfc3339_utc(leap), "2000-02-29T00:00:00Z");
     }
 }

@@ -1,12 +1,14 @@
 //! [`Violation`]: one problem in an input file, located at a line.
 //!
-//! It is the currency of `henko validate`: the inventory checks produce
-//! violations, and so can any later check (parameter sheets, scripts) —
-//! build one with [`Violation::at`] (a span in a text you hold as a
-//! [`SourceFile`]) or [`Violation::in_file`] (no position), push it onto the
-//! command's list, and the command renders every one of them as a miette
+//! It is the currency of `henko validate`, and the one type for a problem
+//! in an input: the inventory checks, the parameter-sheet schemas
+//! ([`sheet::validate`](super::sheet::validate), which add the worksheet,
+//! column and cell as a [`TableCell`]), scripts and drift rules all produce
+//! violations. Build one with [`Violation::at`] (a span in a text you hold
+//! as a [`SourceFile`]), [`Violation::at_line`] or [`Violation::in_file`]
+//! (no position); the command renders every one of them as a miette
 //! diagnostic (text) or as a JSON object (`file`, `line`, `column`, `code`,
-//! `message`, `help`).
+//! `message`, `help`, `table`).
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode, SourceSpan};
 use serde::Serialize;
@@ -59,6 +61,20 @@ impl SourceFile {
     }
 }
 
+/// Where in a table (a parameter sheet) a violation sits; the row is the
+/// violation's `line`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TableCell {
+    /// Worksheet (xlsx) or file name (CSV); empty when not known.
+    pub sheet: String,
+    /// Column name, when the problem is in one column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// A1 reference of the cell (`C12`), when the problem is in one cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+}
+
 /// One problem found in an input file.
 #[derive(Clone, Debug, Serialize)]
 pub struct Violation {
@@ -75,6 +91,9 @@ pub struct Violation {
     /// How to fix it, when henko knows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The worksheet, column and cell, for a problem in a table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<TableCell>,
     /// Short text under the highlighted span.
     #[serde(skip)]
     pub label: Option<String>,
@@ -102,6 +121,7 @@ impl Violation {
             code: code.into(),
             message: message.into(),
             help: None,
+            table: None,
             label: None,
             source: Some(NamedSource::new(file.name.clone(), Arc::clone(&file.text))),
             span: Some(SourceSpan::from(start..end)),
@@ -121,6 +141,7 @@ impl Violation {
             code: code.into(),
             message: message.into(),
             help: None,
+            table: None,
             label: None,
             source: None,
             span: None,
@@ -147,6 +168,18 @@ impl Violation {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Places the violation in a table's worksheet, column and cell.
+    pub fn in_table(mut self, table: TableCell) -> Self {
+        self.table = Some(table);
+        self
+    }
+
+    /// Returns the last segment of the code (`within` for
+    /// `henko::sheet::within`), as rule names and short listings show it.
+    pub fn short_code(&self) -> &str {
+        self.code.rsplit("::").next().unwrap_or(&self.code)
     }
 
     /// Adds a short label under the highlighted span.
@@ -227,21 +260,17 @@ mod tests {
         let v = Violation::in_file("inventory.yaml", "henko::inventory::too_large", "too large");
         assert_eq!(v.to_string(), "inventory.yaml: too large");
         assert!(v.source_code().is_none() && v.labels().is_none());
-        let row = Violation::at_line("sheets/vlans.csv", 12, 0, "henko::sheet::type", "bad");
+        let row = Violation::at_line("sheets/vlans.csv", 12, 0, "henko::sheet::type", "bad")
+            .in_table(TableCell {
+                sheet: "vlans.csv".into(),
+                column: Some("vlan".into()),
+                cell: Some("B12".into()),
+            });
         assert_eq!(row.to_string(), "sheets/vlans.csv:12: bad");
-    }
-
-    #[test]
-    fn line_index_agrees_with_the_scan() {
-        let text = "a: 1\n\nb: é2\n";
-        let file = SourceFile::new("f", text);
-        for offset in 0..=text.len() + 2 {
-            assert_eq!(
-                file.line_column(offset),
-                super::super::line_column(text, offset),
-                "{offset}"
-            );
-        }
+        assert_eq!(row.short_code(), "type");
+        let json = serde_json::to_value(&row).unwrap();
+        assert_eq!(json["table"]["cell"], "B12");
+        assert!(serde_json::to_value(&v).unwrap().get("table").is_none());
     }
 
     #[test]

@@ -1,8 +1,14 @@
-//! Shell-style globs for device names: `*`, `?`, `[abc]`, `[a-z]`, `[!0-9]`.
+//! The one glob of henko: `*`, `?`, `[abc]`, `[a-z]`, `[!0-9]`, matched
+//! against the whole text, ignoring ASCII case.
+//!
+//! Device names (`--device`, `inventory.find`), feature selectors and scopes
+//! in `templates.yaml`, and the glob helpers scripts call (`glob_match`,
+//! `path_matches`, `under`) all compile their patterns here, so a pattern
+//! means the same thing wherever it is written.
 
 use std::fmt;
 
-/// A compiled device-name glob.
+/// A compiled glob (see the module comment for its syntax).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Glob {
     source: String,
@@ -22,9 +28,9 @@ enum Token {
 
 /// A glob that cannot be compiled.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("invalid device glob `{glob}`: unclosed `[`")]
+#[error("invalid glob `{glob}`: unclosed `[`")]
 #[diagnostic(
-    code(henko::diff::glob),
+    code(henko::glob),
     help("close the class, e.g. `sw-[0-9]*`, or escape nothing: globs have no escapes")
 )]
 pub struct GlobError {
@@ -73,7 +79,7 @@ impl Glob {
                     }
                     Token::Class { negated, ranges }
                 }
-                c => Token::Char(c),
+                c => Token::Char(c.to_ascii_lowercase()),
             };
             tokens.push(token);
         }
@@ -83,9 +89,9 @@ impl Glob {
         })
     }
 
-    /// Returns true when `name` matches the whole glob.
+    /// Returns true when `name` matches the whole glob, ignoring ASCII case.
     pub fn matches(&self, name: &str) -> bool {
-        let name: Vec<char> = name.chars().collect();
+        let name: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
         // Iterative matching with one backtrack point per `*`: linear in
         // practice, never exponential.
         let (mut t, mut n) = (0, 0);
@@ -100,9 +106,12 @@ impl Glob {
                 Some(Token::Any) => true,
                 Some(Token::Char(c)) => *c == name[n],
                 Some(Token::Class { negated, ranges }) => {
+                    // `name` is lower-cased; `[A-Z]` must still take it.
+                    let c = name[n];
+                    let upper = c.to_ascii_uppercase();
                     let inside = ranges
                         .iter()
-                        .any(|&(lo, hi)| lo <= name[n] && name[n] <= hi);
+                        .any(|&(lo, hi)| (lo <= c && c <= hi) || (lo <= upper && upper <= hi));
                     inside != *negated
                 }
                 None => false,
@@ -170,6 +179,21 @@ mod tests {
         assert!(m("[ab]x", "bx"));
         assert!(m("[]]", "]"));
         assert!(m("x[a-]", "x-"));
+    }
+
+    #[test]
+    fn case_is_ignored_in_text_pattern_and_classes() {
+        // Scripts match section headers this way: `interface *` takes the
+        // `Interface Gi0/1` an export spells with a capital.
+        assert!(m("interface *", "Interface Gi0/1"));
+        assert!(m("CORE-*", "core-sw1"));
+        assert!(m("sw[A-C]1", "swb1"));
+        assert!(m("sw[a-c]1", "SWB1"));
+        assert!(!m("sw[!A-C]1", "swb1"));
+        assert!(m("router bgp *", "router bgp 65001"));
+        assert!(m("edit ?", "edit 5"));
+        assert!(!m("abc", "ab"));
+        assert!(!m("ab", "abc"));
     }
 
     #[test]
