@@ -11,7 +11,6 @@ mod key;
 mod lines;
 mod options;
 mod replay;
-mod secret;
 mod settings;
 mod snapshot;
 mod tree;

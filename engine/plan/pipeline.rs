@@ -1,20 +1,21 @@
 //! The whole plan run: snapshots → diff → scripts → remediation → plan;
 //! the merge of partial plans; and the recomputation `check` compares with.
 
+use super::executable::ClearSteps;
+use super::remediations::{remediate_all, Secrecy};
 use super::{
-    finish, graph_impacts, merge, DeviceRemediation, Part, Plan, PlanError, PlanInput, PlanMeta,
-    RevRef, ScriptFailure, Shard,
+    finish, graph_impacts, merge, Part, Plan, PlanError, PlanInput, PlanMeta, RevRef,
+    ScriptFailure, Shard,
 };
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
 use crate::diff::{diff_listed, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::inventory::Inventory;
-use crate::plan::remediate::{remediate, PlatformRules, RulesError};
+use crate::plan::remediate::{PlatformRules, RulesError};
 use crate::script::{
     AssessInput, AssessOptions, Finding, FindingKind, Level, Origin, ScriptError, ScriptOptions,
     ScriptSet, SheetTables,
 };
-use crate::source::{FileTree, Listing, Snapshot, SourceError};
-use rayon::prelude::*;
+use crate::source::{redact, FileTree, Listing, Snapshot, SourceError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -140,6 +141,20 @@ pub fn make_plan(
     repo: Option<&Path>,
     options: &PlanOptions,
 ) -> Result<Plan, PipelineError> {
+    make_plan_with_steps(from, to, repo, options, false).map(|(plan, _)| plan)
+}
+
+/// Makes the plan from `from` to `to` and, when `executable`, keeps every
+/// CLI device's apply and rollback commands with the secret values as the
+/// snapshots hold them (for `plan --apply-dir`, see
+/// [`super::executable`]). The plan is the same either way.
+pub fn make_plan_with_steps(
+    from: &str,
+    to: &str,
+    repo: Option<&Path>,
+    options: &PlanOptions,
+    executable: bool,
+) -> Result<(Plan, ClearSteps), PipelineError> {
     let from_snap = Snapshot::resolve(from, repo)?;
     let to_snap = Snapshot::resolve(to, repo)?;
     // A sheet-driven plan reads TO as rendered into FROM's backups.
@@ -188,12 +203,18 @@ pub fn make_plan(
             timeout: options.timeout,
         },
     );
-    let mut remediations = remediate_all(
+    // The fingerprint key the diff masked with, so the steps show the same.
+    let key = redact::snapshot_key(&to_snap).or_else(|| redact::snapshot_key(&from_snap));
+    let (mut remediations, clear) = remediate_all(
         [&from_snap, &to_snap],
         [from_listing, to_listing],
         to_reader,
         &diff.devices,
         &diff.inventory_from,
+        Secrecy {
+            key: key.as_deref(),
+            keep_clear: executable,
+        },
     )?;
     let proofs = super::prove::prove_structured(
         &from_snap,
@@ -223,7 +244,13 @@ pub fn make_plan(
     if !causes.is_empty() {
         super::intended::attach_causes(&mut plan, &causes);
     }
-    Ok(plan)
+    Ok((
+        plan,
+        ClearSteps {
+            key,
+            devices: clear,
+        },
+    ))
 }
 
 /// Reads the whole TO table of every changed parameter sheet (CSV or
@@ -419,89 +446,9 @@ fn plan_failures(failures: &[crate::script::ScriptFailure]) -> Vec<ScriptFailure
         .collect()
 }
 
-/// Derives apply/rollback commands for every device of a CLI dialect, on
-/// rayon's pool with one pair of snapshot readers per worker. `listings`
-/// are the file lists of FROM and TO when the diff read them (files are
-/// then read by blob id); `to_tree` reads the TO snapshot's rule tables.
-fn remediate_all(
-    [from, to]: [&Snapshot; 2],
-    listings: [Option<&Listing>; 2],
-    to_tree: &dyn FileTree,
-    devices: &[DeviceDiff],
-    inventory_from: &Inventory,
-) -> Result<BTreeMap<String, DeviceRemediation>, PipelineError> {
-    let cli: Vec<&DeviceDiff> = devices
-        .iter()
-        .filter(|d| matches!(d.dialect, Dialect::Ios | Dialect::Fortios | Dialect::Junos))
-        .collect();
-    let rules = platform_rules(listings[1], to_tree, cli.iter().map(|d| platform_of(d)))?;
-    type Readers = Option<(Box<dyn FileTree>, Box<dyn FileTree>)>;
-    let results: Vec<Result<(String, DeviceRemediation), PipelineError>> = cli
-        .par_iter()
-        .map_init(
-            || -> Readers { None },
-            |readers, diff| {
-                // Readers are reused by the worker; one that failed is
-                // opened again for the next device.
-                let (from_tree, to_tree) = match readers.take() {
-                    Some(pair) => pair,
-                    None => (from.open()?, to.open()?),
-                };
-                let from_path = inventory_from
-                    .get(&diff.name)
-                    .map(|d| d.config.clone())
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or_else(|| diff.config.clone());
-                let before = match diff.status {
-                    DeviceStatus::Added => empty(diff.dialect),
-                    _ => parse_listed(&*from_tree, listings[0], from, &from_path, diff.dialect)?,
-                };
-                let after = match diff.status {
-                    DeviceStatus::Removed => empty(diff.dialect),
-                    _ => parse_listed(&*to_tree, listings[1], to, &diff.config, diff.dialect)?,
-                };
-                *readers = Some((from_tree, to_tree));
-                let platform = platform_of(diff);
-                let r = remediate(&before, &after, platform, &rules[platform]);
-                Ok((
-                    diff.name.clone(),
-                    DeviceRemediation {
-                        apply: r.apply,
-                        rollback: r.rollback,
-                        manual: r.manual,
-                        verified: r.verified,
-                        simulation_errors: r.simulation_errors,
-                        reading_notes: reading_notes(&before, &after),
-                    },
-                ))
-            },
-        )
-        .collect();
-    let mut out = BTreeMap::new();
-    for result in results {
-        let (name, remediation) = result?;
-        out.insert(name, remediation);
-    }
-    Ok(out)
-}
-
-/// Returns the parse warnings of both sides that a reviewer of the plan
-/// must see: FortiOS read by indentation.
-fn reading_notes(before: &ConfigTree, after: &ConfigTree) -> Vec<String> {
-    [("FROM", before), ("TO", after)]
-        .into_iter()
-        .flat_map(|(side, tree)| {
-            tree.warnings
-                .iter()
-                .filter(|w| w.starts_with(config::fortios::READ_BY_INDENTATION))
-                .map(move |w| format!("{side}: {w}"))
-        })
-        .collect()
-}
-
 /// Returns the platform whose rules apply to a device: its inventory
 /// platform, or for a device outside the inventory its dialect's name.
-fn platform_of(diff: &DeviceDiff) -> &str {
+pub(super) fn platform_of(diff: &DeviceDiff) -> &str {
     match diff.platform.as_str() {
         "" => diff.dialect.name(),
         known => known,
@@ -517,7 +464,7 @@ fn override_path(platform: &str) -> String {
 /// Returns the rule table of every platform: the built-in one, extended by
 /// the TO snapshot's `.henko/platforms/<platform>.yaml` when `listing` (the
 /// TO file list; `None` for a loose file) has one, read through `tree`.
-fn platform_rules<'a>(
+pub(super) fn platform_rules<'a>(
     listing: Option<&Listing>,
     tree: &dyn FileTree,
     platforms: impl Iterator<Item = &'a str>,
@@ -557,7 +504,7 @@ pub(super) fn parse(
 }
 
 /// [`parse`], reading the file by blob id when `listing` lists it.
-fn parse_listed(
+pub(super) fn parse_listed(
     tree: &dyn FileTree,
     listing: Option<&Listing>,
     snapshot: &Snapshot,
