@@ -126,7 +126,7 @@ fn a_fortios_snmp_community_never_shows_in_a_plan() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("set name <secret:"), "{text}");
+    assert!(text.contains("set name \\\"<secret:"), "{text}");
     assert!(
         !text.contains("oldcommunity1") && !text.contains("newcommunity2"),
         "{text}"

@@ -3,6 +3,7 @@
 //! This module parses arguments, calls the engine and hands values to
 //! `report` for rendering. It holds no logic of its own.
 
+mod apply_dir;
 mod approve;
 mod check;
 mod completions;

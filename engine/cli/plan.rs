@@ -1,7 +1,7 @@
 //! `henko plan FROM TO` and `henko plan merge PART…`.
 
 use super::{print_out, Format, Outcome};
-use crate::plan::pipeline::{make_plan, merge_plans, PlanOptions};
+use crate::plan::pipeline::{make_plan, make_plan_with_steps, merge_plans, PlanOptions};
 use crate::plan::{read_plan, Part, Plan, Shard};
 use crate::report::i18n::Lang;
 use crate::report::{plan_html, plan_json, plan_markdown, plan_text, plan_xlsx};
@@ -50,6 +50,15 @@ pub struct MakeArgs {
     /// backups (see `henko render`); each device change carries its cause.
     #[arg(long)]
     pub intended: bool,
+    /// Write the pasteable commands with their real secret values to
+    /// DIR/<device>/apply.txt and rollback.txt (folders 0700, files 0600).
+    /// The plan and every report keep `<secret:…>` placeholders.
+    #[arg(long, value_name = "DIR")]
+    pub apply_dir: Option<PathBuf>,
+    /// YAML mapping of fingerprint to value (e.g. exported from a vault),
+    /// for the secrets a redacted store holds only as fingerprints.
+    #[arg(long, value_name = "FILE", requires = "apply_dir")]
+    pub secrets: Option<PathBuf>,
     /// Script and output options.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -149,10 +158,30 @@ pub fn run(args: PlanArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
             options.shard = make.shard.as_deref().map(Shard::parse).transpose()?;
             options.platform = make.platform.clone();
             options.intended = make.intended;
-            let plan = make_plan(from, to, repo, &options)?;
+            let Some(dir) = &make.apply_dir else {
+                let plan = make_plan(from, to, repo, &options)?;
+                return finish(plan, make.common);
+            };
+            let (plan, steps) = make_plan_with_steps(from, to, repo, &options, true)?;
+            refuse_failures(&plan, &make.common)?;
+            let report = super::apply_dir::write(dir, &steps, make.secrets.as_deref())?;
+            eprint!("{report}");
             (plan, make.common)
         }
     };
+    finish(plan, common)
+}
+
+/// Refuses a plan whose scripts failed (unless `--keep-going`), then writes
+/// the outputs.
+fn finish(plan: Plan, common: CommonArgs) -> miette::Result<Outcome> {
+    refuse_failures(&plan, &common)?;
+    write_outputs(&plan, &common)?;
+    Ok(Outcome::Success)
+}
+
+/// Refuses a plan whose scripts failed, unless `--keep-going`.
+fn refuse_failures(plan: &Plan, common: &CommonArgs) -> miette::Result<()> {
     if !plan.script_failures.is_empty() && !common.keep_going {
         let list: Vec<String> = plan
             .script_failures
@@ -166,8 +195,7 @@ pub fn run(args: PlanArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
             list.join("\n")
         ));
     }
-    write_outputs(&plan, &common)?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// Writes the files asked for, then the report on stdout.

@@ -13,7 +13,6 @@
 //! [`structured`] (yaml, json), [`ini`], [`csv`], [`sheet`] (xlsx), [`lines`]. [`serialize()`]
 //! writes a tree back so that parsing the output gives the same tree.
 
-pub mod at_rest;
 mod banner;
 mod builder;
 pub mod csv;
@@ -31,8 +30,6 @@ mod junos_lex;
 pub mod lines;
 pub mod noise;
 pub mod panos_xml;
-mod secret_names;
-mod secret_rules;
 pub mod secrets;
 pub mod serialize;
 pub mod sheet;
@@ -51,9 +48,10 @@ mod roundtrip_tests;
 pub use dialect::Dialect;
 pub use error::{ConfigError, InvalidPattern, UnreadableConfig};
 pub use noise::parse_ignore_file;
+pub use secrets::at_rest;
 pub use secrets::{
-    find_secret, find_secrets, find_secrets_in_context, fingerprint, mask, mask_text, mask_tree,
-    SecretSpan,
+    find_secret, find_secrets, find_secrets_in_context, fingerprint, inside_private_key, mask,
+    mask_commands, mask_quoted, mask_text, mask_tree, SecretSpan, Secrets,
 };
 pub use serialize::serialize;
 pub use sniff::sniff;

@@ -1,9 +1,9 @@
 //! Changes to a device's inventory entry (it moved site, gained a
 //! dependency, got a new pair), as `inventory` category changes.
 
-use super::secret::Secrets;
 use super::{Change, ChangeCategory, DiffOptions, Op};
 use crate::config::Dialect;
+use crate::config::Secrets;
 use crate::inventory::Device;
 use std::collections::BTreeSet;
 

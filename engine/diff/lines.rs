@@ -1,8 +1,8 @@
 //! Classic unified line diffs (`--lines`, and files with no dialect).
 
-use super::secret::Secrets;
 use super::DiffOptions;
 use crate::config::Dialect;
+use crate::config::Secrets;
 use similar::{Algorithm, TextDiff};
 use std::borrow::Cow;
 use std::time::Instant;
@@ -47,9 +47,18 @@ fn masked<'t>(text: &'t str, secrets: &Secrets<'_>, opts: &DiffOptions) -> Cow<'
     let mut stack: Vec<(usize, &str)> = Vec::new();
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
+    let mut in_key = false;
     for line in text.lines() {
         let trimmed = line.trim();
         let indent = line.len() - line.trim_start().len();
+        // A private key's body lines hold no keyword of their own.
+        if crate::config::inside_private_key(line, &mut in_key) {
+            out.push_str(&line[..indent]);
+            out.push_str(&secrets.mask_whole(trimmed));
+            out.push('\n');
+            changed = true;
+            continue;
+        }
         while stack.last().is_some_and(|&(depth, _)| depth >= indent) {
             stack.pop();
         }

@@ -10,7 +10,6 @@ mod key;
 mod lines;
 mod options;
 mod replay;
-mod secret;
 mod settings;
 mod snapshot;
 mod tree;

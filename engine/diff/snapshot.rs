@@ -115,7 +115,7 @@ pub fn diff_visited<R: Send>(
     let to_tree = to.open()?;
     let mut opts = opts.clone();
     if opts.fingerprint_key.is_none() {
-        opts.fingerprint_key = store_key(to).or_else(|| store_key(from));
+        opts.fingerprint_key = redact::snapshot_key(to).or_else(|| redact::snapshot_key(from));
     }
     let opts = &opts;
     match (from, to) {
@@ -452,15 +452,6 @@ fn parse_side(
 /// The dialect of a device: from its platform, else sniffed from the file.
 fn dialect_for(platform: &str, path: &str, bytes: &[u8]) -> Dialect {
     Dialect::for_platform(platform).unwrap_or_else(|| config::sniff(path, bytes))
-}
-
-/// Returns the fingerprint key of the store a git snapshot lives in, if it
-/// has one (`henko init` creates it, outside every git object).
-fn store_key(snapshot: &Snapshot) -> Option<Vec<u8>> {
-    match snapshot {
-        Snapshot::Git { repo, .. } => std::fs::read(redact::key_path(repo)).ok(),
-        _ => None,
-    }
 }
 
 /// Loads a snapshot's inventory from its already-listed files (the same as

@@ -12,8 +12,8 @@
 
 use super::hash::FastMap;
 use super::key::setting_key;
-use super::secret::Secrets;
 use super::{Change, ChangeCategory, DiffOptions, Op};
+use crate::config::Secrets;
 use crate::config::{self, ConfigTree, Dialect, Node};
 use similar::{Algorithm, DiffTag};
 use std::time::Instant;

@@ -13,6 +13,7 @@ pub mod approval;
 mod build;
 pub mod compliance;
 mod error;
+pub mod executable;
 mod file;
 pub mod gate;
 mod hash;
@@ -21,6 +22,7 @@ mod model;
 mod order;
 pub mod pipeline;
 mod prove;
+mod remediations;
 mod shard;
 #[cfg(test)]
 pub(crate) mod testing;

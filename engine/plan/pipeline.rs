@@ -1,23 +1,23 @@
 //! The whole plan run: snapshots → diff → scripts → remediation → plan;
 //! the merge of partial plans; and the recomputation `check` compares with.
 
+use super::executable::ClearSteps;
+use super::remediations::{remediate_read, RulesCache, Secrecy};
 use super::{
-    finish, graph_impacts, merge, DeviceRemediation, Part, Plan, PlanError, PlanInput, PlanMeta,
-    RevRef, ScriptFailure, Shard,
+    finish, graph_impacts, merge, Part, Plan, PlanError, PlanInput, PlanMeta, RevRef,
+    ScriptFailure, Shard,
 };
 use crate::config::{self, ConfigTree, Dialect, ParseOptions, TableCell};
 use crate::diff::{diff_visited, DeviceDiff, DeviceStatus, DiffError, DiffOptions, Side};
 use crate::inventory::Inventory;
-use crate::plan::remediate::{remediate, PlatformRules, RulesError};
+use crate::plan::remediate::RulesError;
 use crate::script::{
     AssessInput, AssessOptions, Finding, FindingKind, Level, Origin, ScriptError, ScriptOptions,
     ScriptSet, SheetTables,
 };
-use crate::source::{FileTree, Listing, Snapshot, SourceError};
-use std::borrow::Cow;
+use crate::source::{redact, FileTree, Listing, Snapshot, SourceError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What can stop a plan run.
@@ -141,6 +141,20 @@ pub fn make_plan(
     repo: Option<&Path>,
     options: &PlanOptions,
 ) -> Result<Plan, PipelineError> {
+    make_plan_with_steps(from, to, repo, options, false).map(|(plan, _)| plan)
+}
+
+/// Makes the plan from `from` to `to` and, when `executable`, keeps every
+/// CLI device's apply and rollback commands with the secret values as the
+/// snapshots hold them (for `plan --apply-dir`, see
+/// [`super::executable`]). The plan is the same either way.
+pub fn make_plan_with_steps(
+    from: &str,
+    to: &str,
+    repo: Option<&Path>,
+    options: &PlanOptions,
+    executable: bool,
+) -> Result<(Plan, ClearSteps), PipelineError> {
     let from_snap = Snapshot::resolve(from, repo)?;
     let to_snap = Snapshot::resolve(to, repo)?;
     // A sheet-driven plan reads TO as rendered into FROM's backups.
@@ -155,17 +169,33 @@ pub fn make_plan(
     };
     // A shard reads and diffs only its own devices.
     diff_options.filter.shard = options.shard.map(|s| (s.index, s.count));
+    // The fingerprint key the diff masks with, so the steps show the same.
+    let key = redact::snapshot_key(&to_snap).or_else(|| redact::snapshot_key(&from_snap));
+    let secrecy = Secrecy {
+        key: key.as_deref(),
+        keep_clear: executable,
+    };
     // Remediation runs inside the diff, on each changed device while its
     // files are in memory: nothing is read from the store twice.
     let rules = RulesCache::new(&to_snap);
     let remediate_visit = |diff: &DeviceDiff, before: Option<Side<'_>>, after: Option<Side<'_>>| {
-        remediate_read(diff, [before, after], [&from_snap, &to_snap], &rules)
+        remediate_read(
+            diff,
+            [before, after],
+            [&from_snap, &to_snap],
+            &rules,
+            secrecy,
+        )
     };
     let (diff, listings, visited) =
         diff_visited(&from_snap, &to_snap, &diff_options, None, &remediate_visit)?;
     let mut remediations = BTreeMap::new();
+    let mut clear = BTreeMap::new();
     for result in visited.into_iter().flatten() {
-        let (name, remediation) = result?;
+        let (name, remediation, commands) = result?;
+        if let Some(commands) = commands {
+            clear.insert(name.clone(), commands);
+        }
         remediations.insert(name, remediation);
     }
     let to_listing = listings.as_ref().map(|(_, to)| to);
@@ -226,7 +256,13 @@ pub fn make_plan(
     if !causes.is_empty() {
         super::intended::attach_causes(&mut plan, &causes);
     }
-    Ok(plan)
+    Ok((
+        plan,
+        ClearSteps {
+            key,
+            devices: clear,
+        },
+    ))
 }
 
 /// Reads the whole TO table of every changed parameter sheet (CSV or
@@ -419,137 +455,9 @@ fn plan_failures(failures: &[crate::script::ScriptFailure]) -> Vec<ScriptFailure
         .collect()
 }
 
-/// The remediation rule tables of the platforms a plan meets, each built on
-/// first use: the built-in table with the TO snapshot's operator overrides
-/// (`.henko/platforms/<platform>.yaml`) on top.
-struct RulesCache<'a> {
-    to: &'a Snapshot,
-    tables: Mutex<BTreeMap<String, Arc<PlatformRules>>>,
-}
-
-impl<'a> RulesCache<'a> {
-    fn new(to: &'a Snapshot) -> RulesCache<'a> {
-        RulesCache {
-            to,
-            tables: Mutex::new(BTreeMap::new()),
-        }
-    }
-
-    /// Returns the table of `platform`, building it on first use (under
-    /// the lock, so each is read and compiled once).
-    fn get(&self, platform: &str) -> Result<Arc<PlatformRules>, PipelineError> {
-        let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(table) = tables.get(platform) {
-            return Ok(Arc::clone(table));
-        }
-        let mut table = PlatformRules::builtin(platform);
-        let path = override_path(platform);
-        match self.to.open()?.read(&path) {
-            Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                table = table.with_overrides(&text, &path)?;
-            }
-            Err(SourceError::MissingFile { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
-        let table = Arc::new(table);
-        tables.insert(platform.to_string(), Arc::clone(&table));
-        Ok(table)
-    }
-}
-
-/// Remediates one changed device from the bytes the diff read ([`None`]
-/// for devices without a command-line dialect).
-fn remediate_read(
-    diff: &DeviceDiff,
-    sides: [Option<Side<'_>>; 2],
-    snapshots: [&Snapshot; 2],
-    rules: &RulesCache<'_>,
-) -> Option<Result<(String, DeviceRemediation), PipelineError>> {
-    if !matches!(
-        diff.dialect,
-        Dialect::Ios | Dialect::Fortios | Dialect::Junos
-    ) {
-        return None;
-    }
-    let remediated = (|| {
-        let before = read_side(
-            sides[0],
-            snapshots[0],
-            diff.status == DeviceStatus::Added,
-            diff,
-        )?;
-        let after = read_side(
-            sides[1],
-            snapshots[1],
-            diff.status == DeviceStatus::Removed,
-            diff,
-        )?;
-        let platform = platform_of(diff);
-        let r = remediate(&before, &after, platform, &*rules.get(platform)?);
-        Ok((
-            diff.name.clone(),
-            DeviceRemediation {
-                apply: r.apply,
-                rollback: r.rollback,
-                manual: r.manual,
-                verified: r.verified,
-                simulation_errors: r.simulation_errors,
-                reading_notes: reading_notes(&before, &after),
-            },
-        ))
-    })();
-    Some(remediated)
-}
-
-/// Returns one side of a device as a plan reads it: the diff's own parse
-/// when it offers one, else the bytes parsed (refusing a guessed
-/// structure), and an empty tree for a side the device is `missing` from.
-fn read_side<'a>(
-    side: Option<Side<'a>>,
-    snapshot: &Snapshot,
-    missing: bool,
-    diff: &DeviceDiff,
-) -> Result<Cow<'a, ConfigTree>, PipelineError> {
-    match side {
-        _ if missing => Ok(Cow::Owned(empty(diff.dialect))),
-        Some(Side {
-            tree: Some(tree), ..
-        }) => Ok(Cow::Borrowed(tree)),
-        Some(Side { path, bytes, .. }) => {
-            // Errors name a loose file by the path it was given as.
-            let origin = match snapshot {
-                Snapshot::File { path, .. } => path.display().to_string(),
-                _ => path.to_string(),
-            };
-            Ok(Cow::Owned(config::parse_checked(
-                bytes,
-                diff.dialect,
-                &ParseOptions::default(),
-                &origin,
-            )?))
-        }
-        None => Ok(Cow::Owned(empty(diff.dialect))),
-    }
-}
-
-/// Returns the parse warnings of both sides that a reviewer of the plan
-/// must see: FortiOS read by indentation.
-fn reading_notes(before: &ConfigTree, after: &ConfigTree) -> Vec<String> {
-    [("FROM", before), ("TO", after)]
-        .into_iter()
-        .flat_map(|(side, tree)| {
-            tree.warnings
-                .iter()
-                .filter(|w| w.starts_with(config::fortios::READ_BY_INDENTATION))
-                .map(move |w| format!("{side}: {w}"))
-        })
-        .collect()
-}
-
 /// Returns the platform whose rules apply to a device: its inventory
 /// platform, or for a device outside the inventory its dialect's name.
-fn platform_of(diff: &DeviceDiff) -> &str {
+pub(super) fn platform_of(diff: &DeviceDiff) -> &str {
     match diff.platform.as_str() {
         "" => diff.dialect.name(),
         known => known,
@@ -558,7 +466,7 @@ fn platform_of(diff: &DeviceDiff) -> &str {
 
 /// Where operators keep their extensions of a platform's rule table, in
 /// the TO snapshot.
-fn override_path(platform: &str) -> String {
+pub(super) fn override_path(platform: &str) -> String {
     format!(".henko/platforms/{platform}.yaml")
 }
 
@@ -581,7 +489,7 @@ pub(super) fn parse(
 }
 
 /// [`parse`], reading the file by blob id when `listing` lists it.
-fn parse_listed(
+pub(super) fn parse_listed(
     tree: &dyn FileTree,
     listing: Option<&Listing>,
     snapshot: &Snapshot,

@@ -4,15 +4,14 @@
 //! The store does not know what a secret looks like; that is the config
 //! stage's business. It only offers a [`Redactor`] hook, called with each
 //! file's path and bytes before the blob is written, and a [`Fingerprinter`]
-//! built from a key kept outside every git object (`<gitdir>/henko/redact.key`,
-//! created by `henko init`). A secret replaced by its fingerprint still shows
-//! as changed when it is rotated, and unchanged when it is not, but the value
-//! itself never reaches the object database, so cloning or pushing the store
-//! does not spread it.
+//! holding the key kept outside every git object (`<gitdir>/henko/redact.key`,
+//! created by `henko init`); the config stage's detector fingerprints
+//! values with it (`crate::config::fingerprint`, the only fingerprint).
+//! A secret replaced by its fingerprint still shows as changed when it is
+//! rotated, and unchanged when it is not, but the value itself never reaches
+//! the object database, so cloning or pushing the store does not spread it.
 
 use super::SourceError;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -35,11 +34,8 @@ where
 /// The length of a store key in bytes.
 pub const KEY_LEN: usize = 32;
 
-/// Prefix of every fingerprint, so a reader can tell one from a value.
-pub const FINGERPRINT_PREFIX: &str = "henko-hmac:";
-
-/// Turns secret values into keyed fingerprints (HMAC-SHA256 with the store's
-/// key, first 8 bytes as hex): `henko-hmac:1f2e3d4c5b6a7988`.
+/// The store's fingerprint key (HMAC-SHA256 key of every `<secret:…>` the
+/// store's diffs, plans and redacted files show).
 #[derive(Clone)]
 pub struct Fingerprinter {
     key: [u8; KEY_LEN],
@@ -57,21 +53,9 @@ impl Fingerprinter {
         Fingerprinter { key }
     }
 
-    /// Returns the key, for fingerprinting code in later stages (the config
-    /// stage's masks use the same HMAC-SHA256 under the same key).
+    /// Returns the key, for the config stage's fingerprints.
     pub fn key(&self) -> &[u8; KEY_LEN] {
         &self.key
-    }
-
-    /// Returns the fingerprint of a secret value. Equal values give equal
-    /// fingerprints under one key; without the key the value cannot be
-    /// guessed from it, even for short or common secrets.
-    pub fn fingerprint(&self, secret: &[u8]) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
-            .expect("HMAC accepts keys of any length");
-        mac.update(secret);
-        let digest = mac.finalize().into_bytes();
-        format!("{FINGERPRINT_PREFIX}{}", super::tree::hex(&digest[..8]))
     }
 }
 
@@ -80,6 +64,16 @@ impl Fingerprinter {
 /// never cloned, fetched or pushed).
 pub fn key_path(git_dir: &Path) -> PathBuf {
     git_dir.join("henko").join("redact.key")
+}
+
+/// Returns the fingerprint key of the store a git snapshot lives in, if it
+/// has one; every stage that masks a snapshot's secrets asks here, so one
+/// value has one fingerprint per store.
+pub fn snapshot_key(snapshot: &super::Snapshot) -> Option<Vec<u8>> {
+    match snapshot {
+        super::Snapshot::Git { repo, .. } => std::fs::read(key_path(repo)).ok(),
+        _ => None,
+    }
 }
 
 /// Creates the key file with 32 fresh random bytes unless it exists already
@@ -140,16 +134,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprints_are_keyed_and_stable() {
+    fn the_key_never_shows_in_debug_output() {
         let a = Fingerprinter::new([1; KEY_LEN]);
-        let b = Fingerprinter::new([2; KEY_LEN]);
-        assert_eq!(a.fingerprint(b"s3cret"), a.fingerprint(b"s3cret"));
-        assert_ne!(a.fingerprint(b"s3cret"), a.fingerprint(b"s3cret2"));
-        assert_ne!(a.fingerprint(b"s3cret"), b.fingerprint(b"s3cret"));
-        let fp = a.fingerprint(b"s3cret");
-        assert!(fp.starts_with(FINGERPRINT_PREFIX));
-        assert_eq!(fp.len(), FINGERPRINT_PREFIX.len() + 16);
         assert!(!format!("{a:?}").contains('1'));
+        assert_eq!(a.key(), &[1; KEY_LEN]);
     }
 
     #[test]

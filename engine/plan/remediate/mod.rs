@@ -16,7 +16,6 @@ mod junos;
 mod junos_trie;
 mod lists;
 mod lookup;
-mod mask;
 #[cfg(test)]
 mod negation_tests;
 mod normalize;
@@ -138,10 +137,37 @@ pub fn remediate_with(
         notes.dedup();
         out.simulation_errors.extend(notes);
     }
-    let key = options.fingerprint_key.as_deref();
-    out.apply = mask::mask_lines(apply, rules, options.show_secrets, key);
-    out.rollback = mask::mask_lines(rollback, rules, options.show_secrets, key);
-    out
+    out.apply = apply;
+    out.rollback = rollback;
+    if options.show_secrets {
+        out
+    } else {
+        masked(rules, out, options.fingerprint_key.as_deref())
+    }
+}
+
+/// Returns `r` with every secret masked by the config stage's detector (in
+/// the dialect of the platform's command family): the commands line by
+/// line, and the lines that manual steps and simulation errors quote.
+pub fn masked(rules: &PlatformRules, r: Remediation, key: Option<&[u8]>) -> Remediation {
+    let dialect = match rules.engine {
+        Engine::Fortios => crate::config::Dialect::Fortios,
+        Engine::Junos => crate::config::Dialect::Junos,
+        _ => crate::config::Dialect::Ios,
+    };
+    let quoted = |notes: Vec<String>| -> Vec<String> {
+        notes
+            .iter()
+            .map(|note| crate::config::mask_quoted(dialect, note, key))
+            .collect()
+    };
+    Remediation {
+        apply: crate::config::mask_commands(dialect, r.apply, key),
+        rollback: crate::config::mask_commands(dialect, r.rollback, key),
+        manual: quoted(r.manual),
+        verified: r.verified,
+        simulation_errors: quoted(r.simulation_errors),
+    }
 }
 
 /// Simulates `commands` on `start` and records how the result differs from `goal`.

@@ -122,7 +122,6 @@ pub struct PlatformRules {
     pub(crate) exits: Vec<Templated>,
     pub(crate) lists: Vec<ListRule>,
     pub(crate) order: Vec<Weighted>,
-    pub(crate) secrets: Vec<Matcher>,
     pub(crate) filters: Prefilters,
     sources: Vec<String>,
 }
@@ -164,8 +163,6 @@ struct RawRules {
     lists: Vec<RawMatch>,
     #[serde(default)]
     order: Vec<RawMatch>,
-    #[serde(default)]
-    secrets: Vec<RawMatch>,
 }
 
 /// One rule as written in YAML: a bare regex string or a map.
@@ -302,7 +299,6 @@ impl PlatformRules {
             exits: Vec::new(),
             lists: Vec::new(),
             order: Vec::new(),
-            secrets: Vec::new(),
             filters: Prefilters::default(),
             sources: Vec::new(),
         }
@@ -401,7 +397,6 @@ impl PlatformRules {
         );
         prepend(&mut self.manual, c.templated("manual", raw.manual, false)?);
         prepend(&mut self.exits, c.templated("exit", raw.exit, true)?);
-        prepend(&mut self.secrets, c.matchers("secrets", raw.secrets)?);
         let mut groups = Vec::new();
         for (i, entry) in raw.ordered_groups.into_iter().enumerate() {
             let rule = into_rule(entry);
@@ -571,7 +566,6 @@ mod tests {
             &rules.idempotent,
             &rules.multi_valued,
             &rules.ordered_sections,
-            &rules.secrets,
         ];
         let matchers = plain
             .into_iter()

@@ -3,6 +3,31 @@
 //! are secrets in every dialect.
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+/// ASCII words one of which every secret-holding setting name contains
+/// (see [`is_secret_name`]), plus the PEM marker: a line without any of
+/// them (and without the Japanese words) holds no secret by name.
+const NAME_WORDS: &str =
+    r"(?i-u)pass|pwd|secret|token|key|psk|communit|credential|phash|-----begin";
+
+/// Returns true when `text` may hold a secret by name: it contains one of
+/// the words every secret name contains. Compiled once, no allocation.
+pub(crate) fn may_name_secret(text: &str) -> bool {
+    static WORDS: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let words = WORDS.get_or_init(|| regex::bytes::Regex::new(NAME_WORDS).expect("valid pattern"));
+    words.is_match(text.as_bytes())
+        || (!text.is_ascii() && JAPANESE.iter().any(|word| text.contains(word)))
+}
+
+/// Japanese words that make a setting name a secret.
+const JAPANESE: &[&str] = &[
+    "パスワード",
+    "シークレット",
+    "コミュニティ",
+    "事前共有鍵",
+    "暗号鍵",
+];
 
 /// Secrets in a `key: value` / `key = value` / `key value` line of a
 /// structured dialect; `parent` is the key of the enclosing section, used
@@ -10,6 +35,10 @@ use std::ops::Range;
 pub(crate) fn key_value(text: &str, parent: Option<&str>) -> Vec<Range<usize>> {
     let body_start = if text.starts_with("- ") { 2 } else { 0 };
     let body = &text[body_start..];
+    // A list item a redacted store already holds as a fingerprint.
+    if body.starts_with("<secret:") {
+        return Vec::new();
+    }
     let key_end = body
         .find(|c: char| c == ':' || c == '=' || c.is_whitespace())
         .unwrap_or(body.len());
@@ -61,7 +90,7 @@ pub(crate) fn key_value(text: &str, parent: Option<&str>) -> Vec<Range<usize>> {
 /// password, passwd, pwd, secret, token, key, psk, psksecret, community,
 /// credential(s), passphrase, privatekey, phash, apikey; or its last word is
 /// hash / value / string / encrypted and an earlier word is password,
-/// secret or key. Whole words only: `keyboard`, `monkey`, `key_column`,
+/// secret, key or community (`snmp-community-string`). Whole words only: `keyboard`, `monkey`, `key_column`,
 /// `PasswordAuthentication` are not secrets.
 pub(crate) fn is_secret_name(name: &str) -> bool {
     const LAST: &[&str] = &[
@@ -98,13 +127,6 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         "b64",
         "base64",
     ];
-    const JAPANESE: &[&str] = &[
-        "パスワード",
-        "シークレット",
-        "コミュニティ",
-        "事前共有鍵",
-        "暗号鍵",
-    ];
     if JAPANESE.iter().any(|word| name.contains(word)) {
         return true;
     }
@@ -117,9 +139,9 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     }
     LAST.contains(&last.as_str())
         || (QUALIFIED.contains(&last.as_str())
-            && words[..words.len() - 1]
-                .iter()
-                .any(|w| ["password", "passwd", "secret", "key"].contains(&w.as_str())))
+            && words[..words.len() - 1].iter().any(|w| {
+                ["password", "passwd", "secret", "key", "community"].contains(&w.as_str())
+            }))
 }
 
 /// Splits an identifier into lower-case words.
@@ -210,6 +232,16 @@ mod tests {
             assert!(key_value(line, None).is_empty(), "{line}");
         }
         assert!(is_secret_name("secretKey") && is_secret_name("root_password_hash"));
+        assert!(is_secret_name("snmp-community-string") && is_secret_name("Credential"));
+        for name in [
+            "secretKey",
+            "snmp-community-string",
+            "管理者パスワード",
+            "client_pwd",
+        ] {
+            assert!(may_name_secret(name), "{name}");
+        }
+        assert!(!may_name_secret("hostname: web01"));
         assert!(!is_secret_name("keyId") && !is_secret_name("hash"));
     }
 

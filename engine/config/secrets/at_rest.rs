@@ -3,7 +3,7 @@
 //!
 //! The file is parsed in its dialect (sniffed from the path and content),
 //! every secret value is found with the same rules that mask output
-//! ([`super::secrets`]), and each occurrence on the node's own source lines
+//! ([`super`]), and each occurrence on the node's own source lines
 //! is replaced by `<secret:XXXXXXXX>`, the keyed fingerprint of the value
 //! (HMAC-SHA256 with the store's key). Everything else stays byte for byte,
 //! so diffs of redacted snapshots read like diffs of the originals, and a
@@ -21,9 +21,9 @@
 //! one that holds a secret is replaced as a whole by a one-line note with its
 //! fingerprint. UTF-16 files are stored as UTF-8 once redacted.
 
-use super::secrets::{find_secrets_in_context, fingerprint};
-use super::tree::Node;
-use super::{input, parse, sniff, Dialect, ParseOptions};
+use super::{find_secrets_in_context, fingerprint};
+use crate::config::tree::Node;
+use crate::config::{input, parse, sniff, Dialect, ParseOptions};
 
 /// Returns `bytes` (the file at `path` inside a snapshot) with every secret
 /// value replaced by its fingerprint under `key`.
