@@ -4,6 +4,7 @@
 use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Scope, Shared};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// Resolves `import "lib/checks"` to `lib/checks.rhai` in a user scripts
 /// folder (later folders first), else among in-memory modules (store
@@ -15,6 +16,9 @@ pub(crate) struct ConfinedResolver {
     /// In-memory modules by name (`lib/checks.rhai`): store scripts override
     /// shipped ones.
     pub modules: BTreeMap<String, (String, String)>,
+    /// Modules already compiled and evaluated, by name: every script that
+    /// imports `lib/checks` shares one (as Rhai's own file resolver does).
+    pub compiled: Mutex<BTreeMap<String, Shared<Module>>>,
 }
 
 fn error(path: &str, message: String, pos: Position) -> Box<EvalAltResult> {
@@ -91,6 +95,10 @@ impl ModuleResolver for ConfinedResolver {
         pos: Position,
     ) -> Result<Shared<Module>, Box<EvalAltResult>> {
         let name = module_name(path).map_err(|why| error(path, why, pos))?;
+        let cache = || self.compiled.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(module) = cache().get(&name) {
+            return Ok(module.clone());
+        }
         let (display, text) = match self.find(&name) {
             Ok(Some(found)) => found,
             Ok(None) => {
@@ -113,8 +121,9 @@ impl ModuleResolver for ConfinedResolver {
             error(path, message, pos)
         })?;
         ast.set_source(display);
-        let module = Module::eval_ast_as_new(Scope::new(), &ast, engine)?;
-        Ok(module.into())
+        let module: Shared<Module> = Module::eval_ast_as_new(Scope::new(), &ast, engine)?.into();
+        cache().insert(name, module.clone());
+        Ok(module)
     }
 }
 

@@ -7,6 +7,7 @@ use super::resolver::ConfinedResolver;
 use super::sandbox;
 use crate::source::{FileTree, SourceError};
 use miette::NamedSource;
+use rayon::prelude::*;
 use rhai::{Engine, EvalAltResult, Scope, AST};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -175,10 +176,14 @@ impl ScriptSet {
             resolver.dirs.push(dir.clone());
         }
         let engine = sandbox::engine(resolver);
-        let scripts = rules
-            .into_values()
+        // Compiling is most of a small plan's cost: one script per worker.
+        let rules: Vec<Pending> = rules.into_values().collect();
+        // The first failing script in name order is the one reported.
+        let compiled: Vec<Result<Script, ScriptError>> = rules
+            .into_par_iter()
             .map(|rule| compile(&engine, rule))
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect();
+        let scripts = compiled.into_iter().collect::<Result<Vec<_>, _>>()?;
         Ok(ScriptSet { engine, scripts })
     }
 
