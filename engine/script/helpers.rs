@@ -3,21 +3,47 @@
 
 use crate::inventory::Glob;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Compiles a script's glob (the one [`Glob`] of henko: `*`, `?`,
 /// `[a-z]`, `[!0-9]`, ignoring ASCII case); a pattern that does not compile
 /// is the script's error, reported at its call.
-fn glob(pattern: &str) -> Result<Glob, Box<EvalAltResult>> {
-    Glob::new(pattern).map_err(|e| {
+fn glob(pattern: &str) -> Result<Rc<Glob>, Box<EvalAltResult>> {
+    thread_local! {
+        /// Globs this worker compiled, by pattern: rules call the same few
+        /// patterns on every change of every device.
+        static COMPILED: RefCell<HashMap<String, Rc<Glob>>> = RefCell::new(HashMap::new());
+    }
+    if let Some(glob) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(glob);
+    }
+    let glob = Rc::new(Glob::new(pattern).map_err(|e| {
         Box::new(EvalAltResult::ErrorRuntime(
             e.to_string().into(),
             Position::NONE,
         ))
-    })
+    })?);
+    COMPILED.with(|c| {
+        let mut cache = c.borrow_mut();
+        // Patterns built from data could grow without end: start over.
+        if cache.len() >= 1024 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), Rc::clone(&glob));
+    });
+    Ok(glob)
 }
 
 /// Returns true when `text` matches the glob `pattern`.
 pub(crate) fn glob_match(text: &str, pattern: &str) -> Result<bool, Box<EvalAltResult>> {
+    // Rules mostly match literal headers (`config system interface`): a
+    // pattern without wildcards is the glob's ASCII case-insensitive
+    // equality, with nothing to compile.
+    if !pattern.contains(['*', '?', '[']) {
+        return Ok(text.eq_ignore_ascii_case(pattern));
+    }
     Ok(glob(pattern)?.matches(text))
 }
 
@@ -44,7 +70,7 @@ pub(crate) fn path_matches<S: AsRef<str>>(
     let segments = pattern
         .split(" > ")
         .map(|segment| glob(segment.trim()))
-        .collect::<Result<Vec<Glob>, _>>()?;
+        .collect::<Result<Vec<Rc<Glob>>, _>>()?;
     if segments.len() > path.len() {
         return Ok(false);
     }
@@ -221,6 +247,9 @@ mod tests {
         assert!(m("a*b", "a*b"));
         assert!(m("", "*"));
         assert!(!m("abc", "ab"));
+        // Literal patterns take the fast path with the same meaning.
+        assert!(m("Config System Interface", "config system interface"));
+        assert!(!m("config system interfaces", "config system interface"));
         // Classes, as in `--device` and templates.yaml: one glob everywhere.
         assert!(m("interface Ethernet3", "interface ethernet[0-9]"));
         assert!(glob_match("vlan 10", "vlan [1-").is_err());
