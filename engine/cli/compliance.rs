@@ -44,7 +44,11 @@ pub fn run(args: ComplianceArgs, repo: Option<&Path>) -> miette::Result<Outcome>
     let set = intended_set(&snapshot, &snapshot, &select)?.ok_or(IntendedError::NoTemplates {
         rev: target.clone(),
     })?;
-    let report = compliance(&set, RevRef::from(snapshot.reference()));
+    let report = compliance(
+        &set,
+        RevRef::from(snapshot.reference()),
+        crate::source::redact::snapshot_key(&snapshot).as_deref(),
+    );
     if let Some(path) = &args.html {
         std::fs::write(path, render_html(&report))
             .into_diagnostic()

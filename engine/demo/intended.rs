@@ -28,7 +28,11 @@ pub(super) fn write_intended(
     let Some(set) = intended_set(&snapshot, &snapshot, &|_| true)? else {
         return Ok(());
     };
-    let report = compliance(&set, RevRef::from(snapshot.reference()));
+    let report = compliance(
+        &set,
+        RevRef::from(snapshot.reference()),
+        crate::source::redact::snapshot_key(&snapshot).as_deref(),
+    );
     let page = reports.join(format!("compliance_{last}.html"));
     std::fs::write(&page, render_html(&report))
         .into_diagnostic()

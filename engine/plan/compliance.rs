@@ -4,7 +4,7 @@
 //! same simulation as plans), and the share of compliant devices per
 //! feature and per site.
 
-use super::remediate::{remediate, PlatformRules};
+use super::remediate::{remediate_with, PlatformRules, RemediateOptions};
 use crate::diff::{diff_trees, Change, DiffOptions, Op};
 use crate::intended::scope::owner;
 use crate::intended::{IntendedDevice, IntendedSet};
@@ -83,9 +83,15 @@ impl Compliance {
     }
 }
 
-/// Compares every device of `set` with its rendering.
-pub fn compliance(set: &IntendedSet, snapshot: super::RevRef) -> Compliance {
-    let devices: Vec<DeviceCompliance> = set.devices.par_iter().map(|d| device(set, d)).collect();
+/// Compares every device of `set` with its rendering. `key` is the store's
+/// fingerprint key ([`crate::source::redact::snapshot_key`]), so masked
+/// secrets show the same fingerprints as the diff and plans of that store.
+pub fn compliance(set: &IntendedSet, snapshot: super::RevRef, key: Option<&[u8]>) -> Compliance {
+    let devices: Vec<DeviceCompliance> = set
+        .devices
+        .par_iter()
+        .map(|d| device(set, d, key))
+        .collect();
     let mut features: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut sites: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for d in &devices {
@@ -130,8 +136,12 @@ fn summary((name, (devices, compliant)): (String, (usize, usize))) -> GroupSumma
     }
 }
 
-fn device(set: &IntendedSet, d: &IntendedDevice) -> DeviceCompliance {
-    let changes = diff_trees(&d.backup, &d.intended, &DiffOptions::default());
+fn device(set: &IntendedSet, d: &IntendedDevice, key: Option<&[u8]>) -> DeviceCompliance {
+    let options = DiffOptions {
+        fingerprint_key: key.map(<[u8]>::to_vec),
+        ..DiffOptions::default()
+    };
+    let changes = diff_trees(&d.backup, &d.intended, &options);
     let features = &set.renderer.features;
     let mut per_feature: Vec<FeatureCompliance> = d
         .rendering
@@ -166,11 +176,15 @@ fn device(set: &IntendedSet, d: &IntendedDevice) -> DeviceCompliance {
         } else {
             d.platform.as_str()
         };
-        let r = remediate(
+        let r = remediate_with(
             &d.backup,
             &d.intended,
             platform,
             &PlatformRules::builtin(platform),
+            &RemediateOptions {
+                show_secrets: false,
+                fingerprint_key: key.map(<[u8]>::to_vec),
+            },
         );
         (r.apply, r.rollback, r.verified)
     };
