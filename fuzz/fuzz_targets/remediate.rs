@@ -50,7 +50,10 @@ fuzz_target!(|data: &[u8]| {
     let options = ParseOptions::default();
     let from = parse(a, dialect, &options);
     let to = parse(b, dialect, &options);
-    let clear = RemediateOptions { show_secrets: true };
+    let clear = RemediateOptions {
+        show_secrets: true,
+        fingerprint_key: None,
+    };
     let out = remediate_with(&from, &to, platform, &rules, &clear);
     if !out.verified || !out.manual.is_empty() {
         return;
