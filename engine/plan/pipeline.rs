@@ -15,7 +15,7 @@ use crate::script::{
     AssessInput, AssessOptions, Finding, FindingKind, Level, Origin, ScriptError, ScriptOptions,
     ScriptSet, SheetTables,
 };
-use crate::source::{redact, FileTree, Listing, Snapshot, SourceError};
+use crate::source::{redact, FileTree, Snapshot, SourceError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -485,24 +485,12 @@ pub(super) fn parse(
     path: &str,
     dialect: Dialect,
 ) -> Result<ConfigTree, PipelineError> {
-    parse_listed(tree, None, snapshot, path, dialect)
-}
-
-/// [`parse`], reading the file by blob id when `listing` lists it.
-pub(super) fn parse_listed(
-    tree: &dyn FileTree,
-    listing: Option<&Listing>,
-    snapshot: &Snapshot,
-    path: &str,
-    dialect: Dialect,
-) -> Result<ConfigTree, PipelineError> {
-    let (bytes, origin) = match (snapshot, listing) {
-        (Snapshot::File { path, .. }, _) => (
+    let (bytes, origin) = match snapshot {
+        Snapshot::File { path, .. } => (
             std::fs::read(path).map_err(|e| SourceError::io(path.clone(), e))?,
             path.display().to_string(),
         ),
-        (_, Some(listing)) => (listing.reader(tree).read(path)?, path.to_string()),
-        (_, None) => (tree.read(path)?, path.to_string()),
+        _ => (tree.read(path)?, path.to_string()),
     };
     // A tree whose structure is a guess is refused, never planned from.
     Ok(config::parse_checked(
