@@ -8,7 +8,6 @@ use super::{print_out, Format, Outcome};
 use crate::intended::{intended_set, IntendedError};
 use crate::inventory::Glob;
 use crate::plan::compliance::compliance;
-use crate::plan::RevRef;
 use crate::report::compliance::{render_html, render_json, render_markdown, render_text};
 use crate::source::Snapshot;
 use miette::{IntoDiagnostic, WrapErr};
@@ -41,14 +40,10 @@ pub fn run(args: ComplianceArgs, repo: Option<&Path>) -> miette::Result<Outcome>
     let snapshot = Snapshot::resolve(&target, repo)?;
     let glob = args.device.as_deref().map(Glob::new).transpose()?;
     let select = |d: &crate::inventory::Device| glob.as_ref().is_none_or(|g| g.matches(&d.name));
-    let set = intended_set(&snapshot, &snapshot, &select)?.ok_or(IntendedError::NoTemplates {
+    let set = intended_set(&snapshot, &snapshot)?.ok_or(IntendedError::NoTemplates {
         rev: target.clone(),
     })?;
-    let report = compliance(
-        &set,
-        RevRef::from(snapshot.reference()),
-        crate::source::redact::snapshot_key(&snapshot).as_deref(),
-    );
+    let report = compliance(&set, &snapshot, &select)?;
     if let Some(path) = &args.html {
         std::fs::write(path, render_html(&report))
             .into_diagnostic()

@@ -41,35 +41,36 @@ pub fn run(args: RenderArgs, repo: Option<&Path>) -> miette::Result<Outcome> {
     let snapshot = Snapshot::resolve(&target, repo)?;
     let glob = args.device.as_deref().map(Glob::new).transpose()?;
     let select = |d: &crate::inventory::Device| glob.as_ref().is_none_or(|g| g.matches(&d.name));
-    let set = intended_set(&snapshot, &snapshot, &select)?.ok_or(IntendedError::NoTemplates {
+    let set = intended_set(&snapshot, &snapshot)?.ok_or(IntendedError::NoTemplates {
         rev: target.clone(),
     })?;
-    let mut devices = Vec::with_capacity(set.devices.len());
-    for device in &set.devices {
+    // Each rendering is written as soon as it is made; only what is
+    // printed is kept (the text itself only when printed).
+    let keep_text = args.output.is_none() || matches!(args.format, Format::Json);
+    let devices = set.map_rendered(&select, |device, rendering| {
         let file = args.output.as_ref().map(|dir| {
             dir.join("configs").join(format!(
                 "{}.{}",
                 device.name,
-                extension(&device.config, device.rendering.dialect)
+                extension(&device.config, rendering.dialect)
             ))
         });
-        let text = device.rendering.text();
+        let text = rendering.text();
         if let Some(path) = &file {
             write(path, text.as_bytes())?;
         }
-        devices.push(RenderedDevice {
+        Ok::<_, miette::Report>(RenderedDevice {
             name: device.name.clone(),
-            features: device
-                .rendering
+            features: rendering
                 .features
                 .iter()
                 .map(|f| set.renderer.features[f.feature].name.clone())
                 .collect(),
             lines: text.lines().count(),
             file: file.map(|p| p.display().to_string()),
-            text,
-        });
-    }
+            text: if keep_text { text } else { String::new() },
+        })
+    })?;
     let out = match args.format {
         Format::Json => render_json(&devices),
         Format::Text | Format::Markdown => render_text(&devices, args.output.is_none()),

@@ -6,7 +6,6 @@ use super::plans::write_reports;
 use crate::intended::intended_set;
 use crate::plan::compliance::compliance;
 use crate::plan::pipeline::{make_plan, PlanOptions};
-use crate::plan::RevRef;
 use crate::report::compliance::{render_html, render_sheet_plan, render_summary};
 use crate::report::demo::render_plan_summary;
 use crate::source::Snapshot;
@@ -25,14 +24,10 @@ pub(super) fn write_intended(
         return Ok(());
     };
     let snapshot = Snapshot::resolve(last, Some(store))?;
-    let Some(set) = intended_set(&snapshot, &snapshot, &|_| true)? else {
+    let Some(set) = intended_set(&snapshot, &snapshot)? else {
         return Ok(());
     };
-    let report = compliance(
-        &set,
-        RevRef::from(snapshot.reference()),
-        crate::source::redact::snapshot_key(&snapshot).as_deref(),
-    );
+    let report = compliance(&set, &snapshot, &|_| true)?;
     let page = reports.join(format!("compliance_{last}.html"));
     std::fs::write(&page, render_html(&report))
         .into_diagnostic()

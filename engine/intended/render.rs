@@ -1,5 +1,5 @@
-//! Compiling a snapshot's templates once and rendering them per device, in
-//! parallel, into parsed trees that remember which sheet cells each
+//! Compiling a snapshot's templates once and rendering them per device
+//! (callers run it in parallel, see [`super::IntendedSet`]) into parsed trees that remember which sheet cells each
 //! rendered line came from.
 
 use super::error::{line_column, IntendedError, SheetValueError, TemplateError};
@@ -11,7 +11,6 @@ use crate::source::FileTree;
 use miette::NamedSource;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Serde, Value};
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -72,7 +71,7 @@ impl Renderer {
         tree: &dyn FileTree,
         inventory: &Inventory,
     ) -> Result<Option<Renderer>, IntendedError> {
-        let paths: Vec<String> = tree.files()?.into_iter().map(|e| e.path).collect();
+        let paths: Vec<String> = tree.paths()?;
         if !paths.iter().any(|p| p == FEATURES_PATH) {
             return Ok(None);
         }
@@ -184,20 +183,6 @@ impl Renderer {
             dialect,
             features: out,
         }))
-    }
-
-    /// Renders every device given, in parallel; the first error (in the
-    /// order given) wins, so the same input always reports the same error.
-    pub fn render_all(&self, devices: &[&Device]) -> Result<Vec<DeviceRendering>, IntendedError> {
-        let results: Vec<Result<Option<DeviceRendering>, IntendedError>> =
-            devices.par_iter().map(|d| self.render_device(d)).collect();
-        let mut out = Vec::new();
-        for result in results {
-            if let Some(rendering) = result? {
-                out.push(rendering);
-            }
-        }
-        Ok(out)
     }
 }
 

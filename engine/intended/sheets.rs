@@ -55,17 +55,17 @@ impl Sheets {
     /// Reads every `.csv`/`.xlsx` below `sheets/`.
     pub fn load(tree: &dyn FileTree) -> Result<Sheets, IntendedError> {
         let mut files = Vec::new();
-        for entry in tree.files()? {
-            let Some(rest) = entry.path.strip_prefix(SHEETS_DIR) else {
+        for path in tree.paths()? {
+            let Some(rest) = path.strip_prefix(SHEETS_DIR) else {
                 continue;
             };
             if !crate::config::sheet::is_sheet(rest) {
                 continue;
             }
             let name = rest.rsplit_once('.').map_or(rest, |(stem, _)| stem);
-            let bytes = tree.read_entry(&entry)?;
-            let tables = read_tables(&entry.path, &bytes)?;
-            files.push(SheetFile::new(entry.path.clone(), name.to_string(), tables));
+            let bytes = tree.read(&path)?;
+            let tables = read_tables(&path, &bytes)?;
+            files.push(SheetFile::new(path.clone(), name.to_string(), tables));
         }
         Ok(Sheets {
             files: files.into_iter().map(Arc::new).collect(),

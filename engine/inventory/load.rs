@@ -32,7 +32,7 @@ pub fn load_from(
     path: &str,
     shown: &str,
 ) -> Result<Inventory, InventoryError> {
-    let files: Vec<String> = tree.files()?.into_iter().map(|e| e.path).collect();
+    let files: Vec<String> = tree.paths()?;
     if !files.iter().any(|f| f == path) {
         if path == INVENTORY_FILE {
             return Ok(Inventory::infer(&files));

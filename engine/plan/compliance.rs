@@ -4,11 +4,15 @@
 //! same simulation as plans), and the share of compliant devices per
 //! feature and per site.
 
-use super::remediate::{remediate_with, PlatformRules, RemediateOptions};
+use super::pipeline::PipelineError;
+use super::remediate::{remediate_with, RemediateOptions};
+use super::remediations::RulesCache;
 use crate::diff::{diff_trees, Change, DiffOptions, Op};
 use crate::intended::scope::owner;
 use crate::intended::{IntendedDevice, IntendedSet};
-use rayon::prelude::*;
+use crate::inventory::Device;
+use crate::source::redact::snapshot_key;
+use crate::source::Snapshot;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -83,15 +87,22 @@ impl Compliance {
     }
 }
 
-/// Compares every device of `set` with its rendering. `key` is the store's
-/// fingerprint key ([`crate::source::redact::snapshot_key`]), so masked
-/// secrets show the same fingerprints as the diff and plans of that store.
-pub fn compliance(set: &IntendedSet, snapshot: super::RevRef, key: Option<&[u8]>) -> Compliance {
-    let devices: Vec<DeviceCompliance> = set
-        .devices
-        .par_iter()
-        .map(|d| device(set, d, key))
-        .collect();
+/// Compares every templated device of `snapshot` that `select` keeps with
+/// its rendering by `set` (made from `snapshot` itself), each device
+/// rendered, compared and dropped in one parallel pass. Remediation uses
+/// the same rule tables as plans of `snapshot` (the built-in ones with its
+/// `.henko/platforms/*.yaml` overrides), and masks secrets with the store's
+/// fingerprint key ([`crate::source::redact::snapshot_key`]), so they show
+/// the same fingerprints as the diff and plans of that store.
+pub fn compliance(
+    set: &IntendedSet<'_>,
+    snapshot: &Snapshot,
+    select: &(dyn Fn(&Device) -> bool + Sync),
+) -> Result<Compliance, PipelineError> {
+    let key = snapshot_key(snapshot);
+    let rules = RulesCache::new(snapshot);
+    let devices: Vec<DeviceCompliance> =
+        set.map_intended(select, |d| device(set, &d, &rules, key.as_deref()))?;
     let mut features: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut sites: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for d in &devices {
@@ -113,13 +124,13 @@ pub fn compliance(set: &IntendedSet, snapshot: super::RevRef, key: Option<&[u8]>
         .collect();
     let mut features: Vec<GroupSummary> = features.into_iter().map(summary).collect();
     features.sort_by_key(|g| order.iter().position(|n| *n == g.name));
-    Compliance {
+    Ok(Compliance {
         schema: "henko.compliance/v1".to_string(),
-        snapshot,
+        snapshot: super::RevRef::from(snapshot.reference()),
         devices,
         features,
         sites: sites.into_iter().map(summary).collect(),
-    }
+    })
 }
 
 fn summary((name, (devices, compliant)): (String, (usize, usize))) -> GroupSummary {
@@ -136,7 +147,12 @@ fn summary((name, (devices, compliant)): (String, (usize, usize))) -> GroupSumma
     }
 }
 
-fn device(set: &IntendedSet, d: &IntendedDevice, key: Option<&[u8]>) -> DeviceCompliance {
+fn device(
+    set: &IntendedSet<'_>,
+    d: &IntendedDevice,
+    rules: &RulesCache<'_>,
+    key: Option<&[u8]>,
+) -> Result<DeviceCompliance, PipelineError> {
     let options = DiffOptions {
         fingerprint_key: key.map(<[u8]>::to_vec),
         ..DiffOptions::default()
@@ -180,7 +196,7 @@ fn device(set: &IntendedSet, d: &IntendedDevice, key: Option<&[u8]>) -> DeviceCo
             &d.backup,
             &d.intended,
             platform,
-            &PlatformRules::builtin(platform),
+            &*rules.get(platform)?,
             &RemediateOptions {
                 show_secrets: false,
                 fingerprint_key: key.map(<[u8]>::to_vec),
@@ -188,7 +204,7 @@ fn device(set: &IntendedSet, d: &IntendedDevice, key: Option<&[u8]>) -> DeviceCo
         );
         (r.apply, r.rollback, r.verified)
     };
-    DeviceCompliance {
+    Ok(DeviceCompliance {
         name: d.name.clone(),
         site: d.site.clone(),
         platform: d.platform.clone(),
@@ -198,7 +214,7 @@ fn device(set: &IntendedSet, d: &IntendedDevice, key: Option<&[u8]>) -> DeviceCo
         apply,
         rollback,
         verified,
-    }
+    })
 }
 
 /// Adds a change's lines to `missing` (what the rendering adds) and

@@ -44,7 +44,7 @@ impl<'a> RulesCache<'a> {
 
     /// Returns the table of `platform`, building it on first use (under
     /// the lock, so each is read and compiled once).
-    fn get(&self, platform: &str) -> Result<Arc<PlatformRules>, PipelineError> {
+    pub(super) fn get(&self, platform: &str) -> Result<Arc<PlatformRules>, PipelineError> {
         let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(table) = tables.get(platform) {
             return Ok(Arc::clone(table));

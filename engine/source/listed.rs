@@ -63,6 +63,10 @@ impl FileTree for Listed<'_> {
         Ok(self.listing.files.clone())
     }
 
+    fn paths(&self) -> Result<Vec<String>, SourceError> {
+        Ok(self.listing.files.iter().map(|e| e.path.clone()).collect())
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
         match self.listing.get(path) {
             Some(entry) => self.tree.read_entry(entry),

@@ -35,6 +35,11 @@ pub struct FileEntry {
 pub trait FileTree {
     /// Returns every file, sorted by path.
     fn files(&self) -> Result<Vec<FileEntry>, SourceError>;
+    /// Returns the path of every file, sorted, for callers that only ask
+    /// what exists: a folder lists them without reading or hashing a file.
+    fn paths(&self) -> Result<Vec<String>, SourceError> {
+        Ok(self.files()?.into_iter().map(|e| e.path).collect())
+    }
     /// Returns the content of the file at `path`.
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError>;
     /// Returns the content of a file listed by [`FileTree::files`]; git
@@ -314,6 +319,15 @@ impl FileTree for FolderTree {
         walk_folder(&self.root)
     }
 
+    fn paths(&self) -> Result<Vec<String>, SourceError> {
+        let mut paths: Vec<String> = list_folder(&self.root)?
+            .into_iter()
+            .map(|f| f.relative)
+            .collect();
+        paths.sort();
+        Ok(paths)
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
         let relative = Path::new(path);
         if relative
@@ -503,6 +517,28 @@ mod tests {
         // `printf 'hostname r1\n' | git hash-object --stdin`
         assert_eq!(files[0].id, blob_id(b"hostname r1\n"));
         assert!(snapshot.reference().commit.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn folder_paths_list_what_files_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        for path in [
+            "configs/b.cfg",
+            "configs/a-b.cfg",
+            "configs/a/c.cfg",
+            "inventory.yaml",
+        ] {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, path).unwrap();
+        }
+        let tree = Snapshot::resolve(dir.path().to_str().unwrap(), None)
+            .unwrap()
+            .open()
+            .unwrap();
+        let listed: Vec<String> = tree.files().unwrap().into_iter().map(|e| e.path).collect();
+        assert_eq!(tree.paths().unwrap(), listed);
+        assert_eq!(listed.len(), 4);
     }
 
     #[test]

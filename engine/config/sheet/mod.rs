@@ -144,11 +144,11 @@ pub fn parse_xlsx(bytes: &[u8], key: Option<&str>) -> ConfigTree {
 /// (`NAME.schema.yaml` next to `NAME.xlsx` or `NAME.csv`), returning every
 /// violation. `devices` are the inventory's device names, for `ref: device`.
 pub fn validate_snapshot(tree: &dyn FileTree, devices: HashSet<String>) -> Vec<Violation> {
-    let files = match tree.files() {
+    let files = match tree.paths() {
         Ok(files) => files,
         Err(e) => return vec![snapshot_violation("", "read", e.to_string())],
     };
-    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let paths: Vec<&str> = files.iter().map(String::as_str).collect();
     let mut violations = Vec::new();
     let mut checked = Vec::new();
     for schema_path in paths.iter().filter(|p| p.ends_with(".schema.yaml")) {
