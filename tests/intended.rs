@@ -510,3 +510,20 @@ fn an_empty_required_cell_exits_2_naming_the_cell() {
     assert!(err.contains("templates/vlans.j2:3:16"), "{err}");
     assert!(err.contains("sheets/vlans.xlsx 西センター!D2"), "{err}");
 }
+
+#[test]
+fn compliance_remediates_with_the_stores_operator_rules() {
+    // The plans' rule tables: the built-in ones with the snapshot's
+    // `.henko/platforms/<platform>.yaml` on top, checked like plans check them.
+    let env = TestEnv::new();
+    snapshot(&env, "drifted", WEST_V1, ADDRESSES_V2);
+    env.write("drifted/.henko/platforms/fortios.yaml", "negate: [\n");
+    let out = env
+        .henko()
+        .args(["compliance", "drifted"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(".henko/platforms/fortios.yaml"), "{stderr}");
+}
