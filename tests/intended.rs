@@ -527,3 +527,46 @@ fn compliance_remediates_with_the_stores_operator_rules() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(".henko/platforms/fortios.yaml"), "{stderr}");
 }
+
+#[test]
+fn compliance_reports_never_print_a_secret_the_templates_own() {
+    let env = TestEnv::new();
+    env.write(
+        "s/inventory.yaml",
+        "devices:\n  - name: r1\n    platform: ios\n    site: west\n    config: configs/r1.cfg\n",
+    );
+    env.write(
+        "s/templates/templates.yaml",
+        "templates:\n  - name: snmp\n    file: snmp.j2\n    platform: ios\n    scope: [\"snmp-server community *\"]\n",
+    );
+    env.write(
+        "s/templates/snmp.j2",
+        "{% for r in sheets.snmp %}\nsnmp-server community {{ r['community'] }} RO\n{% endfor %}\n",
+    );
+    env.write("s/sheets/snmp.csv", "community\nN3wS3cretValue\n");
+    env.write(
+        "s/configs/r1.cfg",
+        "hostname r1\nsnmp-server community 0ldS3cretValue RO\n",
+    );
+    for format in ["text", "json", "markdown"] {
+        let out = env
+            .henko()
+            .args(["compliance", "s", "--format", format, "--html", "c.html"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let html = std::fs::read_to_string(env.join("c.html")).unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        for shown in [text.as_ref(), html.as_str()] {
+            assert!(shown.contains("r1"), "{shown}");
+            assert!(shown.contains("secret:"), "{format}: {shown}");
+            assert!(!shown.contains("N3wS3cretValue"), "{format}: {shown}");
+            assert!(!shown.contains("0ldS3cretValue"), "{format}: {shown}");
+        }
+    }
+}

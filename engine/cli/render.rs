@@ -5,6 +5,12 @@
 //! `DIR/configs/<device>.<ext>` and a summary printed; without it the
 //! renderings themselves are printed. Template and sheet errors exit 2
 //! with `templates/x.j2:LINE:COL` (and the sheet cell, for sheet values).
+//!
+//! Secrets are rendered in clear, on purpose: render's output is the
+//! intended configuration an operator applies, its values come from the
+//! snapshot's own sheets (readable by whoever can run render), and a masked
+//! value could not be applied. Reports about devices — `compliance`, plans —
+//! mask them with the store's fingerprint key instead.
 
 use super::{print_out, Format, Outcome};
 use crate::intended::{extension, intended_set, IntendedError};
