@@ -124,3 +124,107 @@ fn html_renders_in_a_headless_browser() {
     assert!(png.len() > 10_000, "screenshot is {} bytes", png.len());
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 }
+
+/// A rule whose reviewer texts come in both languages.
+const BILINGUAL: &str = r#"
+fn on_device(ctx) {
+    if ctx.name == "core1" {
+        ctx.risk("high", "test.core-change", "core router changes", "コアルータが変わります");
+        ctx.require_approval("network-lead", "core routing", "コアのルーティング");
+    }
+}
+fn on_plan(ctx) {
+    ctx.note("change window 22:00-23:00", "作業時間帯 22:00-23:00");
+    ctx.note("English only");
+}
+"#;
+
+#[test]
+fn script_texts_in_both_languages_follow_the_report_language() {
+    let env = setup();
+    env.write("bilingual/rules.rhai", BILINGUAL);
+    let run = |extra: &[&str]| {
+        let out = env
+            .henko()
+            .args(["plan", "v1", "v2", "--no-default-scripts"])
+            .args(["--scripts", "bilingual"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let english = [
+        "change window 22:00-23:00",
+        "core router changes",
+        "core routing",
+    ];
+    let japanese = [
+        "作業時間帯 22:00-23:00",
+        "コアルータが変わります",
+        "コアのルーティング",
+    ];
+    for format in ["text", "markdown"] {
+        let ja = run(&["--format", format, "--lang", "ja"]);
+        let en = run(&["--format", format]);
+        for (en_text, ja_text) in english.iter().zip(japanese) {
+            assert!(ja.contains(ja_text), "{format} ja lacks {ja_text}:\n{ja}");
+            assert!(!ja.contains(en_text), "{format} ja shows {en_text}");
+            assert!(en.contains(en_text), "{format} en lacks {en_text}");
+            assert!(!en.contains(ja_text), "{format} en shows {ja_text}");
+        }
+        // A one-language note is shown as written in both.
+        assert!(ja.contains("English only") && en.contains("English only"));
+    }
+    let plan = plan(
+        &env,
+        "bilingual",
+        "plan.json",
+        &["--html", "plan.html", "--lang", "ja"],
+    );
+    let html = std::fs::read_to_string(env.join("plan.html")).unwrap();
+    assert!(html.contains("作業時間帯 22:00-23:00") && html.contains("コアのルーティング"));
+    assert!(!html.contains("change window"));
+    // The plan JSON keeps the English under the old keys and adds the
+    // Japanese beside it.
+    let note = plan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["type"] == "note" && f["text_ja"].is_string())
+        .unwrap();
+    assert_eq!(note["text"], "change window 22:00-23:00");
+    assert_eq!(note["text_ja"], "作業時間帯 22:00-23:00");
+    let core = plan["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "core1")
+        .unwrap();
+    let risk = core["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["type"] == "risk")
+        .unwrap();
+    assert_eq!(risk["message"], "core router changes");
+    assert_eq!(risk["message_ja"], "コアルータが変わります");
+    assert_eq!(plan["approvals_required"][0]["reason"], "core routing");
+    // Read back, the plan keeps its hash and still reports in Japanese.
+    let loaded = henko::plan::read_plan(&env.join("plan.json")).unwrap();
+    assert_eq!(loaded.body_hash, loaded.plan.hash);
+    let text = henko::report::plan_text::render(&loaded.plan, henko::report::i18n::Lang::Ja);
+    assert!(text.contains("作業時間帯 22:00-23:00"), "{text}");
+    let english_only = loaded
+        .plan
+        .findings
+        .iter()
+        .find(|f| f.summary() == "English only");
+    assert!(english_only.is_some());
+    let json = serde_json::to_value(&loaded.plan).unwrap();
+    assert_eq!(json["findings"], plan["findings"]);
+}
