@@ -143,21 +143,7 @@ fn on_plan(ctx) {
 fn script_texts_in_both_languages_follow_the_report_language() {
     let env = setup();
     env.write("bilingual/rules.rhai", BILINGUAL);
-    let run = |extra: &[&str]| {
-        let out = env
-            .henko()
-            .args(["plan", "v1", "v2", "--no-default-scripts"])
-            .args(["--scripts", "bilingual"])
-            .args(extra)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |extra: &[&str]| plan_stdout(&env, &[&["--scripts", "bilingual"], extra].concat());
     let english = [
         "change window 22:00-23:00",
         "core router changes",
@@ -227,4 +213,42 @@ fn script_texts_in_both_languages_follow_the_report_language() {
     assert!(english_only.is_some());
     let json = serde_json::to_value(&loaded.plan).unwrap();
     assert_eq!(json["findings"], plan["findings"]);
+}
+
+/// A removed nested YAML list item showed in the plan reports as
+/// `- - name: vol-db01-data` over `-  lun: 10` (one space per level): the
+/// diff reports were fixed to indent such a body as YAML does, the plan
+/// reports were not.
+#[test]
+fn a_removed_nested_yaml_list_item_lines_up_in_plan_reports() {
+    let env = crate::common::TestEnv::new();
+    let inventory = "devices:\n  - name: w-pure01\n    kind: storage\n    platform: purestorage\n    site: west\n    env: prod\n    config: storage/w-pure01.yaml\n";
+    let before = "hosts:\n  - name: esx02\n    connections:\n      - name: vol-db01-data\n        lun: 10\n      - name: vol-db01-redo\n        lun: 11\n";
+    let after =
+        "hosts:\n  - name: esx02\n    connections:\n      - name: vol-db01-redo\n        lun: 11\n";
+    for (side, config) in [("v1", before), ("v2", after)] {
+        env.write(format!("{side}/inventory.yaml"), inventory);
+        env.write(format!("{side}/storage/w-pure01.yaml"), config);
+    }
+    let run = |extra: &[&str]| plan_stdout(&env, &[&["-o", "plan.json"], extra].concat());
+    let text = run(&[]);
+    assert!(
+        text.contains("- name: vol-db01-data\n    -   lun: 10\n"),
+        "{text}"
+    );
+    let markdown = run(&["--format", "markdown"]);
+    assert!(
+        markdown.contains("- name: vol-db01-data\n-   lun: 10\n"),
+        "{markdown}"
+    );
+    run(&["--html", "plan.html"]);
+    let html = std::fs::read_to_string(env.join("plan.html")).unwrap();
+    assert!(
+        html.contains("- name: vol-db01-data\n  lun: 10</code>"),
+        "{html}"
+    );
+    // The plan JSON keeps its body as before: one space per level.
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["devices"][0]["changes"][0]["body"][0], " lun: 10");
 }
