@@ -417,3 +417,37 @@ fn every_format_shows_the_same_steps_in_the_same_order() {
         }
     }
 }
+
+#[test]
+fn every_format_shows_a_fleet_groups_steps_in_the_same_order() {
+    let plan = fleet_plan(50);
+    // The leaves' procedure as `fleet_plan` writes it, in working order.
+    let shared = |name: &str| -> Vec<String> {
+        [
+            "show ntp associations".to_string(),
+            format!("snmp-server location {name}"),
+            "ntp server 10.0.0.40".to_string(),
+            "show ntp associations".to_string(),
+        ]
+        .to_vec()
+    };
+    let group = shared("{device}");
+    let text = plan_text::render(&plan, Lang::En);
+    let at = text.find("Device groups").unwrap();
+    assert_in_order("text group", &text[at..], &group);
+    let md = plan_markdown::render(&plan, Lang::En);
+    let at = md.find("### Device groups").unwrap();
+    assert_in_order("markdown group", &md[at..], &group);
+    let html = plan_html::render(&plan, Lang::En);
+    let at = html.find("id=\"group-1\"").unwrap();
+    assert_in_order("html group", &html[at..], &group);
+    let at = html.find("id=\"device-leaf00007\"").unwrap();
+    assert_in_order("html device", &html[at..], &shared("leaf00007"));
+    // The xlsx keeps each leaf's own rows, in the same order.
+    let xlsx = xlsx_cells(
+        plan_xlsx::render(&plan, Lang::En).unwrap(),
+        "Work procedure",
+    );
+    let first = xlsx.iter().position(|c| c == "leaf00007").unwrap();
+    assert_in_order("xlsx", &xlsx[first..].join("\n"), &shared("leaf00007"));
+}
