@@ -373,10 +373,20 @@ impl Job<'_> {
         };
         let mut trees = None;
         if !same {
-            let (from_tree, from_ok) =
-                parse_side(from_bytes.as_deref(), dialect, parse, "FROM", &mut warnings);
-            let (to_tree, to_ok) =
-                parse_side(to_bytes.as_deref(), dialect, parse, "TO", &mut warnings);
+            let from_side = || parse_side(from_bytes.as_deref(), dialect, parse, "FROM");
+            let to_side = || parse_side(to_bytes.as_deref(), dialect, parse, "TO");
+            // A large device parses its two sides on both cores; small ones
+            // (the fleet case, already parallel per device) stay on one.
+            let size =
+                from_bytes.as_ref().map_or(0, Vec::len) + to_bytes.as_ref().map_or(0, Vec::len);
+            let ((from_tree, from_ok, from_warnings), (to_tree, to_ok, to_warnings)) =
+                if size >= PARALLEL_PARSE_BYTES {
+                    rayon::join(from_side, to_side)
+                } else {
+                    (from_side(), to_side())
+                };
+            warnings.extend(from_warnings);
+            warnings.extend(to_warnings);
             changes.extend(diff_trees(&from_tree, &to_tree, opts));
             let default_parse = parse.ignore.is_empty() && parse.key_column.is_none();
             trees = Some((
@@ -437,16 +447,24 @@ fn side<'a>(
     })
 }
 
+/// Both sides of a device together at least this large are parsed in parallel.
+const PARALLEL_PARSE_BYTES: usize = 256 * 1024;
+
+/// Parses one side; returns the tree, whether it is readable with default
+/// options, and its warnings prefixed with the side's name.
 fn parse_side(
     bytes: Option<&[u8]>,
     dialect: Dialect,
     parse: &ParseOptions,
     side: &str,
-    warnings: &mut Vec<String>,
-) -> (ConfigTree, bool) {
+) -> (ConfigTree, bool, Vec<String>) {
     let (tree, readable) = config::parse_readable(bytes.unwrap_or_default(), dialect, parse);
-    warnings.extend(tree.warnings.iter().map(|w| format!("{side}: {w}")));
-    (tree, readable)
+    let warnings = tree
+        .warnings
+        .iter()
+        .map(|w| format!("{side}: {w}"))
+        .collect();
+    (tree, readable, warnings)
 }
 
 /// The dialect of a device: from its platform, else sniffed from the file.

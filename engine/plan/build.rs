@@ -238,7 +238,7 @@ pub fn assemble(
         .flat_map(|d| d.findings.iter())
         .chain(&findings)
     {
-        if let FindingKind::Approval { role, reason } = &finding.kind {
+        if let FindingKind::Approval { role, reason, .. } = &finding.kind {
             approvals.insert(ApprovalRequired {
                 role: role.clone(),
                 reason: reason.clone(),
@@ -374,6 +374,7 @@ pub fn base_device(
                     level: Level::Low,
                     rule: "henko.config-structure".to_string(),
                     message: format!("{note}; check that the commands belong where they stand"),
+                    message_ja: None,
                 },
                 origin: Origin {
                     script: HENKO_ORIGIN.to_string(),
@@ -395,6 +396,7 @@ pub fn base_device(
                     message: format!(
                         "apply/rollback commands were not proved by simulation: {detail}"
                     ),
+                    message_ja: None,
                 },
                 origin: Origin {
                     script: HENKO_ORIGIN.to_string(),

@@ -164,6 +164,16 @@ pub struct PlanDevice {
     pub cause: Vec<crate::intended::cause::Cause>,
 }
 
+impl PlanDevice {
+    /// Returns the dialect of the device's configuration: from its
+    /// platform, else from its configuration file's name, as the diff
+    /// chooses it (the plan holds no configuration text to sniff).
+    pub fn dialect(&self) -> crate::config::Dialect {
+        crate::config::Dialect::for_platform(&self.platform)
+            .unwrap_or_else(|| crate::config::sniff(&self.config, b""))
+    }
+}
+
 /// What ordering needs to know about a device, independent of the inventory.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderFacts {
@@ -232,6 +242,20 @@ impl From<&Change> for PlanChange {
 }
 
 impl PlanChange {
+    /// Returns the lines of [`PlanChange::body`] as the diff reports show
+    /// them for `dialect` ([`Change::display_body_lines`]): two spaces per
+    /// level for YAML and JSON, so a nested list item's entries line up
+    /// under its first key.
+    pub fn display_body(&self, dialect: crate::config::Dialect) -> Vec<String> {
+        if self.body.is_empty() {
+            return Vec::new();
+        }
+        match self.to_change() {
+            Some(change) => change.display_body_lines(dialect),
+            None => self.body.clone(),
+        }
+    }
+
     /// Returns the engine's [`Change`] again (`None` for an unknown op).
     pub fn to_change(&self) -> Option<Change> {
         let op = match self.op.as_str() {

@@ -353,6 +353,7 @@ fn sheet_findings(
                     level: Level::Critical,
                     rule: format!("sheet.{}", v.short_code()),
                     message: format!("{place}: {}", v.message),
+                    message_ja: None,
                 },
                 origin: Origin {
                     script: SHEETS_ORIGIN.to_string(),

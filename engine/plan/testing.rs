@@ -105,6 +105,7 @@ impl Fixture {
                     level: Level::High,
                     rule: "fw.ha".into(),
                     message: "HA member".into(),
+                    message_ja: None,
                 },
             ),
             finding(
@@ -112,6 +113,7 @@ impl Fixture {
                 FindingKind::Approval {
                     role: "network-lead".into(),
                     reason: "firewall change".into(),
+                    reason_ja: None,
                 },
             ),
             finding(
@@ -137,6 +139,7 @@ impl Fixture {
             None,
             FindingKind::Note {
                 text: "change window 22:00".into(),
+                text_ja: None,
             },
         )];
         Fixture {

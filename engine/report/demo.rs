@@ -201,6 +201,7 @@ fn notable_findings(plan: &Plan) -> Vec<FindingGroup<'_>> {
             level,
             rule,
             message,
+            ..
         } = &finding.kind
         else {
             continue;

@@ -1,4 +1,11 @@
-//! Manual steps in the report's language. The plan keeps each manual step
+//! Manual steps and script texts in the report's language.
+//!
+//! A script's finding may give its text in both languages
+//! (`ctx.note(en, ja)`, `ctx.risk(level, rule, en, ja)`,
+//! `ctx.require_approval(role, en, ja)`): the plan keeps both, `--lang ja`
+//! reports show the Japanese one ([`Finding::use_japanese`]).
+//!
+//! The plan keeps each manual step
 //! as the English sentence its hash covers; `--lang ja` reports show the
 //! Japanese one, built from the same parts: the verb and the line the
 //! remediation engines name, and the reason in Japanese from the platform
@@ -10,7 +17,7 @@
 
 use super::i18n::Lang;
 use crate::plan::remediate::reason_ja;
-use crate::plan::{manual_text, Plan};
+use crate::plan::{manual_text, Finding, FindingKind, Plan};
 use crate::script::{Phase, StepKind};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -39,19 +46,55 @@ pub fn localize(plan: &Plan, lang: Lang) -> Cow<'_, Plan> {
         Some(ja) => ja.clone(),
         None => manual_step(text, lang),
     };
+    let has_japanese = |f: &Finding| f.clone().use_japanese();
     let changes = plan
         .devices
         .iter()
         .flat_map(|d| &d.manual)
         .chain(plan.manual.iter().map(|m| &m.text))
-        .any(|text| localized(text) != *text);
+        .any(|text| localized(text) != *text)
+        || plan
+            .devices
+            .iter()
+            .flat_map(|d| &d.findings)
+            .chain(&plan.findings)
+            .any(has_japanese);
     if !changes {
         return Cow::Borrowed(plan);
     }
     let mut plan = plan.clone();
+    // The approvals the plan requires, keyed as the findings give them.
+    let mut reasons: HashMap<(Option<String>, String, String), String> = HashMap::new();
     for device in &mut plan.devices {
         for text in &mut device.manual {
             *text = localized(text);
+        }
+    }
+    for finding in plan
+        .devices
+        .iter_mut()
+        .flat_map(|d| d.findings.iter_mut())
+        .chain(plan.findings.iter_mut())
+    {
+        if let FindingKind::Approval {
+            role,
+            reason,
+            reason_ja: Some(ja),
+        } = &finding.kind
+        {
+            let key = (finding.device.clone(), role.clone(), reason.clone());
+            reasons.insert(key, ja.clone());
+        }
+        finding.use_japanese();
+    }
+    for approval in &mut plan.approvals_required {
+        let key = (
+            approval.device.clone(),
+            approval.role.clone(),
+            approval.reason.clone(),
+        );
+        if let Some(ja) = reasons.get(&key) {
+            approval.reason.clone_from(ja);
         }
     }
     for step in &mut plan.manual {

@@ -5,9 +5,9 @@
 
 use super::escape::html as escape;
 use super::i18n::{self, Lang, Msg};
-use super::plan_rows::{origin, review_findings, rows};
+use super::plan_rows::{origin, review_findings, rows, step_lists};
 use super::plan_svg;
-use crate::plan::{Plan, PlanDevice, Risk};
+use crate::plan::{Plan, PlanDevice, Risk, Steps};
 use std::fmt::Write;
 
 /// The page style, shared with the compliance page.
@@ -247,22 +247,7 @@ fn groups_section(out: &mut String, plan: &Plan, lang: Lang) {
             escape(&title),
             escape(&group.names().join(", "))
         );
-        for (label, class, lines) in [
-            (Msg::StepPrecheck, "precheck", &group.steps.precheck),
-            (Msg::StepApply, "apply", &group.steps.apply),
-            (Msg::StepVerify, "verify", &group.steps.verify),
-            (Msg::StepRollback, "rollback", &group.steps.rollback),
-            (Msg::StepManual, "manual", &group.manual),
-        ] {
-            if !lines.is_empty() {
-                let _ = write!(
-                    out,
-                    "<h4>{}</h4><pre class=\"{class}\">{}</pre>",
-                    t(label),
-                    escape(&lines.join("\n"))
-                );
-            }
-        }
+        step_blocks(out, &group.steps, &group.manual, lang);
         out.push_str("</article>\n");
     }
 }
@@ -318,12 +303,15 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
             t(Msg::Before),
             t(Msg::After)
         );
+        let dialect = device.dialect();
         for change in &device.changes {
             let context = change.path[..change.path.len().saturating_sub(1)].join(" › ");
-            // A section added or removed whole shows its body under the header.
+            // A section added or removed whole shows its body under the
+            // header, indented as the diff reports indent it.
+            let body = change.display_body(dialect);
             let with_body = |line: Option<&str>| match line {
-                Some(line) if !change.body.is_empty() => std::iter::once(line.to_string())
-                    .chain(change.body.iter().cloned())
+                Some(line) if !body.is_empty() => std::iter::once(line.to_string())
+                    .chain(body.iter().cloned())
                     .collect::<Vec<_>>()
                     .join("\n"),
                 Some(line) => line.to_string(),
@@ -343,24 +331,23 @@ fn device_section(out: &mut String, device: &PlanDevice, lang: Lang) {
         }
         out.push_str("</table>");
     }
-    for (label, class, lines) in [
-        (Msg::StepPrecheck, "precheck", &device.steps.precheck),
-        (Msg::StepApply, "apply", &device.steps.apply),
-        (Msg::StepVerify, "verify", &device.steps.verify),
-        (Msg::StepRollback, "rollback", &device.steps.rollback),
-        (Msg::StepManual, "manual", &device.manual),
-    ] {
-        if lines.is_empty() {
-            continue;
-        }
-        let _ = write!(
-            out,
-            "<h4>{}</h4><pre class=\"{class}\">{}</pre>",
-            t(label),
-            escape(&lines.join("\n"))
-        );
-    }
+    step_blocks(out, &device.steps, &device.manual, lang);
     out.push_str("</article>\n");
+}
+
+/// The labelled step lists ([`step_lists`]), each as one block.
+fn step_blocks(out: &mut String, steps: &Steps, manual: &[String], lang: Lang) {
+    for (kind, lines) in step_lists(steps, manual) {
+        if !lines.is_empty() {
+            let _ = write!(
+                out,
+                "<h4>{}</h4><pre class=\"{}\">{}</pre>",
+                kind.label().text(lang),
+                kind.name(),
+                escape(&lines.join("\n"))
+            );
+        }
+    }
 }
 
 fn procedure(out: &mut String, plan: &Plan, lang: Lang) {

@@ -11,9 +11,9 @@
 use super::escape::{html as html_text, markdown_code as cell};
 use super::i18n::{self, Lang, Msg};
 use super::plan_groups::{self, StepGroup, GROUP_MIN};
-use super::plan_rows::{origin, review_findings};
+use super::plan_rows::{origin, review_findings, step_lists};
 use super::plan_text::change_block;
-use crate::plan::{Plan, PlanDevice, Risk};
+use crate::plan::{Plan, PlanDevice, Risk, Steps};
 use std::fmt::Write;
 
 /// The largest comment this renderer aims for, in bytes (GitHub allows
@@ -288,7 +288,6 @@ fn capped_lines(out: &mut String, lines: impl Iterator<Item = String>, budget: u
 /// One fleet group: its devices (the first few named), then its shared
 /// procedure with the placeholders.
 fn group_details(out: &mut String, number: usize, group: &StepGroup<'_>, lang: Lang) {
-    let t = |m: Msg| m.text(lang);
     let names = group.names();
     let count = names.len().to_string();
     let title = i18n::fill(
@@ -303,18 +302,7 @@ fn group_details(out: &mut String, number: usize, group: &StepGroup<'_>, lang: L
         html_text(&title),
         html_text(&listed)
     );
-    for (label, lines) in [
-        (Msg::StepPrecheck, &group.steps.precheck),
-        (Msg::StepApply, &group.steps.apply),
-        (Msg::StepVerify, &group.steps.verify),
-        (Msg::StepRollback, &group.steps.rollback),
-        (Msg::StepManual, &group.manual),
-    ] {
-        if !lines.is_empty() {
-            fenced(out, t(label), "text", lines);
-        }
-    }
-    let _ = writeln!(out, "</details>\n");
+    procedure(out, &group.steps, &group.manual, lang);
 }
 
 /// Notes that a table was cut short.
@@ -348,7 +336,12 @@ fn device_details(out: &mut String, device: &PlanDevice, group: Option<usize>, l
         }
         out.push('\n');
     }
-    let changes: Vec<String> = device.changes.iter().flat_map(change_block).collect();
+    let dialect = device.dialect();
+    let changes: Vec<String> = device
+        .changes
+        .iter()
+        .flat_map(|c| change_block(c, dialect))
+        .collect();
     fenced(out, t(Msg::Changes), "diff", &changes);
     if let Some(group) = group {
         let number = group.to_string();
@@ -356,15 +349,15 @@ fn device_details(out: &mut String, device: &PlanDevice, group: Option<usize>, l
         let _ = writeln!(out, "_{note}_\n\n</details>\n");
         return;
     }
-    for (label, lines) in [
-        (Msg::StepPrecheck, &device.steps.precheck),
-        (Msg::StepApply, &device.steps.apply),
-        (Msg::StepVerify, &device.steps.verify),
-        (Msg::StepRollback, &device.steps.rollback),
-        (Msg::StepManual, &device.manual),
-    ] {
+    procedure(out, &device.steps, &device.manual, lang);
+}
+
+/// The labelled step lists ([`step_lists`]) as fenced blocks, closing the
+/// `<details>` they stand in.
+fn procedure(out: &mut String, steps: &Steps, manual: &[String], lang: Lang) {
+    for (kind, lines) in step_lists(steps, manual) {
         if !lines.is_empty() {
-            fenced(out, t(label), "text", lines);
+            fenced(out, kind.label().text(lang), "text", lines);
         }
     }
     let _ = writeln!(out, "</details>\n");

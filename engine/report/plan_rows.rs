@@ -1,9 +1,12 @@
-//! The plan flattened into procedure rows (one per step), shared by the
-//! reports that print a step-by-step procedure (text, HTML, xlsx), and the
-//! grouping of findings by device and level.
+//! The one model of a plan's procedure behind every plan format: the
+//! labelled step lists of a device or fleet group in procedure order
+//! ([`step_lists`], what the text, Markdown and HTML sections show) and the
+//! same steps flattened into procedure rows ([`rows`], the HTML procedure
+//! table and the xlsx sheet); and the grouping of findings by device and
+//! level.
 
 use super::i18n::Msg;
-use crate::plan::{Finding, FindingKind, Plan};
+use crate::plan::{Finding, FindingKind, Plan, Steps};
 
 /// The kind of a procedure step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +32,17 @@ impl StepKind {
             StepKind::Verify => Msg::StepVerify,
             StepKind::Manual => Msg::StepManual,
             StepKind::Rollback => Msg::StepRollback,
+        }
+    }
+
+    /// Returns the kind's name, as the HTML page's classes use it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::Precheck => "precheck",
+            StepKind::Apply => "apply",
+            StepKind::Verify => "verify",
+            StepKind::Manual => "manual",
+            StepKind::Rollback => "rollback",
         }
     }
 
@@ -61,9 +75,24 @@ pub struct Row {
     pub rollback: String,
 }
 
+/// Returns the step lists of one procedure (a device's, or a fleet
+/// group's) in the order an operator works through them: prechecks, the
+/// apply block, the manual steps, the verifications, then the rollback
+/// block. Every format shows a device's steps in this order.
+pub fn step_lists<'a>(steps: &'a Steps, manual: &'a [String]) -> [(StepKind, &'a [String]); 5] {
+    [
+        (StepKind::Precheck, &steps.precheck),
+        (StepKind::Apply, &steps.apply),
+        (StepKind::Manual, manual),
+        (StepKind::Verify, &steps.verify),
+        (StepKind::Rollback, &steps.rollback),
+    ]
+}
+
 /// Returns the procedure: for each device in execution order its
-/// prechecks, its apply block, its manual steps and its verifications;
-/// then the rollback blocks in rollback order.
+/// [`step_lists`] up to the verifications (the apply block as one row,
+/// every other step a row of its own); then the rollback blocks in
+/// rollback order.
 pub fn rows(plan: &Plan) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut push = |wave: u32, device: &str, kind: StepKind, command: String, rollback: String| {
@@ -77,41 +106,23 @@ pub fn rows(plan: &Plan) -> Vec<Row> {
         });
     };
     for device in &plan.devices {
-        for command in &device.steps.precheck {
-            push(
-                device.wave,
-                &device.name,
-                StepKind::Precheck,
-                command.clone(),
-                String::new(),
-            );
-        }
-        if !device.steps.apply.is_empty() {
-            push(
-                device.wave,
-                &device.name,
-                StepKind::Apply,
-                device.steps.apply.join("\n"),
-                device.steps.rollback.join("\n"),
-            );
-        }
-        for text in &device.manual {
-            push(
-                device.wave,
-                &device.name,
-                StepKind::Manual,
-                text.clone(),
-                String::new(),
-            );
-        }
-        for command in &device.steps.verify {
-            push(
-                device.wave,
-                &device.name,
-                StepKind::Verify,
-                command.clone(),
-                String::new(),
-            );
+        for (kind, lines) in step_lists(&device.steps, &device.manual) {
+            match kind {
+                StepKind::Rollback => {}
+                StepKind::Apply if !lines.is_empty() => push(
+                    device.wave,
+                    &device.name,
+                    kind,
+                    lines.join("\n"),
+                    device.steps.rollback.join("\n"),
+                ),
+                StepKind::Apply => {}
+                _ => {
+                    for line in lines {
+                        push(device.wave, &device.name, kind, line.clone(), String::new());
+                    }
+                }
+            }
         }
     }
     for name in &plan.rollback_order {

@@ -6,20 +6,12 @@ use crate::plan::gate::{evaluate, GateInput};
 use crate::plan::testing::sample_plan;
 use crate::plan::Risk;
 
+/// Every step of every device: its [`forward_procedure`] and its rollback.
 fn every_step(plan: &crate::plan::Plan) -> Vec<String> {
-    plan.devices
-        .iter()
-        .flat_map(|d| {
-            d.steps
-                .precheck
-                .iter()
-                .chain(&d.steps.apply)
-                .chain(&d.steps.verify)
-                .chain(&d.steps.rollback)
-                .chain(&d.manual)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+    let rollback = plan.devices.iter().flat_map(|d| d.steps.rollback.clone());
+    forward_procedure(plan)
+        .into_iter()
+        .chain(rollback)
         .collect()
 }
 
@@ -341,4 +333,121 @@ fn xlsx_cells(bytes: Vec<u8>, sheet: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Each device's steps in the order an operator works through them,
+/// straight from the plan's fields: prechecks, apply lines, manual steps,
+/// verifications.
+fn forward_procedure(plan: &crate::plan::Plan) -> Vec<String> {
+    plan.devices
+        .iter()
+        .flat_map(|d| {
+            d.steps
+                .precheck
+                .iter()
+                .chain(&d.steps.apply)
+                .chain(&d.manual)
+                .chain(&d.steps.verify)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Asserts that `steps` occur in `report` in this order (each found after
+/// the one before it).
+fn assert_in_order(name: &str, report: &str, steps: &[String]) {
+    let mut at = 0;
+    for step in steps {
+        match report[at..].find(step.as_str()) {
+            Some(found) => at += found + step.len(),
+            None => panic!("{name}: `{step}` missing or out of order"),
+        }
+    }
+}
+
+#[test]
+fn every_format_shows_the_same_steps_in_the_same_order() {
+    let mut plan = sample_plan();
+    // Every device its own verification (so no fleet group hides a
+    // device's steps behind its group's) and a manual step, so the order
+    // of manual steps against the verifications shows.
+    for (i, device) in plan.devices.iter_mut().enumerate() {
+        device.steps.verify.push(format!("show interfaces Gi0/{i}"));
+        if !device.steps.apply.is_empty() {
+            device.manual.push(format!("call the NOC about port {i}"));
+        }
+    }
+    assert!(plan_groups::group(&plan, plan_groups::GROUP_MIN)
+        .groups
+        .is_empty());
+    let forward = forward_procedure(&plan);
+    assert!(forward.len() >= 5, "{forward:?}");
+    let html = plan_html::render(&plan, Lang::En);
+    // The device sections (the procedure table further down repeats them).
+    let sections = &html[..html.find("id=\"procedure\"").unwrap()];
+    let xlsx = xlsx_cells(
+        plan_xlsx::render(&plan, Lang::En).unwrap(),
+        "Work procedure",
+    );
+    let escaped: Vec<String> = forward.iter().map(|s| escape::html(s)).collect();
+    for (name, report, steps) in [
+        ("text", plan_text::render(&plan, Lang::En), &forward),
+        ("markdown", plan_markdown::render(&plan, Lang::En), &forward),
+        ("html sections", sections.to_string(), &escaped),
+        (
+            "html procedure",
+            html[sections.len()..].to_string(),
+            &escaped,
+        ),
+        ("xlsx", xlsx.join("\n"), &forward),
+    ] {
+        assert_in_order(name, &report, steps);
+        // The rollback blocks: in the sections after the device's
+        // verifications, in the procedure at the end in rollback order.
+        for device in &plan.devices {
+            for line in &device.steps.rollback {
+                let line = if name.starts_with("html") {
+                    escape::html(line)
+                } else {
+                    line.clone()
+                };
+                assert!(report.contains(&line), "{name} lacks {line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_format_shows_a_fleet_groups_steps_in_the_same_order() {
+    let plan = fleet_plan(50);
+    // The leaves' procedure as `fleet_plan` writes it, in working order.
+    let shared = |name: &str| -> Vec<String> {
+        [
+            "show ntp associations".to_string(),
+            format!("snmp-server location {name}"),
+            "ntp server 10.0.0.40".to_string(),
+            "show ntp associations".to_string(),
+        ]
+        .to_vec()
+    };
+    let group = shared("{device}");
+    let text = plan_text::render(&plan, Lang::En);
+    let at = text.find("Device groups").unwrap();
+    assert_in_order("text group", &text[at..], &group);
+    let md = plan_markdown::render(&plan, Lang::En);
+    let at = md.find("### Device groups").unwrap();
+    assert_in_order("markdown group", &md[at..], &group);
+    let html = plan_html::render(&plan, Lang::En);
+    let at = html.find("id=\"group-1\"").unwrap();
+    assert_in_order("html group", &html[at..], &group);
+    let at = html.find("id=\"device-leaf00007\"").unwrap();
+    assert_in_order("html device", &html[at..], &shared("leaf00007"));
+    // The xlsx keeps each leaf's own rows, in the same order.
+    let xlsx = xlsx_cells(
+        plan_xlsx::render(&plan, Lang::En).unwrap(),
+        "Work procedure",
+    );
+    let first = xlsx.iter().position(|c| c == "leaf00007").unwrap();
+    assert_in_order("xlsx", &xlsx[first..].join("\n"), &shared("leaf00007"));
 }

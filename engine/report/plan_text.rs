@@ -2,7 +2,8 @@
 
 use super::i18n::{self, Lang, Msg};
 use super::plan_groups::{self, StepGroup, GROUP_MIN};
-use super::plan_rows::{origin, review_findings};
+use super::plan_rows::{origin, review_findings, step_lists};
+use crate::config::Dialect;
 use crate::plan::{Finding, Plan, PlanChange, PlanDevice, Risk, Steps};
 use std::fmt::Write;
 
@@ -153,20 +154,13 @@ fn group_block(out: &mut String, number: usize, group: &StepGroup<'_>, lang: Lan
     steps(out, &group.steps, &group.manual, lang, "    ");
 }
 
-/// The labelled step lists, each line under its label.
+/// The labelled step lists ([`step_lists`]), each line under its label.
 fn steps(out: &mut String, steps: &Steps, manual: &[String], lang: Lang, indent: &str) {
-    let lists: [(Msg, &[String]); 5] = [
-        (Msg::StepPrecheck, &steps.precheck),
-        (Msg::StepApply, &steps.apply),
-        (Msg::StepVerify, &steps.verify),
-        (Msg::StepRollback, &steps.rollback),
-        (Msg::StepManual, manual),
-    ];
-    for (label, lines) in lists {
+    for (kind, lines) in step_lists(steps, manual) {
         if lines.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "{indent}{}:", label.text(lang));
+        let _ = writeln!(out, "{indent}{}:", kind.label().text(lang));
         for line in lines {
             let _ = writeln!(out, "{indent}  {line}");
         }
@@ -203,7 +197,7 @@ fn device_block(out: &mut String, device: &PlanDevice, group: Option<usize>, lan
     }
     let _ = writeln!(out, "  {}:", t(Msg::Changes));
     for change in &device.changes {
-        for line in change_block(change) {
+        for line in change_block(change, device.dialect()) {
             let _ = writeln!(out, "    {line}");
         }
     }
@@ -218,11 +212,17 @@ fn device_block(out: &mut String, device: &PlanDevice, group: Option<usize>, lan
 }
 
 /// Returns one change as its [`change_line`] followed, for a section added
-/// or removed whole, by the lines under its header with the same marker.
-pub fn change_block(change: &PlanChange) -> Vec<String> {
+/// or removed whole, by the lines under its header with the same marker,
+/// indented as the diff reports indent them for `dialect`.
+pub fn change_block(change: &PlanChange, dialect: Dialect) -> Vec<String> {
     let marker = if change.op == "remove" { "-" } else { "+" };
     std::iter::once(change_line(change))
-        .chain(change.body.iter().map(|line| format!("{marker} {line}")))
+        .chain(
+            change
+                .display_body(dialect)
+                .into_iter()
+                .map(|line| format!("{marker} {line}")),
+        )
         .collect()
 }
 

@@ -25,8 +25,9 @@ pub fn render(plan: &Plan, verdict: &Verdict, fail_on: Risk) -> String {
                 level,
                 rule,
                 message,
+                ..
             } => (rule.clone(), Risk::from(*level), message.clone()),
-            FindingKind::Approval { role, reason } => {
+            FindingKind::Approval { role, reason, .. } => {
                 let missing = !verdict.approved_roles.contains(role);
                 let level = if missing { Risk::High } else { Risk::Info };
                 (

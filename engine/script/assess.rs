@@ -365,6 +365,7 @@ fn on_device(ctx) {
                 level: Level::High,
                 rule: "t.bgp".into(),
                 message: "gone: neighbor 10.0.0.2 remote-as 65002 on r1/prod".into(),
+                message_ja: None,
             }
         );
         assert!(

@@ -316,25 +316,23 @@ pub(crate) fn register(engine: &mut Engine) {
         ctx.for_device(name)
     });
 
+    // The texts a reviewer reads may come in both languages: the English
+    // the plan records, and the Japanese `--lang ja` reports show.
     engine.register_fn(
         "risk",
         |call: NativeCallContext, ctx: &mut Ctx, level: &str, rule: &str, message: &str| -> Ret {
-            let level = parse_level(level)?;
-            if rule.trim().is_empty() {
-                return Err(runtime(
-                    "a risk needs a rule id, e.g. `routing.bgp-neighbor-removed`".into(),
-                ));
-            }
-            ctx.emit(
-                &call,
-                FindingKind::Risk {
-                    level,
-                    rule: rule.to_string(),
-                    message: message.to_string(),
-                },
-            );
-            Ok(())
+            emit_risk(&call, ctx, level, rule, message, None)
         },
+    );
+    engine.register_fn(
+        "risk",
+        |call: NativeCallContext,
+         ctx: &mut Ctx,
+         level: &str,
+         rule: &str,
+         message: &str,
+         message_ja: &str|
+         -> Ret { emit_risk(&call, ctx, level, rule, message, Some(message_ja)) },
     );
     engine.register_fn(
         "impact",
@@ -367,13 +365,13 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn(
         "require_approval",
         |call: NativeCallContext, ctx: &mut Ctx, role: &str, reason: &str| {
-            ctx.emit(
-                &call,
-                FindingKind::Approval {
-                    role: role.to_string(),
-                    reason: reason.to_string(),
-                },
-            );
+            emit_approval(&call, ctx, role, reason, None);
+        },
+    );
+    engine.register_fn(
+        "require_approval",
+        |call: NativeCallContext, ctx: &mut Ctx, role: &str, reason: &str, reason_ja: &str| {
+            emit_approval(&call, ctx, role, reason, Some(reason_ja));
         },
     );
     engine.register_fn(
@@ -391,7 +389,10 @@ pub(crate) fn register(engine: &mut Engine) {
         ("verify", |command| FindingKind::Verify { command }),
         ("apply", |command| FindingKind::Apply { command }),
         ("rollback", |command| FindingKind::Rollback { command }),
-        ("note", |text| FindingKind::Note { text }),
+        ("note", |text| FindingKind::Note {
+            text,
+            text_ja: None,
+        }),
     ];
     for (name, make) in commands {
         engine.register_fn(
@@ -401,4 +402,59 @@ pub(crate) fn register(engine: &mut Engine) {
             },
         );
     }
+    engine.register_fn(
+        "note",
+        |call: NativeCallContext, ctx: &mut Ctx, text: &str, text_ja: &str| {
+            let kind = FindingKind::Note {
+                text: text.to_string(),
+                text_ja: Some(text_ja.to_string()),
+            };
+            ctx.emit(&call, kind);
+        },
+    );
+}
+
+/// `ctx.risk(level, rule, message[, message_ja])`.
+fn emit_risk(
+    call: &NativeCallContext,
+    ctx: &mut Ctx,
+    level: &str,
+    rule: &str,
+    message: &str,
+    message_ja: Option<&str>,
+) -> Ret {
+    let level = parse_level(level)?;
+    if rule.trim().is_empty() {
+        return Err(runtime(
+            "a risk needs a rule id, e.g. `routing.bgp-neighbor-removed`".into(),
+        ));
+    }
+    ctx.emit(
+        call,
+        FindingKind::Risk {
+            level,
+            rule: rule.to_string(),
+            message: message.to_string(),
+            message_ja: message_ja.map(str::to_string),
+        },
+    );
+    Ok(())
+}
+
+/// `ctx.require_approval(role, reason[, reason_ja])`.
+fn emit_approval(
+    call: &NativeCallContext,
+    ctx: &mut Ctx,
+    role: &str,
+    reason: &str,
+    reason_ja: Option<&str>,
+) {
+    ctx.emit(
+        call,
+        FindingKind::Approval {
+            role: role.to_string(),
+            reason: reason.to_string(),
+            reason_ja: reason_ja.map(str::to_string),
+        },
+    );
 }

@@ -80,6 +80,11 @@ pub enum FindingKind {
         rule: String,
         /// What the reviewer should know.
         message: String,
+        /// `message` in Japanese, when the script gave it
+        /// (`ctx.risk(level, rule, message, message_ja)`); `--lang ja`
+        /// reports show it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_ja: Option<String>,
     },
     /// `ctx.impact(device, reason)`: another device is hit by this change.
     Impact {
@@ -96,6 +101,10 @@ pub enum FindingKind {
         role: String,
         /// Why.
         reason: String,
+        /// `reason` in Japanese, when the script gave it
+        /// (`ctx.require_approval(role, reason, reason_ja)`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason_ja: Option<String>,
     },
     /// `ctx.precheck(cmd)`: run before applying.
     Precheck {
@@ -117,10 +126,14 @@ pub enum FindingKind {
         /// Command to run.
         command: String,
     },
-    /// `ctx.note(text)`.
+    /// `ctx.note(text)` or `ctx.note(text, text_ja)`.
     Note {
         /// The note.
         text: String,
+        /// The note in Japanese, when the script gave it; `--lang ja`
+        /// reports show it, the plan keeps both.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text_ja: Option<String>,
     },
 }
 
@@ -166,12 +179,36 @@ impl Finding {
         match &self.kind {
             FindingKind::Risk { rule, message, .. } => format!("{rule}: {message}"),
             FindingKind::Impact { target, reason, .. } => format!("{target}: {reason}"),
-            FindingKind::Approval { role, reason } => format!("{role}: {reason}"),
+            FindingKind::Approval { role, reason, .. } => format!("{role}: {reason}"),
             FindingKind::Precheck { command }
             | FindingKind::Verify { command }
             | FindingKind::Apply { command }
             | FindingKind::Rollback { command } => command.clone(),
-            FindingKind::Note { text } => text.clone(),
+            FindingKind::Note { text, .. } => text.clone(),
+        }
+    }
+
+    /// Puts the Japanese texts the script gave in place of the English
+    /// ones (for `--lang ja` reports); returns whether anything changed.
+    pub fn use_japanese(&mut self) -> bool {
+        let (english, japanese) = match &mut self.kind {
+            FindingKind::Risk {
+                message,
+                message_ja,
+                ..
+            } => (message, message_ja),
+            FindingKind::Approval {
+                reason, reason_ja, ..
+            } => (reason, reason_ja),
+            FindingKind::Note { text, text_ja } => (text, text_ja),
+            _ => return false,
+        };
+        match japanese {
+            Some(ja) if ja != english => {
+                english.clone_from(ja);
+                true
+            }
+            _ => false,
         }
     }
 }
@@ -187,6 +224,7 @@ mod tests {
                 level: Level::High,
                 rule: "fw.policy-removed".into(),
                 message: "policy 10 removed".into(),
+                message_ja: None,
             },
             origin: Origin {
                 script: "builtin:firewall".into(),
@@ -223,5 +261,32 @@ mod tests {
             let back: Finding = serde_json::from_value(json).unwrap();
             assert_eq!(back, finding);
         }
+    }
+
+    #[test]
+    fn a_note_in_both_languages_keeps_text_and_adds_text_ja() {
+        let note = |text_ja: Option<&str>| Finding {
+            device: None,
+            kind: FindingKind::Note {
+                text: "change window 22:00".into(),
+                text_ja: text_ja.map(str::to_string),
+            },
+            origin: Origin::default(),
+        };
+        let json = serde_json::to_value(note(Some("作業時間帯 22:00"))).unwrap();
+        assert_eq!(json["text"], "change window 22:00");
+        assert_eq!(json["text_ja"], "作業時間帯 22:00");
+        assert_eq!(
+            serde_json::from_value::<Finding>(json).unwrap(),
+            note(Some("作業時間帯 22:00"))
+        );
+        // One language: no new key, and files written before it read back.
+        let json = serde_json::to_value(note(None)).unwrap();
+        assert!(json.get("text_ja").is_none(), "{json}");
+        assert_eq!(serde_json::from_value::<Finding>(json).unwrap(), note(None));
+        let mut ja = note(Some("作業時間帯 22:00"));
+        assert!(ja.use_japanese());
+        assert_eq!(ja.summary(), "作業時間帯 22:00");
+        assert!(!note(None).use_japanese());
     }
 }

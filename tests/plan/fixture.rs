@@ -145,6 +145,23 @@ pub(crate) fn plan(env: &TestEnv, rules: &str, out: &str, extra: &[&str]) -> Val
     serde_json::from_slice(&std::fs::read(env.join(out)).unwrap()).unwrap()
 }
 
+/// Runs `henko plan v1 v2 --no-default-scripts` with `args` and returns
+/// what it printed; the run must succeed.
+pub(crate) fn plan_stdout(env: &TestEnv, args: &[&str]) -> String {
+    let out = env
+        .henko()
+        .args(["plan", "v1", "v2", "--no-default-scripts"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 pub(crate) fn check(env: &TestEnv, file: &str, extra: &[&str]) -> (i32, String) {
     let output = env
         .henko()

@@ -98,16 +98,21 @@ pub fn remediate_with(
     rules: &PlatformRules,
     options: &RemediateOptions,
 ) -> Remediation {
-    let f = normalize::normalize(from, rules);
-    let t = normalize::normalize(to, rules);
+    // The two sides, the two directions and the two proofs are independent:
+    // each pair runs on both cores when the pool has an idle one (a single
+    // large device), and costs nothing extra inside a parallel plan.
+    let (f, t) = rayon::join(
+        || normalize::normalize(from, rules),
+        || normalize::normalize(to, rules),
+    );
     let plan = match rules.engine {
         Engine::Ios => ios::remediate,
         Engine::Fortios => fortios::remediate,
         Engine::Junos => junos::remediate,
         Engine::Structured => return structured(&f, &t, platform, rules),
     };
-    let (apply, manual) = plan(&f, &t, rules);
-    let (rollback, manual_back) = plan(&t, &f, rules);
+    let ((apply, manual), (rollback, manual_back)) =
+        rayon::join(|| plan(&f, &t, rules), || plan(&t, &f, rules));
     let mut out = Remediation {
         manual,
         ..Remediation::default()
@@ -115,15 +120,12 @@ pub fn remediate_with(
     for reason in manual_back {
         out.manual.push(format!("rollback: {reason}"));
     }
-    check(&mut out.simulation_errors, "apply", &f, &t, &apply, rules);
-    check(
-        &mut out.simulation_errors,
-        "rollback",
-        &t,
-        &f,
-        &rollback,
-        rules,
+    let (apply_errors, rollback_errors) = rayon::join(
+        || check("apply", &f, &t, &apply, rules),
+        || check("rollback", &t, &f, &rollback, rules),
     );
+    out.simulation_errors.extend(apply_errors);
+    out.simulation_errors.extend(rollback_errors);
     out.verified = out.simulation_errors.is_empty();
     if !out.verified {
         // Say why when the trees themselves cannot be reached exactly.
@@ -170,28 +172,29 @@ pub fn masked(rules: &PlatformRules, r: Remediation, key: Option<&[u8]>) -> Reme
     }
 }
 
-/// Simulates `commands` on `start` and records how the result differs from `goal`.
+/// Simulates `commands` on `start` and returns how the result differs from
+/// `goal` (nothing when it reaches it).
 fn check(
-    errors: &mut Vec<String>,
     what: &str,
     start: &[Item],
     goal: &[Item],
     commands: &[String],
     rules: &PlatformRules,
-) {
+) -> Option<String> {
     let scoped = check_scope::reachable(start, goal, commands, rules);
     let (start, goal) = match &scoped {
         Some((start, goal)) => (start.as_slice(), goal.as_slice()),
         None => (start, goal),
     };
     match simulate::run(start.to_vec(), commands, rules) {
-        Err(e) => errors.push(format!("{what}: {e}")),
+        Err(e) => Some(format!("{what}: {e}")),
         Ok(result) => {
-            let result = normalize::settle(&result, start, rules);
-            let goal = normalize::settle(goal, start, rules);
-            if let Some(diff) = simulate::difference(&result, &goal, rules) {
-                errors.push(format!("{what}: simulated result differs: {diff}"));
-            }
+            let (result, goal) = rayon::join(
+                || normalize::settle(&result, start, rules),
+                || normalize::settle(goal, start, rules),
+            );
+            simulate::difference(&result, &goal, rules)
+                .map(|diff| format!("{what}: simulated result differs: {diff}"))
         }
     }
 }

@@ -33,9 +33,7 @@ fn reaches(platform: &str, from: &str, to: &str, commands: &[String]) -> Option<
     let dialect = Dialect::for_platform(platform).unwrap();
     let start = normalize::normalize(&indented(from, dialect), &rules);
     let goal = normalize::normalize(&indented(to, dialect), &rules);
-    let mut errors = Vec::new();
-    check(&mut errors, "apply", &start, &goal, commands, &rules);
-    errors.pop()
+    check("apply", &start, &goal, commands, &rules)
 }
 
 /// A new logical interface of each ios-family platform (hand-written from

@@ -67,12 +67,30 @@ pub(crate) fn normalize_items(
         if says_nothing && is_placeholder(&item.text, had_children, parent, rules) {
             continue;
         }
-        for text in expand_list(&item.text, parent, rules) {
-            out.push(Item {
-                text,
-                children: children.clone(),
+        match expand_list(&item.text, parent, rules) {
+            // The common case: the line stands as it is, its text and
+            // children move into the result without copies.
+            None => out.push(Item {
+                text: item.text,
+                children,
                 ordered: child_ordered,
-            });
+            }),
+            Some(texts) => {
+                let last = texts.len().saturating_sub(1);
+                let mut children = Some(children);
+                for (at, text) in texts.into_iter().enumerate() {
+                    let children = if at == last {
+                        children.take().unwrap_or_default()
+                    } else {
+                        children.clone().unwrap_or_default()
+                    };
+                    out.push(Item {
+                        text,
+                        children,
+                        ordered: child_ordered,
+                    });
+                }
+            }
         }
     }
     if ordered && rules.engine != Engine::Fortios {
@@ -92,23 +110,32 @@ pub(crate) fn normalize_items(
 /// setting is given twice (a block opened twice in one file); a last
 /// `unset k` leaves no line.
 fn last_setting_wins(items: Vec<Item>) -> Vec<Item> {
-    let key = |text: &str| -> Option<String> {
+    fn key(text: &str) -> Option<&str> {
         let rest = text
             .strip_prefix("set ")
             .or_else(|| text.strip_prefix("unset "))?;
-        Some(rest.split_whitespace().next().unwrap_or("").to_string())
-    };
-    let mut last: super::HashMap<String, usize> = super::HashMap::default();
+        Some(rest.split_whitespace().next().unwrap_or(""))
+    }
+    // Which entries a later one of the same key overrides.
+    let mut overridden = vec![false; items.len()];
+    let mut last: super::HashMap<&str, usize> =
+        super::HashMap::with_capacity_and_hasher(items.len(), Default::default());
     for (at, item) in items.iter().enumerate() {
         if let Some(k) = key(&item.text) {
-            last.insert(k, at);
+            if let Some(before) = last.insert(k, at) {
+                overridden[before] = true;
+            }
         }
     }
+    if !overridden.contains(&true) && !items.iter().any(|i| i.text.starts_with("unset ")) {
+        return items;
+    }
+    drop(last);
     items
         .into_iter()
-        .enumerate()
-        .filter(|(at, item)| key(&item.text).is_none_or(|k| last[&k] == *at))
-        .map(|(_, item)| item)
+        .zip(overridden)
+        .filter(|(_, overridden)| !overridden)
+        .map(|(item, _)| item)
         // `unset k` leaves k at its default: the same state as no line.
         .filter(|item| !(item.children.is_empty() && item.text.starts_with("unset ")))
         .collect()
@@ -177,40 +204,46 @@ fn settle_level(
         .collect()
 }
 
-/// Canonicalises or splits list values (`vlan 10,20-30`).
-fn expand_list(text: &str, parent: Option<&str>, rules: &PlatformRules) -> Vec<String> {
+/// Canonicalises or splits list values (`vlan 10,20-30`): the lines that
+/// stand for `text`, or `None` when it stands as it is.
+fn expand_list(text: &str, parent: Option<&str>, rules: &PlatformRules) -> Option<Vec<String>> {
     if rules.engine != Engine::Ios {
-        return vec![text.to_string()];
+        return None;
     }
-    let Some((rule, prefix, list)) = rules.list_of(text, parent) else {
-        return vec![text.to_string()];
-    };
-    let Some(items) = lists::parse(list) else {
-        return vec![text.to_string()];
-    };
-    if rule.split {
+    let (rule, prefix, list) = rules.list_of(text, parent)?;
+    let items = lists::parse(list)?;
+    Some(if rule.split {
         items.iter().map(|n| format!("{prefix} {n}")).collect()
     } else {
         vec![format!("{prefix} {}", lists::render(&items))]
-    }
+    })
 }
 
 /// Merges sections opened twice and drops repeated identical lines, keeping
 /// the position of the first occurrence.
 fn merge_repeats(items: Vec<Item>, fortios: bool) -> Vec<Item> {
-    let mut index: super::HashMap<String, usize> = super::HashMap::default();
+    // Most levels are a section's few lines: a scan beats building a map.
+    const SCAN_UP_TO: usize = 16;
+    let mut index: Option<super::HashMap<String, usize>> = (items.len() > SCAN_UP_TO)
+        .then(|| super::HashMap::with_capacity_and_hasher(items.len(), Default::default()));
     let mut out: Vec<Item> = Vec::with_capacity(items.len());
     let mut merged_any = false;
     for item in items {
-        match index.get(&item.text) {
-            Some(&at) => {
+        let seen = match &index {
+            Some(map) => map.get(&item.text).copied(),
+            None => out.iter().position(|o| o.text == item.text),
+        };
+        match seen {
+            Some(at) => {
                 if !item.children.is_empty() {
                     out[at].children.extend(item.children);
                     merged_any = true;
                 }
             }
             None => {
-                index.insert(item.text.clone(), out.len());
+                if let Some(map) = &mut index {
+                    map.insert(item.text.clone(), out.len());
+                }
                 out.push(item);
             }
         }

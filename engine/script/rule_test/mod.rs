@@ -265,7 +265,7 @@ fn matches(expect: &Expect, finding: &Finding) -> bool {
         FindingKind::Rollback { command } => same(&expect.rollback, command),
         FindingKind::Impact { target, .. } => same(&expect.impact, target),
         FindingKind::Approval { role, .. } => same(&expect.approval, role),
-        FindingKind::Note { text } => expect.note.as_deref().is_some_and(|n| text.contains(n)),
+        FindingKind::Note { text, .. } => expect.note.as_deref().is_some_and(|n| text.contains(n)),
     }
 }
 
