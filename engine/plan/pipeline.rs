@@ -187,8 +187,14 @@ pub fn make_plan_with_steps(
             secrecy,
         )
     };
-    let (diff, listings, visited) =
-        diff_visited(&from_snap, &to_snap, &diff_options, None, &remediate_visit)?;
+    // The rule scripts compile on the other core while the diff runs (a
+    // fixed cost that a small plan would otherwise wait for).
+    let (diffed, scripts) = rayon::join(
+        || diff_visited(&from_snap, &to_snap, &diff_options, None, &remediate_visit),
+        || load_scripts(&to_snap, options),
+    );
+    let (diff, listings, visited) = diffed?;
+    let scripts = scripts?;
     let mut remediations = BTreeMap::new();
     let mut clear = BTreeMap::new();
     for result in visited.into_iter().flatten() {
@@ -209,7 +215,6 @@ pub fn make_plan_with_steps(
         }
         None => &*to_git,
     };
-    let scripts = load_scripts(&to_snap, to_reader, options)?;
     let tables = sheet_tables(to_reader, &diff.inventory, &diff.devices)?;
     let causes = intended
         .as_ref()
@@ -379,7 +384,7 @@ pub fn merge_plans(
     let inventory = crate::inventory::load(&*to_snap.open()?)?;
     let diffs = merged.diffs();
     let to_reader = to_snap.open()?;
-    let scripts = load_scripts(&to_snap, to_reader.as_ref(), options)?;
+    let scripts = load_scripts(&to_snap, options)?;
     let tables = sheet_tables(to_reader.as_ref(), &inventory, &diffs)?;
     let assessment = scripts.assess(
         &AssessInput {
@@ -428,15 +433,11 @@ fn resolve_same(side: &RevRef, repo: Option<&Path>) -> Result<Snapshot, Pipeline
 
 /// Loads the shipped rules, the TO snapshot's `scripts/` folder (read
 /// through `tree`) and the folders given.
-fn load_scripts(
-    to: &Snapshot,
-    tree: &dyn FileTree,
-    options: &PlanOptions,
-) -> Result<ScriptSet, PipelineError> {
+fn load_scripts(to: &Snapshot, options: &PlanOptions) -> Result<ScriptSet, PipelineError> {
     let store_scripts = if matches!(to, Snapshot::File { .. }) {
         Vec::new()
     } else {
-        crate::script::read_store_scripts(tree)?
+        crate::script::read_store_scripts(&*to.open()?)?
     };
     Ok(ScriptSet::load(&ScriptOptions {
         builtin: options.default_scripts,

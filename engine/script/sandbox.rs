@@ -77,7 +77,8 @@ pub(crate) fn engine(resolver: ConfinedResolver) -> Engine {
         .set_max_map_size(MAX_MAP_SIZE)
         .set_max_modules(64)
         .set_strict_variables(true)
-        .set_fail_on_invalid_map_property(false);
+        .set_fail_on_invalid_map_property(false)
+        .set_max_strings_interned(0);
     engine.disable_symbol("eval");
     engine.on_print(|text| capture(text.to_string()));
     engine.on_debug(|text, _source, pos| match pos.line() {

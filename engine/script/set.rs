@@ -41,12 +41,14 @@ pub(crate) fn read_scripts_folder(
     keep: impl Fn(&str) -> bool,
 ) -> Result<Vec<(String, String)>, SourceError> {
     let mut found = Vec::new();
-    for entry in tree.files()? {
-        let Some(name) = entry.path.strip_prefix("scripts/") else {
+    // Listed without hashing: a folder snapshot would otherwise read and
+    // hash every configuration to find its few scripts.
+    for path in tree.paths()? {
+        let Some(name) = path.strip_prefix("scripts/") else {
             continue;
         };
         if keep(name) {
-            let bytes = tree.read_entry(&entry)?;
+            let bytes = tree.read(&path)?;
             found.push((
                 name.to_string(),
                 String::from_utf8_lossy(&bytes).into_owned(),

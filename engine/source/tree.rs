@@ -386,6 +386,11 @@ impl FileTree for SingleFile {
         }])
     }
 
+    fn paths(&self) -> Result<Vec<String>, SourceError> {
+        // The one name, without reading and hashing the file.
+        Ok(vec![self.name()])
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
         if path != self.name() {
             return Err(SourceError::MissingFile {
@@ -539,6 +544,20 @@ mod tests {
         let listed: Vec<String> = tree.files().unwrap().into_iter().map(|e| e.path).collect();
         assert_eq!(tree.paths().unwrap(), listed);
         assert_eq!(listed.len(), 4);
+    }
+
+    #[test]
+    fn a_single_file_lists_its_one_path_as_files_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("core-01.cfg");
+        std::fs::write(&file, "hostname core-01\n").unwrap();
+        let tree = Snapshot::resolve(file.to_str().unwrap(), None)
+            .unwrap()
+            .open()
+            .unwrap();
+        let listed: Vec<String> = tree.files().unwrap().into_iter().map(|e| e.path).collect();
+        assert_eq!(tree.paths().unwrap(), listed);
+        assert_eq!(listed, ["core-01.cfg"]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use regex::Captures;
 
+use super::memo::Question;
 use super::rules::{GroupRule, ListRule, Matcher, PlatformRules, Prefilter, Templated};
 
 /// Returns the first rule of `list` (with its captures) that applies.
@@ -63,6 +64,14 @@ impl PlatformRules {
     /// state). A state negation itself is never a default, whatever an
     /// inherited `defaults` rule says.
     pub(crate) fn is_default(&self, text: &str, parent: Option<&str>) -> bool {
+        self.memo
+            .get_or(Question::IsDefault, text, parent, || {
+                self.compute_is_default(text, parent).then(String::new)
+            })
+            .is_some()
+    }
+
+    fn compute_is_default(&self, text: &str, parent: Option<&str>) -> bool {
         if self.is_state_negation(text, parent) {
             return false;
         }
@@ -96,6 +105,12 @@ impl PlatformRules {
     /// the key (`no bandwidth guaranteed` beside `bandwidth percent 1` in a
     /// `show running-config all` backup) names a setting of its own.
     pub(crate) fn idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
+        self.memo.get_or(Question::IdempotentKey, text, parent, || {
+            self.compute_idempotent_key(text, parent)
+        })
+    }
+
+    fn compute_idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
         self.own_idempotent_key(text, parent).or_else(|| {
             let rest = text.strip_prefix("no ")?;
             let key = self.own_idempotent_key(rest, parent)?;
@@ -130,6 +145,14 @@ impl PlatformRules {
 
     /// Returns the command that removes `text` (a line or a section header).
     pub(crate) fn negate(&self, text: &str, parent: Option<&str>) -> String {
+        self.memo
+            .get_or(Question::Negate, text, parent, || {
+                Some(self.compute_negate(text, parent))
+            })
+            .unwrap_or_default()
+    }
+
+    fn compute_negate(&self, text: &str, parent: Option<&str>) -> String {
         if let Some((rule, caps)) = first(
             &self.negate,
             &self.filters.negate,

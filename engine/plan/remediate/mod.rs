@@ -16,6 +16,7 @@ mod junos;
 mod junos_trie;
 mod lists;
 mod lookup;
+mod memo;
 #[cfg(test)]
 mod negation_tests;
 mod normalize;

@@ -99,7 +99,8 @@ pub(crate) fn normalize_items(
         out.retain(|i| !i.children.is_empty() || seen.insert(i.text.clone()));
         // Numbered entries are kept in number order by the device.
         if out.iter().all(|i| super::ios::sequence(&i.text).is_some()) {
-            out.sort_by_key(|i| super::ios::sequence(&i.text));
+            // Each number read once, not once per comparison.
+            out.sort_by_cached_key(|i| super::ios::sequence(&i.text));
         }
         return out;
     }

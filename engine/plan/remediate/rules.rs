@@ -12,6 +12,7 @@ use regex::Captures;
 
 use super::pattern::Pattern;
 
+pub(crate) use super::memo::LookupMemo;
 pub(crate) use super::prefilter::{Prefilter, Prefilters};
 use serde::Deserialize;
 
@@ -123,6 +124,9 @@ pub struct PlatformRules {
     pub(crate) lists: Vec<ListRule>,
     pub(crate) order: Vec<Weighted>,
     pub(crate) filters: Prefilters,
+    /// Answers of the costly lookups, shared by clones, reset when the
+    /// lists change.
+    pub(crate) memo: Arc<LookupMemo>,
     sources: Vec<String>,
 }
 
@@ -300,6 +304,7 @@ impl PlatformRules {
             lists: Vec::new(),
             order: Vec::new(),
             filters: Prefilters::default(),
+            memo: Arc::default(),
             sources: Vec::new(),
         }
     }
@@ -441,6 +446,7 @@ impl PlatformRules {
         prepend(&mut self.order, order);
         self.sources.push(source.to_string());
         self.filters = self.prefilters();
+        self.memo = Arc::default();
         Ok(self)
     }
 }
