@@ -97,7 +97,7 @@ impl<'a> Iterator for Lines<'a> {
         }
         self.number = self.number.saturating_add(1);
         let bytes = self.rest.as_bytes();
-        match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+        match line_end(bytes) {
             Some(at) => {
                 let line = &self.rest[..at];
                 let skip = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
@@ -115,6 +115,30 @@ impl<'a> Iterator for Lines<'a> {
             }
         }
     }
+}
+
+/// Returns the offset of the first `\n` or `\r` in `bytes`. Every parsed
+/// line goes through here, so it tests eight bytes at a time (a word has
+/// one of the two bytes exactly when `word ^ byte·0x01…01` has a zero
+/// byte) and finds the byte itself in the last word only.
+fn line_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if zero_byte(word ^ (ONES * u64::from(b'\n')))
+            || zero_byte(word ^ (ONES * u64::from(b'\r')))
+        {
+            break;
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map(|i| at + i)
 }
 
 /// Returns the indentation width of `line` (tabs expand to the next multiple
@@ -172,5 +196,16 @@ mod tests {
         assert_eq!(indentation("  \tfoo"), (8, "foo"));
         assert_eq!(indentation("   x "), (3, "x "));
         assert_eq!(indentation("   "), (3, ""));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_end_finds_the_first_line_break(text in "[a\\r\\n é\\x09\\x0b\\x0c\\x8a\\x8d]{0,40}") {
+            let bytes = text.as_bytes();
+            proptest::prop_assert_eq!(
+                line_end(bytes),
+                bytes.iter().position(|&b| b == b'\n' || b == b'\r')
+            );
+        }
     }
 }

@@ -141,7 +141,8 @@ fn normalise(nodes: &mut Vec<Node>, parent: &str) {
 
 /// Merges sections with the same header into the first one.
 fn merge_reentered(nodes: &mut Vec<Node>) {
-    if nodes.iter().filter(|node| node.is_section()).count() < 2 {
+    let sections = nodes.iter().filter(|node| node.is_section()).count();
+    if sections < 2 || !has_reentered(nodes, sections) {
         return;
     }
     let mut first: HashMap<String, usize> = HashMap::default();
@@ -159,6 +160,18 @@ fn merge_reentered(nodes: &mut Vec<Node>) {
         kept.push(node);
     }
     *nodes = kept;
+}
+
+/// Returns true when some section header occurs twice among `nodes` (of
+/// which `sections` are sections): most configs enter each section once,
+/// and this look needs no copy of any header.
+fn has_reentered(nodes: &[Node], sections: usize) -> bool {
+    let mut seen: HashMap<&str, ()> =
+        HashMap::with_capacity_and_hasher(sections, Default::default());
+    nodes
+        .iter()
+        .filter(|node| node.is_section())
+        .any(|node| seen.insert(node.text.as_str(), ()).is_some())
 }
 
 #[cfg(test)]
@@ -201,6 +214,21 @@ mod tests {
         assert_eq!(texts(&roots), vec!["interface A", "hostname x"]);
         assert_eq!(texts(&roots[0].children), vec!["mtu 9000", "shutdown"]);
         assert_eq!(roots[0].span.end, 5);
+    }
+
+    #[test]
+    fn sections_entered_once_are_left_in_place() {
+        let (roots, _) = parse("interface A\n mtu 9000\ninterface B\n shutdown\nhostname x\n");
+        assert!(!has_reentered(&roots, 2));
+        assert_eq!(
+            texts(&roots),
+            vec!["interface A", "interface B", "hostname x"]
+        );
+        assert_eq!(roots[1].span.end, 4);
+        let (nested, _) = parse("router bgp 1\n address-family ipv4\n  network 10.0.0.0\n address-family ipv4\n  network 10.1.0.0\n");
+        assert!(!has_reentered(&nested[0].children, 1));
+        assert_eq!(texts(&nested[0].children), vec!["address-family ipv4"]);
+        assert_eq!(nested[0].children[0].children.len(), 2);
     }
 
     #[test]

@@ -7,7 +7,10 @@ use super::error::IntendedError;
 use super::features::Feature;
 use super::render::DeviceRendering;
 use crate::config::{ConfigTree, Node};
-use std::collections::HashMap;
+
+/// Rendered lines are looked up by text for every device: foldhash, not
+/// SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Returns which feature (index into `features`) owns the top-level line
 /// `text` on a device: the first of the device's features whose scope
@@ -57,7 +60,9 @@ pub fn merge(
 ) -> Result<ConfigTree, IntendedError> {
     check_scopes(rendering, features)?;
     // Rendered top-level nodes of each feature, by text.
-    let mut rendered: HashMap<(usize, &str), Vec<&Node>> = HashMap::new();
+    let count: usize = rendering.features.iter().map(|r| r.tree.roots.len()).sum();
+    let mut rendered: HashMap<(usize, &str), Vec<&Node>> =
+        HashMap::with_capacity_and_hasher(count, Default::default());
     for r in &rendering.features {
         for node in &r.tree.roots {
             rendered
@@ -66,12 +71,18 @@ pub fn merge(
                 .push(node);
         }
     }
-    let mut roots: Vec<Node> = Vec::with_capacity(backup.roots.len());
+    // `owners[i]` is the owner of `roots[i]`, each worked out once.
+    let mut roots: Vec<Node> = Vec::with_capacity(backup.roots.len() + count);
+    let mut owners: Vec<Option<usize>> = Vec::with_capacity(backup.roots.len() + count);
     for node in &backup.roots {
         match owner(&node.text, rendering, features) {
-            None => roots.push(node.clone()),
+            None => {
+                roots.push(node.clone());
+                owners.push(None);
+            }
             Some(feature) => {
                 if let Some(nodes) = rendered.remove(&(feature, node.text.as_str())) {
+                    owners.extend(std::iter::repeat_n(Some(feature), nodes.len()));
                     roots.extend(nodes.into_iter().cloned());
                 }
             }
@@ -85,14 +96,14 @@ pub fn merge(
             if !rendered.contains_key(&(r.feature, node.text.as_str())) {
                 continue;
             }
-            let owned = |n: &Node| owner(&n.text, rendering, features) == Some(r.feature);
             let word = first_word(&node.text);
             let at = roots
                 .iter()
                 .rposition(|n| first_word(&n.text) == word)
-                .or_else(|| roots.iter().rposition(owned))
+                .or_else(|| owners.iter().rposition(|o| *o == Some(r.feature)))
                 .map_or(roots.len(), |i| i + 1);
             roots.insert(at, node.clone());
+            owners.insert(at, owner(&node.text, rendering, features));
         }
     }
     Ok(ConfigTree {

@@ -13,6 +13,10 @@ use std::fmt;
 pub struct Glob {
     source: String,
     tokens: Vec<Token>,
+    // The lower-cased text before a trailing run of `*` when the glob is
+    // nothing else (`vlan *`, `interface Vlan*`, `core-sw1`): such a glob
+    // is a prefix (or whole-text) test on bytes.
+    literal: Option<(String, bool)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,20 +87,36 @@ impl Glob {
             };
             tokens.push(token);
         }
+        let literal = literal_prefix(&tokens);
         Ok(Glob {
             source: pattern.to_string(),
             tokens,
+            literal,
         })
     }
 
     /// Returns true when `name` matches the whole glob, ignoring ASCII case.
+    ///
+    /// Walks `name` in place (no copy of its characters): scopes and
+    /// selectors test every top-level line of every device, so this runs
+    /// millions of times in a compliance run.
     pub fn matches(&self, name: &str) -> bool {
-        let name: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+        if let Some((prefix, star)) = &self.literal {
+            // ASCII bytes compare without case, the bytes of other
+            // characters exactly: what the token walk does per character.
+            return match name.as_bytes().get(..prefix.len()) {
+                Some(head) => {
+                    head.eq_ignore_ascii_case(prefix.as_bytes())
+                        && (*star || name.len() == prefix.len())
+                }
+                None => false,
+            };
+        }
         // Iterative matching with one backtrack point per `*`: linear in
-        // practice, never exponential.
+        // practice, never exponential. `n` is a byte offset into `name`.
         let (mut t, mut n) = (0, 0);
         let mut star: Option<(usize, usize)> = None;
-        while n < name.len() {
+        while let Some((c, width)) = char_at(name, n) {
             let step = match self.tokens.get(t) {
                 Some(Token::Star) => {
                     star = Some((t, n));
@@ -104,10 +124,9 @@ impl Glob {
                     continue;
                 }
                 Some(Token::Any) => true,
-                Some(Token::Char(c)) => *c == name[n],
+                Some(Token::Char(want)) => *want == c,
                 Some(Token::Class { negated, ranges }) => {
-                    // `name` is lower-cased; `[A-Z]` must still take it.
-                    let c = name[n];
+                    // `c` is lower-cased; `[A-Z]` must still take it.
                     let upper = c.to_ascii_uppercase();
                     let inside = ranges
                         .iter()
@@ -118,11 +137,13 @@ impl Glob {
             };
             if step {
                 t += 1;
-                n += 1;
+                n += width;
             } else if let Some((star_t, star_n)) = star {
+                // Let the last `*` take one more character and retry.
+                let skipped = char_at(name, star_n).map_or(1, |(_, w)| w);
                 t = star_t + 1;
-                n = star_n + 1;
-                star = Some((star_t, star_n + 1));
+                n = star_n + skipped;
+                star = Some((star_t, n));
             } else {
                 return false;
             }
@@ -134,6 +155,37 @@ impl Glob {
     pub fn as_str(&self) -> &str {
         &self.source
     }
+}
+
+/// Returns the text of a glob made of plain characters and then nothing
+/// but `*`, and whether any `*` ends it; `None` for any other glob.
+fn literal_prefix(tokens: &[Token]) -> Option<(String, bool)> {
+    let plain = tokens
+        .iter()
+        .take_while(|t| matches!(t, Token::Char(_)))
+        .count();
+    if !tokens[plain..].iter().all(|t| *t == Token::Star) {
+        return None;
+    }
+    let text = tokens[..plain]
+        .iter()
+        .map(|t| match t {
+            Token::Char(c) => *c,
+            _ => unreachable!("only plain characters are taken"),
+        })
+        .collect();
+    Some((text, plain < tokens.len()))
+}
+
+/// Returns the character at byte offset `at` of `text`, lower-cased (ASCII
+/// only), with its width in bytes; `None` at the end.
+fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte.is_ascii() {
+        return Some(((byte as char).to_ascii_lowercase(), 1));
+    }
+    let c = text[at..].chars().next()?;
+    Some((c, c.len_utf8()))
 }
 
 impl fmt::Debug for Glob {
@@ -199,5 +251,87 @@ mod tests {
     #[test]
     fn unclosed_class_is_an_error() {
         assert!(Glob::new("sw[0-9").is_err());
+    }
+
+    #[test]
+    fn multibyte_text_is_walked_by_character() {
+        assert!(m("?名前", "x名前"));
+        assert!(m("*前", "名前"));
+        assert!(!m("?", "名前"));
+        assert!(m("[!a]?", "名前"));
+        assert!(m("*é*", "CAFÉ-é"));
+        assert!(!m("é", "É"));
+    }
+
+    /// The matcher before it walked `name` in place: it collected the
+    /// lower-cased characters first. Kept to hold the rewrite to it.
+    fn collected_matches(glob: &Glob, name: &str) -> bool {
+        let name: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+        let (mut t, mut n) = (0, 0);
+        let mut star: Option<(usize, usize)> = None;
+        while n < name.len() {
+            let step = match glob.tokens.get(t) {
+                Some(Token::Star) => {
+                    star = Some((t, n));
+                    t += 1;
+                    continue;
+                }
+                Some(Token::Any) => true,
+                Some(Token::Char(c)) => *c == name[n],
+                Some(Token::Class { negated, ranges }) => {
+                    let c = name[n];
+                    let upper = c.to_ascii_uppercase();
+                    let inside = ranges
+                        .iter()
+                        .any(|&(lo, hi)| (lo <= c && c <= hi) || (lo <= upper && upper <= hi));
+                    inside != *negated
+                }
+                None => false,
+            };
+            if step {
+                t += 1;
+                n += 1;
+            } else if let Some((star_t, star_n)) = star {
+                t = star_t + 1;
+                n = star_n + 1;
+                star = Some((star_t, star_n + 1));
+            } else {
+                return false;
+            }
+        }
+        glob.tokens[t..].iter().all(|token| *token == Token::Star)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn in_place_matching_agrees_with_collected_characters(
+            pattern in "[aAbZ0-9é名 *?\\[\\]!^-]{0,10}",
+            name in "[aAbBzZ09é名É !*?\\]-]{0,14}",
+        ) {
+            if let Ok(glob) = Glob::new(&pattern) {
+                proptest::prop_assert_eq!(
+                    glob.matches(&name),
+                    collected_matches(&glob, &name),
+                    "glob {:?} on {:?}", pattern, name
+                );
+            }
+        }
+
+        #[test]
+        fn literal_and_prefix_globs_agree_with_collected_characters(
+            text in "[aAbZ0é名É -]{0,6}",
+            stars in 0usize..3,
+            rest in "[aAbBzZ0é名É -]{0,6}",
+        ) {
+            let glob = Glob::new(&format!("{text}{}", "*".repeat(stars))).unwrap();
+            proptest::prop_assert!(glob.literal.is_some());
+            for name in [text.clone(), text.to_uppercase(), format!("{text}{rest}"), rest.clone()] {
+                proptest::prop_assert_eq!(
+                    glob.matches(&name),
+                    collected_matches(&glob, &name),
+                    "glob {:?} on {:?}", glob, name
+                );
+            }
+        }
     }
 }
