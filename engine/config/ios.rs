@@ -166,12 +166,12 @@ fn merge_reentered(nodes: &mut Vec<Node>) {
 /// which `sections` are sections): most configs enter each section once,
 /// and this look needs no copy of any header.
 fn has_reentered(nodes: &[Node], sections: usize) -> bool {
-    let mut seen: HashMap<&str, ()> =
-        HashMap::with_capacity_and_hasher(sections, Default::default());
+    let mut seen: std::collections::HashSet<&str, foldhash::fast::FixedState> =
+        std::collections::HashSet::with_capacity_and_hasher(sections, Default::default());
     nodes
         .iter()
         .filter(|node| node.is_section())
-        .any(|node| seen.insert(node.text.as_str(), ()).is_some())
+        .any(|node| !seen.insert(node.text.as_str()))
 }
 
 #[cfg(test)]

@@ -431,8 +431,8 @@ fn resolve_same(side: &RevRef, repo: Option<&Path>) -> Result<Snapshot, Pipeline
     Ok(snapshot)
 }
 
-/// Loads the shipped rules, the TO snapshot's `scripts/` folder (read
-/// through `tree`) and the folders given.
+/// Loads the shipped rules, the TO snapshot's `scripts/` folder (through a
+/// reader of its own, so it can run beside the diff) and the folders given.
 fn load_scripts(to: &Snapshot, options: &PlanOptions) -> Result<ScriptSet, PipelineError> {
     let store_scripts = if matches!(to, Snapshot::File { .. }) {
         Vec::new()
