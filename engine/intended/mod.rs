@@ -13,6 +13,7 @@ pub mod cause;
 mod error;
 pub mod features;
 pub mod filters;
+mod memo;
 mod render;
 pub mod scope;
 pub mod sheets;
@@ -22,7 +23,9 @@ pub use error::{FeaturesError, IntendedError, SheetValueError, TemplateError};
 pub use features::{parse_features, Feature, Selector, FEATURES_PATH};
 pub use render::{DeviceRendering, FeatureRendering, Renderer};
 pub use sheets::{CellRef, Sheets};
-pub use snapshot::{extension, intended_set, write_intended, IntendedDevice, IntendedSet};
+pub use snapshot::{
+    extension, intended_set, write_intended, BackedDevice, IntendedDevice, IntendedSet,
+};
 
 #[cfg(test)]
 mod tests;

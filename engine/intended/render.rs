@@ -4,6 +4,7 @@
 
 use super::error::{line_column, IntendedError, SheetValueError, TemplateError};
 use super::features::{parse_features, Feature, FEATURES_PATH};
+use super::memo::{start_reads, take_reads, DeviceView, RenderMemo};
 use super::sheets::{note_written, start_recording, take_recording, CellRef, Sheets};
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
 use crate::inventory::{Device, Inventory};
@@ -24,6 +25,7 @@ pub struct Renderer {
     sheets_value: Value,
     inventory_value: Value,
     sources: HashMap<String, String>,
+    memo: RenderMemo,
 }
 
 /// What one feature rendered for one device.
@@ -46,8 +48,10 @@ pub struct DeviceRendering {
     pub device: String,
     /// Dialect the renderings were parsed with.
     pub dialect: Dialect,
-    /// One rendering per feature that applies, in feature order.
-    pub features: Vec<FeatureRendering>,
+    /// One rendering per feature that applies, in feature order (shared
+    /// with the devices the same rendering was made for, see
+    /// [`super::memo`]).
+    pub features: Vec<Arc<FeatureRendering>>,
 }
 
 impl DeviceRendering {
@@ -101,6 +105,7 @@ impl Renderer {
             .expect("the default delimiters are valid");
         env.set_syntax(syntax);
         env.set_debug(true);
+        env.set_formatter(format_value);
         super::filters::register(&mut env);
         let mut sources = HashMap::new();
         for feature in &features {
@@ -118,6 +123,7 @@ impl Renderer {
         let inventory_value = inventory_value(inventory);
         Ok(Some(Renderer {
             env,
+            memo: RenderMemo::new(features.len()),
             features,
             sheets,
             sheets_value,
@@ -140,9 +146,14 @@ impl Renderer {
             return Ok(None);
         }
         let dialect = device.dialect().unwrap_or(Dialect::Lines);
-        let device_value = Value::from(Serde(device));
+        let device_fields = Value::from(Serde(device));
+        let device_value = Value::from_object(DeviceView::new(device_fields.clone()));
         let mut out = Vec::with_capacity(features.len());
         for index in features {
+            if let Some(kept) = self.memo.get(index, dialect, &device_fields) {
+                out.push(kept);
+                continue;
+            }
             let feature = &self.features[index];
             let template = self
                 .env
@@ -155,9 +166,11 @@ impl Renderer {
                 feature => feature.name.clone(),
             };
             start_recording();
+            start_reads();
             let mut buffer = Counting(Vec::new());
             let result = template.render_captured_to(context, &mut buffer);
             let recording = take_recording();
+            let device_reads = take_reads();
             if let Err(e) = result {
                 let located = match recording.last_undefined {
                     Some(undefined) if e.kind() == ErrorKind::UndefinedError => {
@@ -168,15 +181,19 @@ impl Renderer {
                 return Err(located
                     .unwrap_or_else(|| template_error(&e, &self.sources, Some(&device.name))));
             }
-            let text = String::from_utf8_lossy(&buffer.0).into_owned();
+            let text = String::from_utf8(buffer.0)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             let line_cells = cells_per_line(&text, &recording.reads);
             let tree = config::parse(text.as_bytes(), dialect, &ParseOptions::default());
-            out.push(FeatureRendering {
+            let rendering = Arc::new(FeatureRendering {
                 feature: index,
                 text,
                 tree,
                 line_cells,
             });
+            self.memo
+                .put(index, dialect, &device_fields, device_reads, &rendering);
+            out.push(rendering);
         }
         Ok(Some(DeviceRendering {
             device: device.name.clone(),
@@ -184,6 +201,30 @@ impl Renderer {
             features: out,
         }))
     }
+}
+
+/// Prints a value as minijinja's own formatter does, but writes strings
+/// and integers straight out instead of through `fmt` (a template prints a
+/// few values per line for every device).
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    let plain = matches!(state.auto_escape(), minijinja::AutoEscape::None);
+    if plain && value.kind() == minijinja::value::ValueKind::String {
+        if let Some(text) = value.as_str() {
+            return out.write_str(text).map_err(minijinja::Error::from);
+        }
+    }
+    if plain && value.is_integer() {
+        if let Some(n) = value.as_i64() {
+            return out
+                .write_str(itoa::Buffer::new().format(n))
+                .map_err(minijinja::Error::from);
+        }
+    }
+    minijinja::escape_formatter(out, state, value)
 }
 
 /// An `io::Write` that keeps the thread's recording told of the output

@@ -114,6 +114,48 @@ pub fn merge(
     })
 }
 
+/// Returns true when [`merge`] would give `backup` back unchanged, as far
+/// as a diff can see (texts and order flags; line numbers do not count):
+/// every top-level node a feature owns is, in order, equal to the next
+/// node that feature rendered, no owned text repeats, and every rendered
+/// node is used. A cheap test for the common case of a compliant device;
+/// `false` says nothing (merge and diff then tell).
+pub fn merge_keeps(backup: &ConfigTree, rendering: &DeviceRendering, features: &[Feature]) -> bool {
+    let mut next = vec![0usize; rendering.features.len()];
+    let mut seen: std::collections::HashSet<(usize, &str), foldhash::fast::FixedState> =
+        std::collections::HashSet::default();
+    for node in &backup.roots {
+        let Some(feature) = owner(&node.text, rendering, features) else {
+            continue;
+        };
+        let Some(slot) = rendering.features.iter().position(|r| r.feature == feature) else {
+            return false;
+        };
+        let Some(rendered) = rendering.features[slot].tree.roots.get(next[slot]) else {
+            return false;
+        };
+        if !same_lines(node, rendered) || !seen.insert((feature, node.text.as_str())) {
+            return false;
+        }
+        next[slot] += 1;
+    }
+    next.iter()
+        .zip(&rendering.features)
+        .all(|(&used, r)| used == r.tree.roots.len())
+}
+
+/// True when two nodes have the same text, order flag and children, all
+/// the way down (line numbers aside).
+fn same_lines(a: &Node, b: &Node) -> bool {
+    a.text == b.text
+        && a.ordered == b.ordered
+        && a.children.len() == b.children.len()
+        && a.children
+            .iter()
+            .zip(&b.children)
+            .all(|(x, y)| same_lines(x, y))
+}
+
 fn first_word(text: &str) -> &str {
     text.split_whitespace().next().unwrap_or("")
 }

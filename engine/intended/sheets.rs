@@ -42,6 +42,9 @@ pub struct SheetFile {
     pub tables: Vec<Table>,
     /// (worksheet, row) of every row, all worksheets in order.
     all_rows: Vec<(u32, u32)>,
+    /// `values[worksheet][row][column]`: each cell as templates see it
+    /// (`None` when empty), made once instead of on every read.
+    values: Vec<Vec<Vec<Option<Value>>>>,
 }
 
 /// Every sheet of a snapshot.
@@ -122,11 +125,29 @@ impl SheetFile {
             .enumerate()
             .flat_map(|(t, table)| (0..table.rows.len()).map(move |r| (t as u32, r as u32)))
             .collect();
+        let values = tables
+            .iter()
+            .map(|table| {
+                table
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        (0..table.columns.len())
+                            .map(|c| {
+                                let text = table.cell(row, c);
+                                (!text.is_empty()).then(|| cell_value(text))
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
         SheetFile {
             path,
             name,
             tables,
             all_rows,
+            values,
         }
     }
 }
@@ -266,12 +287,17 @@ impl Object for RowObject {
             column: column.unwrap_or(table.columns.len()) as u32,
             ..self.cell
         };
-        let text = column.map(|c| table.cell(row, c)).unwrap_or("");
+        let value = column.and_then(|c| {
+            self.file.values[self.cell.table as usize][self.cell.row as usize]
+                .get(c)
+                .cloned()
+                .flatten()
+        });
         RECORDING.with(|r| {
             let mut r = r.borrow_mut();
             let at = r.written;
-            match column {
-                Some(_) if !text.is_empty() => r.reads.push((at, cell)),
+            match (column, &value) {
+                (Some(_), Some(_)) => r.reads.push((at, cell)),
                 _ => {
                     if column.is_some() {
                         r.reads.push((at, cell));
@@ -280,7 +306,7 @@ impl Object for RowObject {
                 }
             }
         });
-        (!text.is_empty()).then(|| cell_value(text))
+        value
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {

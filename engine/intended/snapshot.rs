@@ -6,6 +6,7 @@
 //! like any other snapshot.
 
 use super::error::IntendedError;
+use super::features::Feature;
 use super::render::{DeviceRendering, Renderer};
 use super::scope::{check_scopes, merge};
 use crate::config::{self, serialize, ConfigTree, Dialect, ParseOptions};
@@ -18,6 +19,16 @@ use std::path::Path;
 /// One templated device: its backup, its rendering, and the two merged.
 #[derive(Clone, Debug)]
 pub struct IntendedDevice {
+    /// The device, its backup and its rendering.
+    pub backed: BackedDevice,
+    /// The backup with the owned parts replaced by the rendering.
+    pub intended: ConfigTree,
+}
+
+/// One templated device's backup and rendering, before they are merged
+/// (see [`BackedDevice::into_intended`]).
+#[derive(Clone, Debug)]
+pub struct BackedDevice {
     /// Device name.
     pub name: String,
     /// Config path in the templates' snapshot inventory.
@@ -32,8 +43,17 @@ pub struct IntendedDevice {
     pub backup_missing: bool,
     /// What the templates rendered.
     pub rendering: DeviceRendering,
-    /// The backup with the owned parts replaced by the rendering.
-    pub intended: ConfigTree,
+}
+
+impl BackedDevice {
+    /// Merges the rendering into the backup ([`merge`]).
+    pub fn into_intended(self, features: &[Feature]) -> Result<IntendedDevice, IntendedError> {
+        let intended = merge(&self.backup, &self.rendering, features)?;
+        Ok(IntendedDevice {
+            backed: self,
+            intended,
+        })
+    }
 }
 
 /// A snapshot's templates, compiled, ready to be rendered into the backups
@@ -113,14 +133,32 @@ impl IntendedSet<'_> {
     }
 
     /// Renders every templated device `select` keeps, reads and parses its
-    /// backup and merges the two, in parallel (one backup reader per
-    /// worker), handing each [`IntendedDevice`] to `f` and dropping it
-    /// after; returns `f`'s results in inventory order, the first error in
-    /// that order winning.
+    /// backup and merges the two, in parallel, handing each
+    /// [`IntendedDevice`] to `f` and dropping it after; returns `f`'s
+    /// results in inventory order, the first error in that order winning.
     pub fn map_intended<R, E>(
         &self,
         select: &(dyn Fn(&Device) -> bool + Sync),
         f: impl Fn(IntendedDevice) -> Result<R, E> + Sync,
+    ) -> Result<Vec<R>, E>
+    where
+        R: Send,
+        E: From<IntendedError> + Send,
+    {
+        self.map_backed(select, |device| {
+            f(device.into_intended(&self.renderer.features)?)
+        })
+    }
+
+    /// Renders every templated device `select` keeps and reads and parses
+    /// its backup, in parallel (one backup reader per worker), handing each
+    /// [`BackedDevice`] to `f` unmerged and dropping it after; returns
+    /// `f`'s results in inventory order, the first error in that order
+    /// winning.
+    pub fn map_backed<R, E>(
+        &self,
+        select: &(dyn Fn(&Device) -> bool + Sync),
+        f: impl Fn(BackedDevice) -> Result<R, E> + Sync,
     ) -> Result<Vec<R>, E>
     where
         R: Send,
@@ -133,23 +171,23 @@ impl IntendedSet<'_> {
             .map_init(
                 || None::<Box<dyn FileTree>>,
                 |reader, device| {
-                    let Some(intended) = self.intended_device(reader, device)? else {
+                    let Some(backed) = self.backed_device(reader, device)? else {
                         return Ok(None);
                     };
-                    f(intended).map(Some)
+                    f(backed).map(Some)
                 },
             )
             .collect();
         first_error(results)
     }
 
-    /// Renders one device and merges it into its backup, reusing (or
-    /// opening) the worker's backup reader.
-    fn intended_device(
+    /// Renders one device and reads its backup, reusing (or opening) the
+    /// worker's backup reader.
+    fn backed_device(
         &self,
         reader: &mut Option<Box<dyn FileTree>>,
         device: &Device,
-    ) -> Result<Option<IntendedDevice>, IntendedError> {
+    ) -> Result<Option<BackedDevice>, IntendedError> {
         let Some(rendering) = self.renderer.render_device(device)? else {
             return Ok(None);
         };
@@ -170,8 +208,7 @@ impl IntendedSet<'_> {
         *reader = Some(tree);
         let backup = config::parse(&bytes, rendering.dialect, &ParseOptions::default());
         drop(bytes);
-        let intended = merge(&backup, &rendering, &self.renderer.features)?;
-        Ok(Some(IntendedDevice {
+        Ok(Some(BackedDevice {
             name: device.name.clone(),
             config: device.config.clone(),
             platform: device.platform.clone(),
@@ -179,7 +216,6 @@ impl IntendedSet<'_> {
             backup,
             backup_missing: missing,
             rendering,
-            intended,
         }))
     }
 }
@@ -216,8 +252,11 @@ pub fn write_intended(
         Ok(())
     };
     let written = set.map_intended(&|_| true, |device| {
-        write(&device.config, serialize(&device.intended).as_bytes())?;
-        Ok::<_, IntendedError>((device.config, device.name))
+        write(
+            &device.backed.config,
+            serialize(&device.intended).as_bytes(),
+        )?;
+        Ok::<_, IntendedError>((device.backed.config, device.backed.name))
     })?;
     let replaced: HashSet<&str> = written.iter().map(|(config, _)| config.as_str()).collect();
     let tree = to.open()?;

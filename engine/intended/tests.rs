@@ -133,13 +133,8 @@ interface Vlan99
 ntp server 10.0.0.9
 ";
 
-#[test]
-fn ios_scope_replaces_owned_sections_and_keeps_the_rest() {
-    let f = fixture(&files(VLANS)).unwrap();
-    let got = intended(&f, "sw1", SW1, Dialect::Ios);
-    // vlan 99 and interface Vlan99 are in scope but no longer rendered:
-    // removed. Everything else stays where it was.
-    let expected = "hostname sw1
+/// `SW1` with the templates of `files(VLANS)` merged in.
+const SW1_INTENDED: &str = "hostname sw1
 vlan 10
  name MGMT
 vlan 120
@@ -150,6 +145,14 @@ interface Vlan120
  ip address 10.1.120.1 255.255.255.0
 ntp server 10.0.0.9
 ";
+
+#[test]
+fn ios_scope_replaces_owned_sections_and_keeps_the_rest() {
+    let f = fixture(&files(VLANS)).unwrap();
+    let got = intended(&f, "sw1", SW1, Dialect::Ios);
+    // vlan 99 and interface Vlan99 are in scope but no longer rendered:
+    // removed. Everything else stays where it was.
+    let expected = SW1_INTENDED;
     assert_eq!(got, expected);
 }
 
@@ -313,4 +316,109 @@ fn causes_name_added_renamed_and_deleted_rows() {
         ],
         "{changes:#?}"
     );
+}
+
+/// Three switches, two at one site: `site.j2` reads `device.site`,
+/// `name.j2` reads `device.name`, `fixed.j2` reads no device field.
+fn memo_fixture() -> Fixture {
+    let inventory = "devices:
+  - {name: a1, platform: ios, site: east, config: configs/a1.cfg}
+  - {name: a2, platform: ios, site: east, config: configs/a2.cfg}
+  - {name: b1, platform: ios, site: west, config: configs/b1.cfg}
+";
+    let features = "templates:
+  - {name: site, file: site.j2, platform: [ios]}
+  - {name: name, file: name.j2, platform: [ios]}
+  - {name: fixed, file: fixed.j2, platform: [ios]}
+";
+    fixture(&[
+        ("inventory.yaml", inventory),
+        ("templates/templates.yaml", features),
+        (
+            "templates/site.j2",
+            "{% if device.site == 'east' %}ntp server 10.0.0.1\n{% else %}ntp server 10.9.0.1\n{% endif %}",
+        ),
+        ("templates/name.j2", "hostname {{ device.name }}\n"),
+        ("templates/fixed.j2", "{% for r in sheets.ntp %}logging host {{ r.server }}\n{% endfor %}"),
+        ("sheets/ntp.csv", "server\n10.0.0.5\n"),
+        ("configs/a1.cfg", "hostname a1\n"),
+        ("configs/a2.cfg", "hostname a2\n"),
+        ("configs/b1.cfg", "hostname b1\n"),
+    ])
+    .unwrap()
+}
+
+#[test]
+fn renderings_are_shared_only_between_devices_the_template_cannot_tell_apart() {
+    let f = memo_fixture();
+    let render = |name: &str| {
+        let device = f.inventory.get(name).unwrap();
+        f.renderer.render_device(device).unwrap().unwrap()
+    };
+    // b1 first, so the west rendering is made before any east one.
+    let (b1, a1, a2) = (render("b1"), render("a1"), render("a2"));
+    assert_eq!(
+        a1.text(),
+        "ntp server 10.0.0.1\nhostname a1\nlogging host 10.0.0.5\n"
+    );
+    assert_eq!(
+        a2.text(),
+        "ntp server 10.0.0.1\nhostname a2\nlogging host 10.0.0.5\n"
+    );
+    assert_eq!(
+        b1.text(),
+        "ntp server 10.9.0.1\nhostname b1\nlogging host 10.0.0.5\n"
+    );
+    let shared = |x: &DeviceRendering, y: &DeviceRendering, i: usize| {
+        std::sync::Arc::ptr_eq(&x.features[i], &y.features[i])
+    };
+    // Same site: the site feature is shared; names differ: never shared;
+    // the fixed feature is the same for all.
+    assert!(shared(&a1, &a2, 0));
+    assert!(!shared(&a1, &b1, 0));
+    assert!(!shared(&a1, &a2, 1));
+    assert!(shared(&a1, &b1, 2) && shared(&a2, &b1, 2));
+    // A shared rendering keeps the sheet cells its lines came from.
+    assert_eq!(a2.features[2].line_cells[0].len(), 1);
+}
+
+#[test]
+fn merge_keeps_only_when_merging_changes_nothing_a_diff_can_see() {
+    let f = fixture(&files(VLANS)).unwrap();
+    let device = f.inventory.get("sw1").unwrap();
+    let rendering = f.renderer.render_device(device).unwrap().unwrap();
+    let features = &f.renderer.features;
+    let compliant = SW1_INTENDED;
+    let cases = [
+        (compliant, true),
+        // In scope but not rendered, or a value changed, or a line missing.
+        (SW1, false),
+        (&*compliant.replace("name WEB", "name WWW"), false),
+        (
+            &*compliant.replace(" ip address 10.1.120.1 255.255.255.0\n", ""),
+            false,
+        ),
+        // The same lines in another order: merge_keeps cannot tell, the diff can.
+        (
+            &*compliant.replace(
+                "vlan 10\n name MGMT\nvlan 120\n name WEB\n",
+                "vlan 120\n name WEB\nvlan 10\n name MGMT\n",
+            ),
+            false,
+        ),
+        // An owned section twice.
+        (&*format!("{compliant}vlan 10\n name MGMT\n"), false),
+    ];
+    for (text, keeps) in cases {
+        let backup = config::parse(text.as_bytes(), Dialect::Ios, &ParseOptions::default());
+        assert_eq!(
+            scope::merge_keeps(&backup, &rendering, features),
+            keeps,
+            "{text}"
+        );
+        if keeps {
+            let merged = merge(&backup, &rendering, features).unwrap();
+            assert!(diff_trees(&backup, &merged, &DiffOptions::default()).is_empty());
+        }
+    }
 }

@@ -7,9 +7,10 @@
 use super::pipeline::PipelineError;
 use super::remediate::{remediate_with, RemediateOptions};
 use super::remediations::RulesCache;
+use crate::config::ConfigTree;
 use crate::diff::{diff_trees, Change, DiffOptions, Op};
-use crate::intended::scope::owner;
-use crate::intended::{IntendedDevice, IntendedSet};
+use crate::intended::scope::{check_scopes, merge_keeps, owner};
+use crate::intended::{BackedDevice, IntendedSet};
 use crate::inventory::Device;
 use crate::source::redact::snapshot_key;
 use crate::source::Snapshot;
@@ -101,8 +102,23 @@ pub fn compliance(
 ) -> Result<Compliance, PipelineError> {
     let key = snapshot_key(snapshot);
     let rules = RulesCache::new(snapshot);
-    let devices: Vec<DeviceCompliance> =
-        set.map_intended(select, |d| device(set, &d, &rules, key.as_deref()))?;
+    let features = &set.renderer.features;
+    let devices: Vec<DeviceCompliance> = set.map_backed(select, |backed| {
+        // Most devices comply: when merging would give the backup back,
+        // there is nothing to diff or remediate.
+        check_scopes(&backed.rendering, features)?;
+        if merge_keeps(&backed.backup, &backed.rendering, features) {
+            return device(set, &backed, None, &rules, key.as_deref());
+        }
+        let merged = backed.into_intended(features)?;
+        device(
+            set,
+            &merged.backed,
+            Some(&merged.intended),
+            &rules,
+            key.as_deref(),
+        )
+    })?;
     let mut features: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut sites: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for d in &devices {
@@ -147,9 +163,12 @@ fn summary((name, (devices, compliant)): (String, (usize, usize))) -> GroupSumma
     }
 }
 
+/// The compliance of one device; `intended` is `None` when merging is
+/// known to give the backup back ([`merge_keeps`]).
 fn device(
     set: &IntendedSet<'_>,
-    d: &IntendedDevice,
+    d: &BackedDevice,
+    intended: Option<&ConfigTree>,
     rules: &RulesCache<'_>,
     key: Option<&[u8]>,
 ) -> Result<DeviceCompliance, PipelineError> {
@@ -157,7 +176,10 @@ fn device(
         fingerprint_key: key.map(<[u8]>::to_vec),
         ..DiffOptions::default()
     };
-    let changes = diff_trees(&d.backup, &d.intended, &options);
+    let changes = match intended {
+        Some(intended) => diff_trees(&d.backup, intended, &options),
+        None => Vec::new(),
+    };
     let features = &set.renderer.features;
     let mut per_feature: Vec<FeatureCompliance> = d
         .rendering
@@ -184,25 +206,26 @@ fn device(
         lines_of(change, &mut entry.missing, &mut entry.extra);
     }
     let compliant = changes.is_empty();
-    let (apply, rollback, verified) = if compliant {
-        (Vec::new(), Vec::new(), true)
-    } else {
-        let platform = if d.platform.is_empty() {
-            d.backup.dialect.name()
-        } else {
-            d.platform.as_str()
-        };
-        let r = remediate_with(
-            &d.backup,
-            &d.intended,
-            platform,
-            &*rules.get(platform)?,
-            &RemediateOptions {
-                show_secrets: false,
-                fingerprint_key: key.map(<[u8]>::to_vec),
-            },
-        );
-        (r.apply, r.rollback, r.verified)
+    let (apply, rollback, verified) = match intended {
+        Some(intended) if !compliant => {
+            let platform = if d.platform.is_empty() {
+                d.backup.dialect.name()
+            } else {
+                d.platform.as_str()
+            };
+            let r = remediate_with(
+                &d.backup,
+                intended,
+                platform,
+                &*rules.get(platform)?,
+                &RemediateOptions {
+                    show_secrets: false,
+                    fingerprint_key: key.map(<[u8]>::to_vec),
+                },
+            );
+            (r.apply, r.rollback, r.verified)
+        }
+        _ => (Vec::new(), Vec::new(), true),
     };
     Ok(DeviceCompliance {
         name: d.name.clone(),
