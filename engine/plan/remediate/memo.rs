@@ -28,15 +28,20 @@ struct Entry {
     answer: Option<String>,
 }
 
-/// Past this many answers the memo starts over, so a fleet-wide plan's
+/// Past this many answers a shard starts over, so a fleet-wide plan's
 /// memory stays bounded whatever the number of distinct lines.
 const CAPACITY: usize = 1 << 18;
+
+/// The memo is split by hash into this many independently locked shards:
+/// every worker asks for every line, and one lock made them queue (2% of a
+/// plan's time went to contended locking and the futex waits behind it).
+const SHARDS: usize = 16;
 
 /// Remembered answers by hash of (question, parent, text).
 #[derive(Debug, Default)]
 pub(crate) struct LookupMemo {
     hasher: foldhash::fast::FixedState,
-    entries: Mutex<super::HashMap<u64, Vec<Entry>>>,
+    shards: [Mutex<super::HashMap<u64, Vec<Entry>>>; SHARDS],
 }
 
 impl LookupMemo {
@@ -57,7 +62,9 @@ impl LookupMemo {
         };
         let matches =
             |e: &Entry| e.question == question && e.parent.as_deref() == parent && &*e.text == text;
-        if let Ok(entries) = self.entries.lock() {
+        // The top bits pick the shard; the map hashes the whole value again.
+        let shard = &self.shards[(hash >> 60) as usize % SHARDS];
+        if let Ok(entries) = shard.lock() {
             if let Some(entry) = entries
                 .get(&hash)
                 .and_then(|s| s.iter().find(|e| matches(e)))
@@ -67,8 +74,8 @@ impl LookupMemo {
         }
         // Computed outside the lock: the other thread's lookups go on.
         let answer = compute();
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CAPACITY {
+        if let Ok(mut entries) = shard.lock() {
+            if entries.len() >= CAPACITY / SHARDS {
                 entries.clear();
             }
             let slot = entries.entry(hash).or_default();
@@ -114,5 +121,23 @@ mod tests {
             memo.get_or(Question::IsDefault, "x", None, || Some("y".into())),
             None
         );
+    }
+
+    #[test]
+    fn answers_spread_over_every_shard_are_each_computed_once() {
+        let memo = LookupMemo::default();
+        let calls = Cell::new(0);
+        let lines: Vec<String> = (0..2000).map(|i| format!("vlan {i}")).collect();
+        for _ in 0..2 {
+            for line in &lines {
+                let answer = memo.get_or(Question::IdempotentKey, line, None, || {
+                    calls.set(calls.get() + 1);
+                    Some(line.to_uppercase())
+                });
+                assert_eq!(answer.as_deref(), Some(line.to_uppercase().as_str()));
+            }
+        }
+        assert_eq!(calls.get(), lines.len());
+        assert!(memo.shards.iter().all(|s| !s.lock().unwrap().is_empty()));
     }
 }
