@@ -53,6 +53,105 @@ pub(crate) fn reachable(
     Some((kept_start, kept_goal))
 }
 
+/// The top-level sections of both sides that are equal there, taken out
+/// of the trees before planning (see [`set_aside_unchanged`]), each with
+/// the place it came from.
+#[derive(Debug, Default)]
+pub(crate) struct Unchanged {
+    from: Vec<(usize, Item)>,
+    to: Vec<(usize, Item)>,
+}
+
+impl Unchanged {
+    /// Returns true when nothing was set aside.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.from.is_empty()
+    }
+
+    /// Returns true when a command of `commands` may reach a section set
+    /// aside (by name, prefix or family, as the simulation's scope tests).
+    pub(crate) fn reached_by(&self, commands: &[String], rules: &PlatformRules) -> bool {
+        let named = Named::from_commands(commands, rules);
+        self.from.iter().any(|(_, item)| named.reaches(&item.text))
+    }
+
+    /// Puts the sections back where they were.
+    pub(crate) fn restore(self, from: &mut Vec<Item>, to: &mut Vec<Item>) {
+        for (side, aside) in [(from, self.from), (to, self.to)] {
+            for (at, item) in aside {
+                side.insert(at, item);
+            }
+        }
+    }
+}
+
+/// Takes out of `from` and `to` every top-level section that is on both
+/// sides, once on each, with equal contents (indented-CLI engine only).
+///
+/// At the top level of that engine such a section gives no command: the
+/// walk skips a line both sides hold, and groups and single-valued
+/// overwrites are made of plain lines. The one way it can still matter is
+/// a command that reaches it (a short negation that would also remove it,
+/// a family removal): the caller plans without these sections and plans
+/// again on the whole trees when [`Unchanged::reached_by`] says a command
+/// reaches one. When none is reached the simulation's own scope
+/// ([`reachable`]) would set exactly these aside, so checking the smaller
+/// trees judges what checking the whole ones judges.
+pub(crate) fn set_aside_unchanged(
+    from: &mut Vec<Item>,
+    to: &mut Vec<Item>,
+    rules: &PlatformRules,
+) -> Unchanged {
+    if rules.engine != Engine::Ios {
+        return Unchanged::default();
+    }
+    let unchanged: HashSet<&str> = {
+        let (from_once, to_once) = (sections_once(from), sections_once(to));
+        from_once
+            .iter()
+            .filter(|(header, item)| to_once.get(*header) == Some(*item))
+            .map(|(header, _)| *header)
+            .collect()
+    };
+    if unchanged.is_empty() {
+        return Unchanged::default();
+    }
+    let keep: [Vec<bool>; 2] = [&*from, &*to].map(|side| {
+        side.iter()
+            .map(|i| i.children.is_empty() || !unchanged.contains(i.text.as_str()))
+            .collect()
+    });
+    let mut aside = Unchanged::default();
+    for ((side, keep), out) in [(from, &keep[0]), (to, &keep[1])]
+        .into_iter()
+        .zip([&mut aside.from, &mut aside.to])
+    {
+        let items = std::mem::take(side);
+        side.reserve(items.len());
+        for (at, (item, keep)) in items.into_iter().zip(keep).enumerate() {
+            if *keep {
+                side.push(item);
+            } else {
+                out.push((at, item));
+            }
+        }
+    }
+    aside
+}
+
+/// Returns the sections of a level whose header appears once there.
+fn sections_once(items: &[Item]) -> HashMap<&str, &Item> {
+    let mut seen: HashMap<&str, Option<&Item>> = HashMap::default();
+    for item in items {
+        seen.entry(item.text.as_str())
+            .and_modify(|e| *e = None)
+            .or_insert((!item.children.is_empty()).then_some(item));
+    }
+    seen.into_iter()
+        .filter_map(|(header, item)| Some((header, item?)))
+        .collect()
+}
+
 /// Returns true when `text` starts like one of the rules' group removal
 /// templates (the simulator's test for a group removal).
 fn removes_group(text: &str, rules: &PlatformRules) -> bool {
@@ -199,6 +298,44 @@ mod tests {
         assert!(named.reaches("access-list 101 permit ip any any"));
         assert!(named.reaches("hostname r1"));
         assert!(!named.reaches("interface Gi1"));
+    }
+
+    #[test]
+    fn equal_sections_once_on_each_side_are_set_aside_and_put_back_in_place() {
+        let rules = PlatformRules::builtin("ios");
+        let from = vec![
+            Item::leaf("hostname r1"),
+            section("interface Gi1", &["description a"]),
+            section("interface Gi2", &["description b"]),
+            section("vlan 10", &["name A"]),
+            section("vlan 10", &["name B"]),
+        ];
+        let mut to = from.clone();
+        to[2] = section("interface Gi2", &["description c"]);
+        to.push(section("interface Gi3", &["description d"]));
+        let (mut f, mut t) = (from.clone(), to.clone());
+        let aside = set_aside_unchanged(&mut f, &mut t, &rules);
+        // Gi1 is equal and once on each side; Gi2 differs; the repeated
+        // `vlan 10` is not once; Gi3 is on one side only.
+        let texts = |items: &[Item]| items.iter().map(|i| i.text.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            texts(&f),
+            ["hostname r1", "interface Gi2", "vlan 10", "vlan 10"]
+        );
+        assert_eq!(
+            texts(&t),
+            [
+                "hostname r1",
+                "interface Gi2",
+                "vlan 10",
+                "vlan 10",
+                "interface Gi3"
+            ]
+        );
+        assert!(!aside.reached_by(&commands(&["interface Gi2", " description c"]), &rules));
+        assert!(aside.reached_by(&commands(&["default interface Gi1"]), &rules));
+        aside.restore(&mut f, &mut t);
+        assert_eq!((f, t), (from, to));
     }
 
     #[test]

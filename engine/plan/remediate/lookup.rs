@@ -37,6 +37,15 @@ fn any<T>(
         .any(|i| matcher(&list[i]).is_match(text, parent))
 }
 
+/// Returns the negation of a line no negate template applies to: `no X`
+/// is undone by `X`, anything else by `no` before it.
+fn plain_negation(text: &str) -> String {
+    match text.strip_prefix("no ") {
+        Some(rest) => rest.trim_start().to_string(),
+        None => format!("no {text}"),
+    }
+}
+
 fn expand(rule: &Templated, caps: &Captures<'_>) -> String {
     let mut out = String::new();
     caps.expand(&rule.template, &mut out);
@@ -64,6 +73,14 @@ impl PlatformRules {
     /// state). A state negation itself is never a default, whatever an
     /// inherited `defaults` rule says.
     pub(crate) fn is_default(&self, text: &str, parent: Option<&str>) -> bool {
+        // Most lines no rule could match: that is answered without the
+        // memo's hashing and locking.
+        if !self.filters.defaults.may_match(text)
+            && !self.filters.negated_state.may_match(text)
+            && !self.filters.negated_state.may_match_joined("no ", text)
+        {
+            return false;
+        }
         self.memo
             .get_or(Question::IsDefault, text, parent, || {
                 self.compute_is_default(text, parent).then(String::new)
@@ -105,6 +122,10 @@ impl PlatformRules {
     /// the key (`no bandwidth guaranteed` beside `bandwidth percent 1` in a
     /// `show running-config all` backup) names a setting of its own.
     pub(crate) fn idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
+        let bare = text.strip_prefix("no ").unwrap_or(text);
+        if !self.filters.idempotent.may_match(text) && !self.filters.idempotent.may_match(bare) {
+            return None;
+        }
         self.memo.get_or(Question::IdempotentKey, text, parent, || {
             self.compute_idempotent_key(text, parent)
         })
@@ -145,6 +166,9 @@ impl PlatformRules {
 
     /// Returns the command that removes `text` (a line or a section header).
     pub(crate) fn negate(&self, text: &str, parent: Option<&str>) -> String {
+        if !self.filters.negate.may_match(text) {
+            return plain_negation(text);
+        }
         self.memo
             .get_or(Question::Negate, text, parent, || {
                 Some(self.compute_negate(text, parent))
@@ -162,10 +186,7 @@ impl PlatformRules {
         ) {
             return expand(rule, &caps);
         }
-        match text.strip_prefix("no ") {
-            Some(rest) => rest.trim_start().to_string(),
-            None => format!("no {text}"),
-        }
+        plain_negation(text)
     }
 
     /// Returns the command that empties a section that cannot be removed

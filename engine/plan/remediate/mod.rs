@@ -7,6 +7,8 @@
 //! command families: indented `no` CLIs ([`ios`]), FortiOS ([`fortios`]) and
 //! Junos `set`/`delete` ([`junos`]).
 
+#[cfg(test)]
+mod aside_tests;
 mod check_scope;
 mod fortios;
 mod groups;
@@ -99,6 +101,20 @@ pub fn remediate_with(
     rules: &PlatformRules,
     options: &RemediateOptions,
 ) -> Remediation {
+    remediate_scoped(from, to, platform, rules, options, true)
+}
+
+/// [`remediate_with`], planning without the sections equal on both sides
+/// when `set_aside` (always, but in the tests that prove it changes
+/// nothing).
+fn remediate_scoped(
+    from: &ConfigTree,
+    to: &ConfigTree,
+    platform: &str,
+    rules: &PlatformRules,
+    options: &RemediateOptions,
+    set_aside: bool,
+) -> Remediation {
     // The two sides, the two directions and the two proofs are independent:
     // each pair runs on both cores when the pool has an idle one (a single
     // large device), and costs nothing extra inside a parallel plan.
@@ -112,8 +128,24 @@ pub fn remediate_with(
         Engine::Junos => junos::remediate,
         Engine::Structured => return structured(&f, &t, platform, rules),
     };
-    let ((apply, manual), (rollback, manual_back)) =
-        rayon::join(|| plan(&f, &t, rules), || plan(&t, &f, rules));
+    let (mut f, mut t) = (f, t);
+    // Sections equal on both sides are planned and checked without (see
+    // `set_aside_unchanged`): a 12,000-line config with a few changed
+    // sections then walks, hashes and clones only those.
+    let mut aside = match set_aside {
+        true => check_scope::set_aside_unchanged(&mut f, &mut t, rules),
+        false => check_scope::Unchanged::default(),
+    };
+    let plan_both =
+        |f: &[Item], t: &[Item]| rayon::join(|| plan(f, t, rules), || plan(t, f, rules));
+    let mut planned = plan_both(&f, &t);
+    if !aside.is_empty()
+        && (aside.reached_by(&planned.0 .0, rules) || aside.reached_by(&planned.1 .0, rules))
+    {
+        std::mem::take(&mut aside).restore(&mut f, &mut t);
+        planned = plan_both(&f, &t);
+    }
+    let ((apply, manual), (rollback, manual_back)) = planned;
     let mut out = Remediation {
         manual,
         ..Remediation::default()
@@ -129,6 +161,7 @@ pub fn remediate_with(
     out.simulation_errors.extend(rollback_errors);
     out.verified = out.simulation_errors.is_empty();
     if !out.verified {
+        aside.restore(&mut f, &mut t);
         // Say why when the trees themselves cannot be reached exactly.
         let mut notes = Vec::new();
         for side in [&f, &t] {

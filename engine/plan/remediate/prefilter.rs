@@ -4,17 +4,72 @@
 
 use super::rules::{Matcher, PlatformRules, Templated};
 
-/// Says which rules of one list can match a line: the rules whose patterns
-/// start with a literal are filed under its first byte, the others are
-/// candidates for every line.
+/// Says which rules of one list can match a line: the literal prefixes of
+/// the rules' patterns in a byte trie (a line walks it once, comparing one
+/// byte per step, however many rules share its first letters), and the
+/// rules without a literal prefix, candidates for every line.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Prefilter {
-    /// Per first byte (256 slots, empty for a list without prefixes): the
-    /// rules with a literal prefix starting with that byte, in rule order,
-    /// one entry per literal.
-    by_first: Vec<Vec<(u32, Box<[u8]>)>>,
+    /// The literal prefixes; empty for a list without any.
+    prefixes: Trie,
     /// Rules any line may match, in rule order.
     always: Vec<u32>,
+}
+
+/// A byte trie of literals, each ending at a node that names its rules.
+#[derive(Clone, Debug, Default)]
+struct Trie {
+    /// The nodes, the root first (no nodes: no literals).
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct TrieNode {
+    /// The nodes one byte further, sorted by byte.
+    next: Vec<(u8, u32)>,
+    /// The rules with a literal that ends here.
+    ends: Vec<u32>,
+}
+
+impl Trie {
+    fn insert(&mut self, literal: &[u8], rule: u32) {
+        if self.nodes.is_empty() {
+            self.nodes.push(TrieNode::default());
+        }
+        let mut at = 0usize;
+        for &byte in literal {
+            let next = &self.nodes[at].next;
+            at = match next.binary_search_by_key(&byte, |&(b, _)| b) {
+                Ok(i) => next[i].1 as usize,
+                Err(i) => {
+                    let new = u32::try_from(self.nodes.len()).expect("fewer than 2^32 nodes");
+                    self.nodes[at].next.insert(i, (byte, new));
+                    self.nodes.push(TrieNode::default());
+                    new as usize
+                }
+            };
+        }
+        self.nodes[at].ends.push(rule);
+    }
+
+    /// Walks `bytes` down the trie and calls `found` with the rules of
+    /// every literal that is a prefix of them, shortest first, until it
+    /// returns true; returns whether it did.
+    fn walk(&self, bytes: impl Iterator<Item = u8>, mut found: impl FnMut(&[u32]) -> bool) -> bool {
+        let Some(mut node) = self.nodes.first() else {
+            return false;
+        };
+        for byte in bytes {
+            match node.next.binary_search_by_key(&byte, |&(b, _)| b) {
+                Ok(i) => node = &self.nodes[node.next[i].1 as usize],
+                Err(_) => return false,
+            }
+            if !node.ends.is_empty() && found(&node.ends) {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 impl Prefilter {
@@ -25,11 +80,8 @@ impl Prefilter {
             match matcher.re.prefixes() {
                 None => filter.always.push(index),
                 Some(literals) => {
-                    if filter.by_first.is_empty() {
-                        filter.by_first = vec![Vec::new(); 256];
-                    }
                     for literal in literals {
-                        filter.by_first[usize::from(literal[0])].push((index, literal.clone()));
+                        filter.prefixes.insert(literal, index);
                     }
                 }
             }
@@ -40,54 +92,39 @@ impl Prefilter {
     /// Returns true when some rule could match `head` followed by `text`
     /// (as [`Prefilter::candidates`] of the joined string, without joining).
     pub(crate) fn may_match_joined(&self, head: &str, text: &str) -> bool {
-        if !self.always.is_empty() {
-            return true;
-        }
-        let (head, text) = (head.as_bytes(), text.as_bytes());
-        let Some(&first) = head.first().or(text.first()) else {
-            return false;
-        };
-        if self.by_first.is_empty() {
-            return false;
-        }
-        self.by_first[usize::from(first)]
-            .iter()
-            .any(|(_, literal)| {
-                if literal.len() <= head.len() {
-                    head.starts_with(literal)
-                } else {
-                    literal.starts_with(head) && text.starts_with(&literal[head.len()..])
-                }
-            })
+        !self.always.is_empty()
+            || self
+                .prefixes
+                .walk(head.bytes().chain(text.bytes()), |_| true)
+    }
+
+    /// Returns true when some rule could match `text` (when
+    /// [`Prefilter::candidates`] is not empty), without listing them.
+    pub(crate) fn may_match(&self, text: &str) -> bool {
+        self.may_match_joined("", text)
     }
 
     /// Returns the indexes of the rules that can match `text`, in rule
     /// order: a superset of the rules that do (each is still tried).
     pub(crate) fn candidates<'a>(&'a self, text: &'a str) -> impl Iterator<Item = usize> + 'a {
-        let bytes = text.as_bytes();
-        let bucket: &[(u32, Box<[u8]>)] = match bytes.first() {
-            Some(&b) if !self.by_first.is_empty() => &self.by_first[usize::from(b)],
-            _ => &[],
-        };
-        let mut prefixed = bucket
-            .iter()
-            .filter(move |(_, literal)| bytes.starts_with(literal))
-            .map(|(i, _)| *i)
-            .peekable();
+        let mut prefixed: Vec<u32> = Vec::new();
+        self.prefixes.walk(text.bytes(), |rules| {
+            prefixed.extend_from_slice(rules);
+            false
+        });
+        // A rule with two literals that both fit comes once.
+        prefixed.sort_unstable();
+        prefixed.dedup();
+        let mut prefixed = prefixed.into_iter().peekable();
         let mut always = self.always.iter().copied().peekable();
-        let mut last = None;
-        std::iter::from_fn(move || loop {
+        std::iter::from_fn(move || {
             let next = match (prefixed.peek(), always.peek()) {
                 (Some(p), Some(a)) if p <= a => prefixed.next(),
                 (_, Some(_)) => always.next(),
                 (Some(_), None) => prefixed.next(),
-                (None, None) => return None,
+                (None, None) => None,
             }?;
-            // A rule with two literals that both fit comes once.
-            if last != Some(next) {
-                last = Some(next);
-                return Some(next as usize);
-            }
+            Some(next as usize)
         })
     }
 }
@@ -162,6 +199,36 @@ mod tests {
         let got: Vec<usize> = f.candidates("ip route 0.0.0.0 0.0.0.0 x").collect();
         assert_eq!(got, [0, 1]);
         assert_eq!(f.candidates("").collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
+    fn literals_sharing_first_letters_each_name_their_own_rules() {
+        let f = filter(&[
+            "^ip ",
+            "^ipv6 address ",
+            "^ip address ",
+            "^(?:ip|ipv6) address ",
+            "^interface ",
+        ]);
+        let got: Vec<usize> = f.candidates("ip address 10.0.0.1 255.0.0.0").collect();
+        assert_eq!(
+            got,
+            [0, 2, 3],
+            "shortest and longest prefix, each rule once"
+        );
+        let got: Vec<usize> = f.candidates("ipv6 address 2001:db8::1/64").collect();
+        assert_eq!(got, [1, 3]);
+        assert!(
+            f.candidates("ip").next().is_none(),
+            "a literal longer than the line"
+        );
+        assert!(f.may_match("interface Gi1"));
+        assert!(!f.may_match("hostname r1"));
+        assert!(!filter(&[]).may_match("anything"));
+        assert!(
+            filter(&["x$"]).may_match("anything"),
+            "an open pattern fits every line"
+        );
     }
 
     #[test]

@@ -1,0 +1,110 @@
+//! Planning without the sections equal on both sides
+//! ([`check_scope::set_aside_unchanged`]) must give exactly the remediation
+//! planning the whole trees gives: the same commands, manual steps and
+//! verdict, on configs that mix equal, changed, repeated, list-valued and
+//! negated sections with the top-level lines that can reach them.
+
+use super::tests::indented;
+use super::*;
+use crate::config::Dialect;
+use proptest::prelude::*;
+
+/// Section headers, some of which top-level lines below can reach.
+const HEADERS: &[&str] = &[
+    "interface GigabitEthernet1",
+    "interface GigabitEthernet2",
+    "interface GigabitEthernet2.10",
+    "interface Vlan10",
+    "router bgp 65000",
+    "ip access-list extended EDGE",
+    "line vty 0 4",
+    "vlan 10",
+    "vlan 10-12",
+    "vlan 11",
+    "route-map RM permit 10",
+];
+
+/// Lines inside sections.
+const CHILDREN: &[&str] = &[
+    "description a",
+    "description b",
+    "shutdown",
+    "no shutdown",
+    "ip address 10.0.0.1 255.255.255.0",
+    "switchport access vlan 10",
+    "no ip redirects",
+    "neighbor 192.0.2.1 remote-as 65001",
+    "neighbor 192.0.2.1 description peer",
+    "10 permit ip any any",
+    "20 deny ip any any",
+    "name USERS",
+    "set local-preference 200",
+    "transport input ssh",
+];
+
+/// Top-level lines, among them ones that name or remove sections.
+const LEAVES: &[&str] = &[
+    "hostname r1",
+    "hostname r2",
+    "no ip domain lookup",
+    "access-list 101 permit ip any any",
+    "access-list 101 deny ip any any",
+    "logging host 10.0.0.1",
+    "no logging console",
+    "interface GigabitEthernet1",
+    "no interface GigabitEthernet2.10",
+    "vlan 12",
+    "ntp server 192.0.2.123",
+];
+
+/// One top-level entry: a section (header, children) or a plain line.
+fn entry() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (
+            0..HEADERS.len(),
+            proptest::collection::vec(0..CHILDREN.len(), 0..4)
+        )
+            .prop_map(|(h, children)| {
+                let mut text = format!("{}\n", HEADERS[h]);
+                for c in children {
+                    text.push_str(&format!(" {}\n", CHILDREN[c]));
+                }
+                text
+            }),
+        (0..LEAVES.len()).prop_map(|l| format!("{}\n", LEAVES[l])),
+    ]
+}
+
+/// A config: entries shared by both sides, in place, plus each side's own.
+fn pair() -> impl Strategy<Value = (String, String)> {
+    (
+        proptest::collection::vec(entry(), 0..8),
+        proptest::collection::vec((entry(), any::<prop::sample::Index>()), 0..4),
+        proptest::collection::vec((entry(), any::<prop::sample::Index>()), 0..4),
+    )
+        .prop_map(|(shared, own_from, own_to)| {
+            let side = |own: &[(String, prop::sample::Index)]| {
+                let mut entries = shared.clone();
+                for (e, at) in own {
+                    entries.insert(at.index(entries.len() + 1), e.clone());
+                }
+                entries.concat()
+            };
+            (side(&own_from), side(&own_to))
+        })
+}
+
+proptest! {
+    #[test]
+    fn setting_equal_sections_aside_changes_no_remediation(
+        (from, to) in pair(),
+        platform in prop::sample::select(vec!["ios", "iosxe", "nxos", "eos", "asa"]),
+    ) {
+        let rules = PlatformRules::builtin(platform);
+        let (f, t) = (indented(&from, Dialect::Ios), indented(&to, Dialect::Ios));
+        let options = RemediateOptions::default();
+        let scoped = remediate_scoped(&f, &t, platform, &rules, &options, true);
+        let whole = remediate_scoped(&f, &t, platform, &rules, &options, false);
+        prop_assert_eq!(scoped, whole, "FROM:\n{}\nTO:\n{}", from, to);
+    }
+}
