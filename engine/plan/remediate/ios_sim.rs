@@ -66,7 +66,17 @@ struct Level {
 
 impl Level {
     fn from_items(items: Vec<Item>, parent: Option<&str>, rules: &PlatformRules) -> Level {
-        let mut level = Level::default();
+        if items.is_empty() {
+            return Level::default();
+        }
+        // Sized once: nodes are large, and a 3,000-entry ACL grown by
+        // doubling moved each of them many times.
+        let mut level = Level {
+            slots: Vec::with_capacity(items.len()),
+            order: Vec::with_capacity(items.len()),
+            by_text: HashMap::with_capacity_and_hasher(items.len(), Default::default()),
+            ..Level::default()
+        };
         for item in items {
             let mut node = Node::new(&item.text, item.ordered, parent, rules);
             node.children = Level::from_items(item.children, Some(&item.text), rules);
