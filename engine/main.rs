@@ -9,9 +9,27 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    no_transparent_huge_pages();
     henko::cli::main()
 }
+
+/// Runs [`no_transparent_huge_pages`] as the program is loaded: the
+/// loader calls `.init_array` entries before Rust's runtime starts, so the
+/// runtime's first allocations already get small pages. Called from `main`
+/// instead, two huge pages had been faulted in by then (2.5 ms of CPU per
+/// run, benches/README.md).
+// Allowed: a link section is outside what the compiler checks. The entry
+// runs before the runtime exists, so it must not allocate, panic or touch
+// std; it makes one system call with integer arguments.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+#[used]
+#[link_section = ".init_array"]
+static NO_THP_AT_LOAD: extern "C" fn() = {
+    extern "C" fn at_load() {
+        no_transparent_huge_pages();
+    }
+    at_load
+};
 
 /// Asks Linux not to back this process with transparent huge pages.
 ///
@@ -22,9 +40,9 @@ fn main() -> ExitCode {
 /// pages off the pair's plan ran 5-15% faster with a third of the spread,
 /// and a 10,000-device diff peaked 15% lower (benches/README.md). Failure
 /// (an old kernel) changes nothing but speed, so it is ignored.
+#[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 fn no_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and only
     // sets a flag on the calling process; no memory is passed.
     unsafe {
