@@ -215,17 +215,25 @@ fn check(
     commands: &[String],
     rules: &PlatformRules,
 ) -> Option<String> {
-    let scoped = check_scope::reachable(start, goal, commands, rules);
-    let (start, goal) = match &scoped {
-        Some((start, goal)) => (start.as_slice(), goal.as_slice()),
-        None => (start, goal),
+    // The simulation consumes its start: the scoped copy when there is one.
+    // Settling reads the whole start (what the set-aside sections hold is
+    // asked for by header, and no kept item has a set-aside header).
+    let (simulated, goal) = match check_scope::reachable(start, goal, commands, rules) {
+        Some((scoped_start, scoped_goal)) => (
+            simulate::run(scoped_start, commands, rules),
+            std::borrow::Cow::Owned(scoped_goal),
+        ),
+        None => (
+            simulate::run(start.to_vec(), commands, rules),
+            std::borrow::Cow::Borrowed(goal),
+        ),
     };
-    match simulate::run(start.to_vec(), commands, rules) {
+    match simulated {
         Err(e) => Some(format!("{what}: {e}")),
         Ok(result) => {
             let (result, goal) = rayon::join(
-                || normalize::settle(&result, start, rules),
-                || normalize::settle(goal, start, rules),
+                || normalize::settle_owned(result, start, rules),
+                || normalize::settle(&goal, start, rules),
             );
             simulate::difference(&result, &goal, rules)
                 .map(|diff| format!("{what}: simulated result differs: {diff}"))

@@ -170,14 +170,20 @@ pub(crate) fn is_default_leaf(item: &Item, parent: Option<&str>, rules: &Platfor
 /// `no shutdown` of a new SVI). Both sides of a simulation are settled
 /// against its start before they are compared.
 pub(crate) fn settle(items: &[Item], start: &[Item], rules: &PlatformRules) -> Vec<Item> {
-    if rules.defaults.is_empty() && rules.negated_state.is_empty() {
-        return items.to_vec();
-    }
-    settle_level(items, Some(start), None, rules)
+    settle_owned(items.to_vec(), start, rules)
 }
 
-fn settle_level(
-    items: &[Item],
+/// [`settle`] of items the caller gives up (a simulation's result):
+/// default lines are dropped in place, nothing is copied.
+pub(crate) fn settle_owned(items: Vec<Item>, start: &[Item], rules: &PlatformRules) -> Vec<Item> {
+    if rules.defaults.is_empty() && rules.negated_state.is_empty() {
+        return items;
+    }
+    settle_level_owned(items, Some(start), None, rules)
+}
+
+fn settle_level_owned(
+    items: Vec<Item>,
     start: Option<&[Item]>,
     parent: Option<&str>,
     rules: &PlatformRules,
@@ -188,19 +194,18 @@ fn settle_level(
         .map(|i| (i.text.as_str(), i))
         .collect();
     items
-        .iter()
+        .into_iter()
         .filter(|item| start.is_none() || !is_default_leaf(item, parent, rules))
-        .map(|item| {
-            if item.children.is_empty() {
-                return item.clone();
+        .map(|mut item| {
+            if !item.children.is_empty() {
+                let existing = sections
+                    .get(item.text.as_str())
+                    .map(|found| found.children.as_slice());
+                let children = std::mem::take(&mut item.children);
+                let settled = settle_level_owned(children, existing, Some(&item.text), rules);
+                item.children = settled;
             }
-            let counterpart = sections.get(item.text.as_str());
-            let existing = counterpart.map(|found| found.children.as_slice());
-            Item {
-                text: item.text.clone(),
-                children: settle_level(&item.children, existing, Some(&item.text), rules),
-                ordered: item.ordered,
-            }
+            item
         })
         .collect()
 }
