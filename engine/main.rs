@@ -16,7 +16,9 @@ fn main() -> ExitCode {
 /// loader calls `.init_array` entries before Rust's runtime starts, so the
 /// runtime's first allocations already get small pages. Called from `main`
 /// instead, two huge pages had been faulted in by then (2.5 ms of CPU per
-/// run, benches/README.md).
+/// run, benches/README.md). Whether mimalloc's own constructor runs before
+/// or after this one is the linker's choice; either way its memory is
+/// faulted in when first touched, and the flag is read then.
 // Allowed: a link section is outside what the compiler checks. The entry
 // runs before the runtime exists, so it must not allocate, panic or touch
 // std; it makes one system call with integer arguments.
@@ -45,7 +47,9 @@ static NO_THP_AT_LOAD: extern "C" fn() = {
 fn no_transparent_huge_pages() {
     // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and only
     // sets a flag on the calling process; no memory is passed.
+    // prctl is variadic: the arguments go as the unsigned longs it reads.
+    let (disable, unused): (libc::c_ulong, libc::c_ulong) = (1, 0);
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        libc::prctl(libc::PR_SET_THP_DISABLE, disable, unused, unused, unused);
     }
 }

@@ -108,3 +108,27 @@ proptest! {
         prop_assert_eq!(scoped, whole, "FROM:\n{}\nTO:\n{}", from, to);
     }
 }
+
+#[test]
+fn a_section_sharing_a_removed_lines_negation_is_not_set_aside() {
+    // With an operator's `no int $1`, the removed `interface Vlan10
+    // point-to-point` negates like the kept `interface Vlan10`: planned on
+    // the whole trees it is removed by its full line, and without the
+    // kept section the planner would write the short `no int Vlan10`,
+    // which removes both.
+    let rules = PlatformRules::builtin("ios")
+        .with_overrides(
+            "negate:\n  - match: '^interface (\\S+)'\n    with: 'no int $1'\n",
+            "override.yaml",
+        )
+        .unwrap();
+    let from = "interface Vlan10 point-to-point\n description old\ninterface Vlan10\n description keep\nhostname r1\n";
+    let to = "interface Vlan10\n description keep\nhostname r1\n";
+    let (f, t) = (indented(from, Dialect::Ios), indented(to, Dialect::Ios));
+    let options = RemediateOptions::default();
+    let scoped = remediate_scoped(&f, &t, "ios", &rules, &options, true);
+    let whole = remediate_scoped(&f, &t, "ios", &rules, &options, false);
+    assert_eq!(scoped, whole);
+    assert_eq!(scoped.apply, ["no interface Vlan10 point-to-point"]);
+    assert!(scoped.verified, "{:?}", scoped.simulation_errors);
+}

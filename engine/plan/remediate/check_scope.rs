@@ -35,7 +35,7 @@ pub(crate) fn reachable(
     let aside = |item: &Item, other: &HashMap<&str, &Item>| {
         !item.children.is_empty()
             && other.get(item.text.as_str()) == Some(&item)
-            && !named.reaches(&item.text)
+            && !named.reaches_section(&item.text, rules)
     };
     let kept_start: Vec<Item> = start
         .iter()
@@ -68,11 +68,13 @@ impl Unchanged {
         self.from.is_empty()
     }
 
-    /// Returns true when a command of `commands` may reach a section set
-    /// aside (by name, prefix or family, as the simulation's scope tests).
-    pub(crate) fn reached_by(&self, commands: &[String], rules: &PlatformRules) -> bool {
-        let named = Named::from_commands(commands, rules);
-        self.from.iter().any(|(_, item)| named.reaches(&item.text))
+    /// Returns true when a top-level command of either list may reach a
+    /// section set aside (see [`Named::reaches_section`]).
+    pub(crate) fn reached_by(&self, lists: [&[String]; 2], rules: &PlatformRules) -> bool {
+        let named = Named::from_commands(lists.into_iter().flatten(), rules);
+        self.from
+            .iter()
+            .any(|(_, item)| named.reaches_section(&item.text, rules))
     }
 
     /// Puts the sections back where they were.
@@ -92,11 +94,12 @@ impl Unchanged {
 /// walk skips a line both sides hold, and groups and single-valued
 /// overwrites are made of plain lines. The one way it can still matter is
 /// a command that reaches it (a short negation that would also remove it,
-/// a family removal): the caller plans without these sections and plans
-/// again on the whole trees when [`Unchanged::reached_by`] says a command
-/// reaches one. When none is reached the simulation's own scope
-/// ([`reachable`]) would set exactly these aside, so checking the smaller
-/// trees judges what checking the whole ones judges.
+/// a family removal, a negation equal to its own): the caller plans
+/// without these sections and plans again on the whole trees when
+/// [`Unchanged::reached_by`] says a command reaches one. When none is
+/// reached the simulation's own scope ([`reachable`], the same test)
+/// would set exactly these aside, so checking the smaller trees judges
+/// what checking the whole ones judges.
 pub(crate) fn set_aside_unchanged(
     from: &mut Vec<Item>,
     to: &mut Vec<Item>,
@@ -178,17 +181,24 @@ struct Named<'a> {
     /// First words of every top-level command (a group removal or an
     /// overwrite rule may reach any section that starts the same way).
     first_words: HashSet<&'a str>,
+    /// The top-level commands as they are.
+    whole: HashSet<&'a str>,
 }
 
 impl<'a> Named<'a> {
-    fn from_commands(commands: &'a [String], rules: &PlatformRules) -> Named<'a> {
+    fn from_commands(
+        commands: impl IntoIterator<Item = &'a String>,
+        rules: &PlatformRules,
+    ) -> Named<'a> {
         let mut texts = Vec::new();
         let mut first_words = HashSet::default();
+        let mut whole = HashSet::default();
         for command in commands {
             if command.starts_with(' ') {
                 continue;
             }
             let text = command.trim_end();
+            whole.insert(text);
             let bare = text
                 .strip_prefix("no ")
                 .or_else(|| text.strip_prefix("default "))
@@ -206,7 +216,30 @@ impl<'a> Named<'a> {
         }
         texts.sort_unstable();
         texts.dedup();
-        Named { texts, first_words }
+        Named {
+            texts,
+            first_words,
+            whole,
+        }
+    }
+
+    /// Returns true when a command may reach the top-level section
+    /// `header`: by name, prefix or family ([`Named::reaches`]), or by
+    /// being the section's own negation or reset. The last is how a negate
+    /// template that does not keep the header's words (an operator's
+    /// `no int $1`) removes it, and how the planner's full `no <line>` for
+    /// a line that shares the section's negation turns into the short one
+    /// when the section is not there to share it.
+    fn reaches_section(&self, header: &str, rules: &PlatformRules) -> bool {
+        // A plain negation (`no <header>`) is the header by name: only a
+        // template's needs asking for.
+        let equals = |command: Option<String>| {
+            command.is_some_and(|command| self.whole.contains(command.as_str()))
+        };
+        !self.whole.is_empty()
+            && (self.reaches(header)
+                || equals(rules.template_negation(header, None))
+                || equals(rules.reset(header, None)))
     }
 
     /// Returns true when a command names the section `header`, a section
@@ -332,10 +365,28 @@ mod tests {
                 "interface Gi3"
             ]
         );
-        assert!(!aside.reached_by(&commands(&["interface Gi2", " description c"]), &rules));
-        assert!(aside.reached_by(&commands(&["default interface Gi1"]), &rules));
+        let none: &[String] = &[];
+        let entered = commands(&["interface Gi2", " description c"]);
+        assert!(!aside.reached_by([&entered, none], &rules));
+        assert!(aside.reached_by([none, &commands(&["default interface Gi1"])], &rules));
         aside.restore(&mut f, &mut t);
         assert_eq!((f, t), (from, to));
+    }
+
+    #[test]
+    fn a_negation_that_does_not_name_the_section_still_reaches_it() {
+        // An operator's template turns `interface X` into `no int X`: not
+        // a prefix of the header, but the section's own negation.
+        let rules = PlatformRules::builtin("ios")
+            .with_overrides(
+                "negate:\n  - match: '^interface (\\S+)'\n    with: 'no int $1'\n",
+                "override.yaml",
+            )
+            .unwrap();
+        let same = [section("interface Vlan10", &["description keep"])];
+        assert!(reachable(&same, &same, &commands(&["no int Vlan10"]), &rules).is_none());
+        let (s, _) = reachable(&same, &same, &commands(&["no int Vlan20"]), &rules).unwrap();
+        assert!(s.is_empty());
     }
 
     #[test]

@@ -75,8 +75,9 @@ impl PlatformRules {
     pub(crate) fn is_default(&self, text: &str, parent: Option<&str>) -> bool {
         // Most lines no rule could match: that is answered without the
         // memo's hashing and locking.
+        // (A state negation itself is never a default, so whether `text`
+        // could be one does not matter here.)
         if !self.filters.defaults.may_match(text)
-            && !self.filters.negated_state.may_match(text)
             && !self.filters.negated_state.may_match_joined("no ", text)
         {
             return false;
@@ -122,8 +123,9 @@ impl PlatformRules {
     /// the key (`no bandwidth guaranteed` beside `bandwidth percent 1` in a
     /// `show running-config all` backup) names a setting of its own.
     pub(crate) fn idempotent_key(&self, text: &str, parent: Option<&str>) -> Option<String> {
-        let bare = text.strip_prefix("no ").unwrap_or(text);
-        if !self.filters.idempotent.may_match(text) && !self.filters.idempotent.may_match(bare) {
+        let could_match = |line: &str| self.filters.idempotent.may_match(line);
+        let bare = text.strip_prefix("no ");
+        if !could_match(text) && !bare.is_some_and(could_match) {
             return None;
         }
         self.memo.get_or(Question::IdempotentKey, text, parent, || {
@@ -177,29 +179,42 @@ impl PlatformRules {
     }
 
     fn compute_negate(&self, text: &str, parent: Option<&str>) -> String {
-        if let Some((rule, caps)) = first(
+        self.template_negation(text, parent)
+            .unwrap_or_else(|| plain_negation(text))
+    }
+
+    /// Returns the negation a negate template gives `text`, or `None` when
+    /// no template applies (its negation is the plain `no <text>`, or
+    /// `<rest>` for a `no <rest>` line).
+    pub(crate) fn template_negation(&self, text: &str, parent: Option<&str>) -> Option<String> {
+        first(
             &self.negate,
             &self.filters.negate,
             of_template,
             text,
             parent,
-        ) {
-            return expand(rule, &caps);
-        }
-        plain_negation(text)
+        )
+        .map(|(rule, caps)| expand(rule, &caps))
     }
 
     /// Returns the command that empties a section that cannot be removed
     /// (a physical interface), if the section is one.
     pub(crate) fn reset(&self, header: &str, parent: Option<&str>) -> Option<String> {
-        first(
-            &self.reset_sections,
-            &self.filters.reset_sections,
-            of_template,
-            header,
-            parent,
-        )
-        .map(|(rule, caps)| expand(rule, &caps))
+        if !self.filters.reset_sections.may_match(header) {
+            return None;
+        }
+        // Asked of every section when normalising, and again when planning
+        // and scoping: remembered, as the regex fills capture groups.
+        self.memo.get_or(Question::Reset, header, parent, || {
+            first(
+                &self.reset_sections,
+                &self.filters.reset_sections,
+                of_template,
+                header,
+                parent,
+            )
+            .map(|(rule, caps)| expand(rule, &caps))
+        })
     }
 
     /// Returns why a line or section must be changed by hand, if it must.

@@ -17,6 +17,8 @@ pub(crate) enum Question {
     IdempotentKey,
     /// [`PlatformRules::negate`](super::PlatformRules::negate).
     Negate,
+    /// [`PlatformRules::reset`](super::PlatformRules::reset).
+    Reset,
 }
 
 /// One remembered answer, with the line it answers for (hashes collide).

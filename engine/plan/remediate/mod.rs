@@ -139,9 +139,7 @@ fn remediate_scoped(
     let plan_both =
         |f: &[Item], t: &[Item]| rayon::join(|| plan(f, t, rules), || plan(t, f, rules));
     let mut planned = plan_both(&f, &t);
-    if !aside.is_empty()
-        && (aside.reached_by(&planned.0 .0, rules) || aside.reached_by(&planned.1 .0, rules))
-    {
+    if !aside.is_empty() && aside.reached_by([&planned.0 .0, &planned.1 .0], rules) {
         std::mem::take(&mut aside).restore(&mut f, &mut t);
         planned = plan_both(&f, &t);
     }
