@@ -169,18 +169,25 @@ impl Engine<'_> {
                 _ => {
                     let command = rules.negate(&f.text, parent);
                     // A short negation (`no bgp router-id`) would also remove
-                    // a line that stays: name the line in full instead.
-                    let kept = kept_negations.get_or_insert_with(|| {
-                        from.iter()
-                            .filter(|k| {
+                    // a line that stays: name the line in full instead. (A
+                    // negation that already names the line in full, or of a
+                    // `no` line, stays as it is either way.)
+                    let short = !f.text.starts_with("no ")
+                        && command.strip_prefix("no ") != Some(f.text.as_str());
+                    let hits_kept = short && {
+                        let kept = kept_negations.get_or_insert_with(|| {
+                            let kept = from.iter().filter(|k| {
                                 to_idx.contains_key(k.text.as_str())
                                     || overwritten.contains(k.text.as_str())
-                            })
-                            .map(|k| rules.negate(&k.text, parent))
-                            .collect::<HashSet<String>>()
-                    });
-                    let hits_kept = kept.contains(&command);
-                    if hits_kept && !f.text.starts_with("no ") {
+                            });
+                            rules
+                                .negate_level(kept.map(|k| k.text.as_str()), parent)
+                                .into_iter()
+                                .collect::<HashSet<String>>()
+                        });
+                        kept.contains(&command)
+                    };
+                    if hits_kept {
                         format!("no {}", f.text)
                     } else {
                         command

@@ -214,15 +214,16 @@ impl Level {
         }
         let slots = &self.slots;
         let map = self.by_negation.get_or_insert_with(|| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::default();
-            for (at, node) in slots
+            let live: Vec<(usize, &Node)> = slots
                 .iter()
                 .enumerate()
                 .filter_map(|(i, n)| n.as_ref().map(|n| (i, n)))
-            {
-                map.entry(rules.negate(&node.text, parent))
-                    .or_default()
-                    .push(at);
+                .collect();
+            let negations = rules.negate_level(live.iter().map(|(_, n)| n.text.as_str()), parent);
+            let mut map: HashMap<String, Vec<usize>> =
+                HashMap::with_capacity_and_hasher(live.len(), Default::default());
+            for ((at, _), negation) in live.iter().zip(negations) {
+                map.entry(negation).or_default().push(*at);
             }
             map
         });

@@ -183,6 +183,34 @@ impl PlatformRules {
             .unwrap_or_else(|| plain_negation(text))
     }
 
+    /// Returns [`PlatformRules::negate`] of every line of one level (all
+    /// under `parent`), in order: each rule's parent condition is tested
+    /// once for the level rather than once per line, and the memo is left
+    /// alone (a level's lines are asked for once, when the simulator or
+    /// the planner indexes the level).
+    pub(crate) fn negate_level<'t>(
+        &self,
+        texts: impl Iterator<Item = &'t str>,
+        parent: Option<&str>,
+    ) -> Vec<String> {
+        let mut applies: Vec<Option<bool>> = vec![None; self.negate.len()];
+        texts
+            .map(|text| {
+                self.filters
+                    .negate
+                    .candidates(text)
+                    .find_map(|i| {
+                        let rule = &self.negate[i];
+                        let here =
+                            *applies[i].get_or_insert_with(|| rule.matcher.applies_under(parent));
+                        let caps = here.then(|| rule.matcher.re.captures(text))??;
+                        Some(expand(rule, &caps))
+                    })
+                    .unwrap_or_else(|| plain_negation(text))
+            })
+            .collect()
+    }
+
     /// Returns the negation a negate template gives `text`, or `None` when
     /// no template applies (its negation is the plain `no <text>`, or
     /// `<rest>` for a `no <rest>` line).
@@ -297,5 +325,84 @@ impl PlatformRules {
             parent,
         )
         .map_or(500, |(w, _)| w.weight)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines and the parents they sit under, as configs hold them.
+    const LEVELS: &[(Option<&str>, &[&str])] = &[
+        (
+            None,
+            &[
+                "hostname r1",
+                "logging console",
+                "logging monitor informational",
+                "snmp-server community public RO",
+                "no ip domain lookup",
+                "username admin privilege 15 secret 5 $1$x",
+                "interface GigabitEthernet1",
+                "10 permit ip any any",
+                "",
+            ],
+        ),
+        (
+            Some("ip access-list extended EDGE"),
+            &["10 permit ip any any", "20 deny ip any any log", "remark x"],
+        ),
+        (
+            Some("router bgp 65000"),
+            &[
+                "neighbor 192.0.2.1 remote-as 65001",
+                "neighbor 192.0.2.1 description peer",
+                "neighbor 192.0.2.1 route-map RM in",
+                "bgp router-id 10.0.0.1",
+                "no bgp default ipv4-unicast",
+            ],
+        ),
+        (
+            Some("interface GigabitEthernet1"),
+            &[
+                "ip address 10.0.0.1 255.255.255.0",
+                "description uplink",
+                "shutdown",
+                "no shutdown",
+                "switchport access vlan 10",
+            ],
+        ),
+    ];
+
+    #[test]
+    fn a_level_negates_each_line_as_negate_does() {
+        let operator = PlatformRules::builtin("ios")
+            .with_overrides(
+                "negate:\n  - match: '^(\\S+)'\n    parent: '^router bgp '\n    with: 'no $1 all'\n",
+                "override.yaml",
+            )
+            .unwrap();
+        // The operator's rule applies under its parent only.
+        let bgp = Some("router bgp 65000");
+        assert_eq!(
+            operator.negate("neighbor 192.0.2.1 route-map RM in", bgp),
+            "no neighbor all"
+        );
+        assert_eq!(
+            operator.negate("description uplink", None),
+            "no description"
+        );
+        let tables = ["ios", "iosxe", "nxos", "eos", "asa", "acos"]
+            .map(PlatformRules::builtin)
+            .into_iter()
+            .chain([operator]);
+        for rules in tables {
+            for (parent, lines) in LEVELS {
+                let one_by_one: Vec<String> =
+                    lines.iter().map(|l| rules.negate(l, *parent)).collect();
+                let level = rules.negate_level(lines.iter().copied(), *parent);
+                assert_eq!(level, one_by_one, "{} under {parent:?}", rules.platform());
+            }
+        }
     }
 }

@@ -51,23 +51,24 @@ pub(crate) struct Matcher {
 impl Matcher {
     /// Returns the captures when `text` matches and the parent condition holds.
     pub(crate) fn captures<'t>(&self, text: &'t str, parent: Option<&str>) -> Option<Captures<'t>> {
-        if let Some(cond) = &self.parent {
-            if !cond.is_match(parent.unwrap_or("")) {
-                return None;
-            }
+        if !self.applies_under(parent) {
+            return None;
         }
         self.re.captures(text)
+    }
+
+    /// Returns true when the parent condition holds for lines under
+    /// `parent` (always, for a rule without one).
+    pub(crate) fn applies_under(&self, parent: Option<&str>) -> bool {
+        self.parent
+            .as_ref()
+            .is_none_or(|cond| cond.is_match(parent.unwrap_or("")))
     }
 
     /// Returns true when `text` matches and the parent condition holds
     /// (no capture groups are filled).
     pub(crate) fn is_match(&self, text: &str, parent: Option<&str>) -> bool {
-        if let Some(cond) = &self.parent {
-            if !cond.is_match(parent.unwrap_or("")) {
-                return false;
-            }
-        }
-        self.re.is_match(text)
+        self.applies_under(parent) && self.re.is_match(text)
     }
 
     /// Compiles both regexes now.
