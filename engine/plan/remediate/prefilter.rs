@@ -106,26 +106,112 @@ impl Prefilter {
 
     /// Returns the indexes of the rules that can match `text`, in rule
     /// order: a superset of the rules that do (each is still tried).
-    pub(crate) fn candidates<'a>(&'a self, text: &'a str) -> impl Iterator<Item = usize> + 'a {
-        let mut prefixed: Vec<u32> = Vec::new();
+    pub(crate) fn candidates<'a>(&'a self, text: &str) -> Candidates<'a> {
+        let mut found = Found::Inline([0; INLINE], 0);
         self.prefixes.walk(text.bytes(), |rules| {
-            prefixed.extend_from_slice(rules);
+            for &rule in rules {
+                found.push(rule);
+            }
             false
         });
-        // A rule with two literals that both fit comes once.
-        prefixed.sort_unstable();
-        prefixed.dedup();
-        let mut prefixed = prefixed.into_iter().peekable();
-        let mut always = self.always.iter().copied().peekable();
-        std::iter::from_fn(move || {
-            let next = match (prefixed.peek(), always.peek()) {
-                (Some(p), Some(a)) if p <= a => prefixed.next(),
-                (_, Some(_)) => always.next(),
-                (Some(_), None) => prefixed.next(),
-                (None, None) => None,
-            }?;
-            Some(next as usize)
-        })
+        found.sort_dedup();
+        Candidates {
+            found,
+            next_found: 0,
+            always: &self.always,
+        }
+    }
+}
+
+/// How many prefix matches a lookup keeps without allocating (a line's
+/// literal prefixes name one or two rules of a list, rarely more).
+const INLINE: usize = 8;
+
+/// The rules whose literal prefixes a line starts with.
+enum Found {
+    Inline([u32; INLINE], usize),
+    Spilled(Vec<u32>),
+}
+
+impl Found {
+    fn push(&mut self, rule: u32) {
+        match self {
+            Found::Inline(rules, len) if *len < INLINE => {
+                rules[*len] = rule;
+                *len += 1;
+            }
+            Found::Inline(rules, len) => {
+                let mut spilled = rules[..*len].to_vec();
+                spilled.push(rule);
+                *self = Found::Spilled(spilled);
+            }
+            Found::Spilled(rules) => rules.push(rule),
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [u32] {
+        match self {
+            Found::Inline(rules, len) => &mut rules[..*len],
+            Found::Spilled(rules) => rules,
+        }
+    }
+
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Found::Inline(rules, len) => &rules[..*len],
+            Found::Spilled(rules) => rules,
+        }
+    }
+
+    /// Puts the rules in order, each once (a rule with two literals that
+    /// both fit is found twice).
+    fn sort_dedup(&mut self) {
+        let rules = self.as_mut_slice();
+        rules.sort_unstable();
+        let mut kept = 0;
+        for i in 0..rules.len() {
+            if i == 0 || rules[i] != rules[kept - 1] {
+                rules[kept] = rules[i];
+                kept += 1;
+            }
+        }
+        match self {
+            Found::Inline(_, len) => *len = kept,
+            Found::Spilled(rules) => rules.truncate(kept),
+        }
+    }
+}
+
+/// The candidates of one line ([`Prefilter::candidates`]): the rules its
+/// prefixes found merged, in rule order, with the rules any line may match.
+pub(crate) struct Candidates<'a> {
+    found: Found,
+    next_found: usize,
+    always: &'a [u32],
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let found = self.found.as_slice().get(self.next_found).copied();
+        let always = self.always.first().copied();
+        let next = match (found, always) {
+            (Some(f), Some(a)) if f <= a => {
+                self.next_found += 1;
+                f
+            }
+            (_, Some(a)) => {
+                self.always = &self.always[1..];
+                a
+            }
+            (Some(f), None) => {
+                self.next_found += 1;
+                f
+            }
+            (None, None) => return None,
+        };
+        Some(next as usize)
     }
 }
 
@@ -229,6 +315,36 @@ mod tests {
             filter(&["x$"]).may_match("anything"),
             "an open pattern fits every line"
         );
+    }
+
+    #[test]
+    fn many_rules_fitting_one_line_all_come_in_order() {
+        // Rules in order around a rule with two literals; then more
+        // prefixes of one line than fit without allocating.
+        let mut patterns: Vec<String> = (0..10).map(|i| format!("^ip {i}")).collect();
+        patterns.insert(3, "^(?:ip|ipv6) ".to_string());
+        patterns.push("x$".to_string());
+        let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        let f = filter(&patterns);
+        let got: Vec<usize> = f.candidates("ip 1 route").collect();
+        assert_eq!(
+            got,
+            [1, 3, 11],
+            "`^ip 1` (1), the alternation (3), the open pattern (11)"
+        );
+        let wide = filter(&[
+            "^i",
+            "^ip",
+            "^ip ",
+            "^ip r",
+            "^ip ro",
+            "^ip rou",
+            "^ip rout",
+            "^ip route",
+            "^ip route ",
+        ]);
+        let got: Vec<usize> = wide.candidates("ip route 0.0.0.0").collect();
+        assert_eq!(got, (0..9).collect::<Vec<_>>());
     }
 
     #[test]
