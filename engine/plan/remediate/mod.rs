@@ -13,6 +13,7 @@ mod check_scope;
 mod fortios;
 mod groups;
 mod ios;
+mod ios_level;
 mod ios_sim;
 mod junos;
 mod junos_trie;

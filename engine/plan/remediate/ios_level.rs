@@ -1,0 +1,300 @@
+//! One level of the ios simulator's tree ([`super::ios_sim`]): its entries
+//! in slots with holes where lines were removed, their order, and the
+//! indexes by text, negation, overwrite key and `no` line, each built on
+//! first use and kept in step as lines come and go.
+
+use super::ios::sequence;
+use super::normalize::Item;
+use super::rules::PlatformRules;
+use super::HashMap;
+
+pub(super) struct Node {
+    pub(super) text: String,
+    pub(super) ordered: bool,
+    /// The ordered group the line belongs to (`access-list OUT`), if any.
+    pub(super) group: Option<String>,
+    /// The command that empties this section, once asked for.
+    pub(super) reset: Option<Option<String>>,
+    /// The sequence number the line starts with (`10 permit …`), if any.
+    pub(super) sequence: Option<u64>,
+    pub(super) children: Level,
+}
+
+impl Node {
+    pub(super) fn new(
+        text: &str,
+        ordered: bool,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) -> Node {
+        Node {
+            text: text.to_string(),
+            ordered,
+            group: rules.group_of(text, parent).map(|(name, _)| name),
+            reset: None,
+            sequence: sequence(text),
+            children: Level::default(),
+        }
+    }
+
+    /// Gives the node another text (an overwritten setting), keeping what
+    /// is derived from the text in step.
+    pub(super) fn set_text(&mut self, text: String) {
+        self.sequence = sequence(&text);
+        self.text = text;
+    }
+}
+
+/// One level of the tree. Entries live in `slots` (append-only, a removed
+/// entry leaves a hole) and `order` says in which order they stand, so
+/// indexes keyed by slot stay valid whatever is removed or inserted.
+#[derive(Default)]
+pub(super) struct Level {
+    pub(super) slots: Vec<Option<Node>>,
+    pub(super) order: Vec<usize>,
+    pub(super) by_text: HashMap<String, usize>,
+    pub(super) by_negation: Option<HashMap<String, Vec<usize>>>,
+    pub(super) by_key: Option<HashMap<String, Vec<usize>>>,
+    /// The level's `no X` lines by `X`, once asked for. Entries may be
+    /// stale (a removed or overwritten slot): readers check the slot.
+    pub(super) by_positive: Option<HashMap<String, Vec<usize>>>,
+}
+
+impl Level {
+    pub(super) fn from_items(
+        items: Vec<Item>,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) -> Level {
+        if items.is_empty() {
+            return Level::default();
+        }
+        // Sized once: nodes are large, and a 3,000-entry ACL grown by
+        // doubling moved each of them many times.
+        let mut level = Level {
+            slots: Vec::with_capacity(items.len()),
+            order: Vec::with_capacity(items.len()),
+            by_text: HashMap::with_capacity_and_hasher(items.len(), Default::default()),
+            ..Level::default()
+        };
+        for item in items {
+            let mut node = Node::new(&item.text, item.ordered, parent, rules);
+            node.children = Level::from_items(item.children, Some(&item.text), rules);
+            let at = level.slots.len();
+            level.by_text.entry(node.text.clone()).or_insert(at);
+            level.slots.push(Some(node));
+            level.order.push(at);
+        }
+        level
+    }
+
+    pub(super) fn into_items(mut self) -> Vec<Item> {
+        let mut out = Vec::with_capacity(self.order.len());
+        for at in std::mem::take(&mut self.order) {
+            if let Some(n) = self.slots[at].take() {
+                out.push(Item {
+                    text: n.text,
+                    ordered: n.ordered,
+                    children: n.children.into_items(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Returns the live entries in order, with their slots.
+    pub(super) fn live(&self) -> impl Iterator<Item = (usize, &Node)> {
+        self.order
+            .iter()
+            .filter_map(|&at| self.slots[at].as_ref().map(|n| (at, n)))
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.live().next().is_none()
+    }
+
+    /// Stores `node` in slot `at` (a new slot when `at` is the length) and
+    /// records it in every index built so far; a new slot goes last in order.
+    pub(super) fn place(
+        &mut self,
+        at: usize,
+        node: Node,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) {
+        self.by_text.entry(node.text.clone()).or_insert(at);
+        if let (Some(map), Some(rest)) = (&mut self.by_positive, positive_of(&node.text)) {
+            map.entry(rest.to_string()).or_default().push(at);
+        }
+        if let Some(map) = &mut self.by_negation {
+            map.entry(rules.negate(&node.text, parent))
+                .or_default()
+                .push(at);
+        }
+        if let (Some(map), true) = (&mut self.by_key, node.children.is_empty()) {
+            if let Some(key) = rules.idempotent_key(&node.text, parent) {
+                map.entry(key).or_default().push(at);
+            }
+        }
+        if at == self.slots.len() {
+            self.slots.push(Some(node));
+            self.order.push(at);
+        } else {
+            self.slots[at] = Some(node);
+        }
+    }
+
+    pub(super) fn remove(
+        &mut self,
+        at: usize,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) -> Option<Node> {
+        let node = self.slots[at].take()?;
+        if self.by_text.get(&node.text) == Some(&at) {
+            self.by_text.remove(&node.text);
+        }
+        if let Some(map) = &mut self.by_negation {
+            if let Some(slots) = map.get_mut(&rules.negate(&node.text, parent)) {
+                slots.retain(|&s| s != at);
+            }
+        }
+        if let Some(map) = &mut self.by_key {
+            if let Some(key) = rules.idempotent_key(&node.text, parent) {
+                if let Some(slots) = map.get_mut(&key) {
+                    slots.retain(|&s| s != at);
+                }
+            }
+        }
+        Some(node)
+    }
+
+    /// Returns the slots of the `no <command>` lines whose negation is
+    /// `command`: what a command that no negate template can write
+    /// negates. Found through an index of the level's `no` lines (no rule
+    /// lookups), each candidate checked against the rules.
+    pub(super) fn undone_by(
+        &mut self,
+        command: &str,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) -> Vec<usize> {
+        let slots = &self.slots;
+        let index = self.by_positive.get_or_insert_with(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::default();
+            for (at, node) in slots.iter().enumerate() {
+                if let Some(rest) = node.as_ref().and_then(|n| positive_of(&n.text)) {
+                    map.entry(rest.to_string()).or_default().push(at);
+                }
+            }
+            map
+        });
+        let Some(candidates) = index.get(command) else {
+            return Vec::new();
+        };
+        candidates
+            .iter()
+            .copied()
+            .filter(|&at| {
+                self.slots[at].as_ref().is_some_and(|n| {
+                    positive_of(&n.text) == Some(command)
+                        && rules.negate(&n.text, parent) == command
+                })
+            })
+            .collect()
+    }
+
+    /// Returns the slots of the lines that `command` negates.
+    pub(super) fn negated_by(
+        &mut self,
+        command: &str,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) -> Vec<usize> {
+        // A negation is `no <line>`, the line of a `no <line>` node, or the
+        // text of a negate template. A command that can be none of these
+        // negates nothing, and the level's index is not built for it (a
+        // top level holds thousands of lines).
+        if !command.starts_with("no ")
+            && !rules
+                .negate
+                .iter()
+                .any(|rule| command.starts_with(literal_prefix(&rule.template)))
+        {
+            return self.undone_by(command, parent, rules);
+        }
+        let slots = &self.slots;
+        let map = self.by_negation.get_or_insert_with(|| {
+            let live: Vec<(usize, &Node)> = slots
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| n.as_ref().map(|n| (i, n)))
+                .collect();
+            let negations = rules.negate_level(live.iter().map(|(_, n)| n.text.as_str()), parent);
+            let mut map: HashMap<String, Vec<usize>> =
+                HashMap::with_capacity_and_hasher(live.len(), Default::default());
+            for ((at, _), negation) in live.iter().zip(negations) {
+                map.entry(negation).or_default().push(*at);
+            }
+            map
+        });
+        map.get(command).cloned().unwrap_or_default()
+    }
+
+    /// Returns the slot of the single-valued leaf with `key`, if any.
+    pub(super) fn keyed(
+        &mut self,
+        key: &str,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) -> Option<usize> {
+        let slots = &self.slots;
+        let map = self.by_key.get_or_insert_with(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::default();
+            for (at, node) in slots
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| n.as_ref().map(|n| (i, n)))
+            {
+                if node.children.is_empty() {
+                    if let Some(k) = rules.idempotent_key(&node.text, parent) {
+                        map.entry(k).or_default().push(at);
+                    }
+                }
+            }
+            map
+        });
+        map.get(key).and_then(|slots| slots.first().copied())
+    }
+
+    /// Adds `node` just before the entry in slot `before` (last when `None`).
+    pub(super) fn insert_before(
+        &mut self,
+        before: Option<usize>,
+        node: Node,
+        parent: Option<&str>,
+        rules: &PlatformRules,
+    ) {
+        let at = self.slots.len();
+        self.place(at, node, parent, rules);
+        if let Some(before) = before {
+            self.order.pop();
+            let position = self
+                .order
+                .iter()
+                .position(|&s| s == before)
+                .unwrap_or(self.order.len());
+            self.order.insert(position, at);
+        }
+    }
+}
+
+/// The `X` of a `no X` line, as the negation fallback reads it.
+pub(super) fn positive_of(text: &str) -> Option<&str> {
+    text.strip_prefix("no ").map(str::trim_start)
+}
+
+/// Returns the part of a command template before its first `$` reference.
+pub(super) fn literal_prefix(template: &str) -> &str {
+    &template[..template.find('$').unwrap_or(template.len())]
+}
