@@ -8,6 +8,8 @@ use super::normalize::Item;
 use super::rules::PlatformRules;
 use super::HashMap;
 
+/// One line of a level (for a section, with the level under it), and what
+/// the simulator derives from its text.
 pub(super) struct Node {
     pub(super) text: String,
     pub(super) ordered: bool,
