@@ -16,10 +16,24 @@ fn first<'r, 't, T>(
     text: &'t str,
     parent: Option<&str>,
 ) -> Option<(&'r T, Captures<'t>)> {
+    first_where(list, filter, matcher, text, |_, m| m.applies_under(parent))
+}
+
+/// [`first`], asking `holds(index, matcher)` whether a rule's parent
+/// condition holds (a level's lookups remember the answers per rule).
+fn first_where<'r, 't, T>(
+    list: &'r [T],
+    filter: &Prefilter,
+    matcher: impl Fn(&T) -> &Matcher,
+    text: &'t str,
+    mut holds: impl FnMut(usize, &Matcher) -> bool,
+) -> Option<(&'r T, Captures<'t>)> {
     filter.candidates(text).find_map(|i| {
-        matcher(&list[i])
-            .captures(text, parent)
-            .map(|c| (&list[i], c))
+        let m = matcher(&list[i]);
+        if !holds(i, m) {
+            return None;
+        }
+        m.re.captures(text).map(|c| (&list[i], c))
     })
 }
 
@@ -74,9 +88,8 @@ impl PlatformRules {
     /// inherited `defaults` rule says.
     pub(crate) fn is_default(&self, text: &str, parent: Option<&str>) -> bool {
         // Most lines no rule could match: that is answered without the
-        // memo's hashing and locking.
-        // (A state negation itself is never a default, so whether `text`
-        // could be one does not matter here.)
+        // memo's hashing and locking. (A state negation itself is never a
+        // default, so whether `text` could be one does not matter here.)
         if !self.filters.defaults.may_match(text)
             && !self.filters.negated_state.may_match_joined("no ", text)
         {
@@ -196,17 +209,11 @@ impl PlatformRules {
         let mut applies: Vec<Option<bool>> = vec![None; self.negate.len()];
         texts
             .map(|text| {
-                self.filters
-                    .negate
-                    .candidates(text)
-                    .find_map(|i| {
-                        let rule = &self.negate[i];
-                        let here =
-                            *applies[i].get_or_insert_with(|| rule.matcher.applies_under(parent));
-                        let caps = here.then(|| rule.matcher.re.captures(text))??;
-                        Some(expand(rule, &caps))
-                    })
-                    .unwrap_or_else(|| plain_negation(text))
+                let holds = |i: usize, m: &Matcher| {
+                    *applies[i].get_or_insert_with(|| m.applies_under(parent))
+                };
+                first_where(&self.negate, &self.filters.negate, of_template, text, holds)
+                    .map_or_else(|| plain_negation(text), |(rule, caps)| expand(rule, &caps))
             })
             .collect()
     }
