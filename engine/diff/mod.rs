@@ -6,6 +6,7 @@ pub mod drift;
 mod error;
 mod hash;
 mod inventory;
+mod job;
 mod key;
 mod lines;
 mod options;
@@ -24,6 +25,6 @@ pub use replay::{apply_change, inverse, prove_steps, ProofErrors};
 pub use settings::{StoreSettings, IGNORE_FILE, SETTINGS_FILE};
 pub use snapshot::{
     diff_listed, diff_snapshots, diff_snapshots_with_progress, diff_visited, Listings, Progress,
-    Side, SnapshotDiff, Visit,
+    Side, SnapshotDiff, Visit, Visited,
 };
 pub use tree::diff_trees;

@@ -7,16 +7,15 @@
 //! by device name before it is split, and rayon's indexed `collect` keeps
 //! that order, so the result is the same whatever the thread count.
 
-use super::inventory::inventory_changes;
-use super::lines::unified_diff;
+use super::job::{plan_jobs, Job};
 use super::settings::StoreSettings;
-use super::{diff_trees, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
-use crate::config::{self, ConfigTree, Dialect, ParseOptions};
-use crate::inventory::{self, Device, Inventory};
+use super::{DeviceDiff, DeviceStatus, DiffError, DiffOptions};
+use crate::config::{ConfigTree, Dialect, ParseOptions};
+use crate::inventory::{self, Inventory};
 use crate::source::{redact, FileEntry, FileTree, Listing, Snapshot, SnapshotRef};
 use rayon::prelude::*;
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// A progress hook: called with (devices done, devices to do) from worker
@@ -24,10 +23,29 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
 /// Work done on each changed device while the diff holds its files: called
-/// from worker threads with the device's diff and the path and bytes of its
-/// FROM and TO configuration (`None` for a side it is missing from). A plan
+/// from worker threads with the device and the path and bytes of its FROM
+/// and TO configuration (`None` for a side it is missing from). A plan
 /// computes its remediation here, so no configuration is read twice.
-pub type Visit<'a, R> = &'a (dyn Fn(&DeviceDiff, Option<Side<'_>>, Option<Side<'_>>) -> R + Sync);
+///
+/// A large device's visit runs while the diff compares its two trees (on
+/// the other core when one is idle), so the visit learns what the device
+/// is, not what changed. Such a visit is made before the diff knows
+/// whether anything beyond noise changed; when nothing did, its result is
+/// dropped with the device.
+pub type Visit<'a, R> = &'a (dyn Fn(&Visited<'_>, Option<Side<'_>>, Option<Side<'_>>) -> R + Sync);
+
+/// The device a [`Visit`] is made for.
+#[derive(Clone, Copy, Debug)]
+pub struct Visited<'a> {
+    /// Device name, as in [`DeviceDiff::name`].
+    pub name: &'a str,
+    /// Platform, as in [`DeviceDiff::platform`] (empty when unknown).
+    pub platform: &'a str,
+    /// Dialect the configuration is parsed with.
+    pub dialect: Dialect,
+    /// Added, removed or modified.
+    pub status: DeviceStatus,
+}
 
 /// One side of a changed device as the diff read it.
 #[derive(Clone, Copy, Debug)]
@@ -234,7 +252,7 @@ fn take_readers(call: u64, from: &Snapshot, to: &Snapshot) -> Readers {
 
 /// Runs one job with the worker's readers, opening them again if the
 /// first attempt failed (so the error is reported with its cause).
-fn run_with<R>(
+fn run_with<R: Send>(
     readers: &mut Readers,
     from: &Snapshot,
     to: &Snapshot,
@@ -254,222 +272,8 @@ fn run_with<R>(
     job.run(&**from_reader, &**to_reader, opts, parse, visit)
 }
 
-/// One device whose configuration or inventory entry may have changed.
-struct Job<'a> {
-    name: &'a str,
-    status: DeviceStatus,
-    platform: String,
-    /// Key column of a parameter sheet, from the inventory.
-    key_column: Option<String>,
-    from: Option<&'a FileEntry>,
-    to: Option<&'a FileEntry>,
-    config: String,
-    changes: Vec<super::Change>,
-    warnings: Vec<String>,
-}
-
 fn index(files: &[FileEntry]) -> HashMap<&str, &FileEntry> {
     files.iter().map(|e| (e.path.as_str(), e)).collect()
-}
-
-/// Lists the devices that need reading, in name order; devices whose
-/// config blobs and inventory entries are identical are dropped here.
-fn plan_jobs<'a>(
-    inventory_from: &'a Inventory,
-    inventory_to: &'a Inventory,
-    files_from: &HashMap<&str, &'a FileEntry>,
-    files_to: &HashMap<&str, &'a FileEntry>,
-    opts: &DiffOptions,
-) -> Vec<Job<'a>> {
-    let names: BTreeSet<&str> = inventory_from
-        .devices()
-        .iter()
-        .chain(inventory_to.devices())
-        .map(|d| d.name.as_str())
-        .collect();
-    let mut jobs = Vec::new();
-    for name in names {
-        let before = inventory_from.get(name);
-        let after = inventory_to.get(name);
-        let Some(device) = after.or(before) else {
-            continue;
-        };
-        if !opts.filter.matches(device) {
-            continue;
-        }
-        let lookup = |dev: Option<&Device>, files: &HashMap<&str, &'a FileEntry>| {
-            dev.and_then(|d| files.get(d.config.as_str()).copied())
-        };
-        let from = lookup(before, files_from);
-        let to = lookup(after, files_to);
-        let (status, changes) = match (before, after) {
-            (Some(b), Some(a)) => (DeviceStatus::Modified, inventory_changes(b, a, opts)),
-            (None, _) => (DeviceStatus::Added, Vec::new()),
-            (_, None) => (DeviceStatus::Removed, Vec::new()),
-        };
-        let same_blob = from.map(|e| e.id) == to.map(|e| e.id);
-        if status == DeviceStatus::Modified && same_blob && changes.is_empty() {
-            continue;
-        }
-        let mut warnings = Vec::new();
-        for (side, dev, entry) in [("FROM", before, from), ("TO", after, to)] {
-            if let (Some(dev), None) = (dev, entry) {
-                if !dev.config.is_empty() {
-                    warnings.push(format!("{side}: config file {} is missing", dev.config));
-                }
-            }
-        }
-        jobs.push(Job {
-            name,
-            status,
-            platform: device.platform.clone(),
-            key_column: device.key.clone(),
-            from,
-            to,
-            config: device.config.clone(),
-            changes,
-            warnings,
-        });
-    }
-    jobs
-}
-
-impl Job<'_> {
-    /// Reads, parses and diffs one device; `None` when nothing is left
-    /// after noise filtering.
-    fn run<R>(
-        &self,
-        from_reader: &dyn FileTree,
-        to_reader: &dyn FileTree,
-        opts: &DiffOptions,
-        parse: &ParseOptions,
-        visit: Visit<'_, R>,
-    ) -> Result<Option<(DeviceDiff, R)>, DiffError> {
-        let from_bytes = self.from.map(|e| from_reader.read_entry(e)).transpose()?;
-        let to_bytes = self.to.map(|e| to_reader.read_entry(e)).transpose()?;
-        let mut changes = self.changes.clone();
-        let mut warnings = self.warnings.clone();
-        let platform = if self.platform.is_empty() {
-            opts.platform.clone().unwrap_or_default()
-        } else {
-            self.platform.clone()
-        };
-        let sample = to_bytes
-            .as_deref()
-            .or(from_bytes.as_deref())
-            .unwrap_or_default();
-        let dialect = dialect_for(&platform, &self.config, sample);
-        let same = from_bytes == to_bytes;
-        let keyed;
-        let parse = match &self.key_column {
-            Some(column) => {
-                keyed = ParseOptions {
-                    key_column: Some(column.clone()),
-                    ..parse.clone()
-                };
-                &keyed
-            }
-            None => parse,
-        };
-        let mut trees = None;
-        if !same {
-            let from_side = || parse_side(from_bytes.as_deref(), dialect, parse, "FROM");
-            let to_side = || parse_side(to_bytes.as_deref(), dialect, parse, "TO");
-            // A large device parses its two sides on both cores; small ones
-            // (the fleet case, already parallel per device) stay on one.
-            let size =
-                from_bytes.as_ref().map_or(0, Vec::len) + to_bytes.as_ref().map_or(0, Vec::len);
-            let ((from_tree, from_ok, from_warnings), (to_tree, to_ok, to_warnings)) =
-                if size >= PARALLEL_PARSE_BYTES {
-                    rayon::join(from_side, to_side)
-                } else {
-                    (from_side(), to_side())
-                };
-            warnings.extend(from_warnings);
-            warnings.extend(to_warnings);
-            changes.extend(diff_trees(&from_tree, &to_tree, opts));
-            let default_parse = parse.ignore.is_empty() && parse.key_column.is_none();
-            trees = Some((
-                from_tree,
-                to_tree,
-                default_parse && from_ok,
-                default_parse && to_ok,
-            ));
-        }
-        let lines = if !same && (opts.lines || dialect == Dialect::Lines) {
-            let from_text = String::from_utf8_lossy(from_bytes.as_deref().unwrap_or_default());
-            let to_text = String::from_utf8_lossy(to_bytes.as_deref().unwrap_or_default());
-            let from_name = self.from.map_or(self.config.as_str(), |e| e.path.as_str());
-            let to_name = self.to.map_or(self.config.as_str(), |e| e.path.as_str());
-            Some(unified_diff(
-                dialect, from_name, to_name, &from_text, &to_text, opts,
-            ))
-            .filter(|l| !l.is_empty())
-        } else {
-            None
-        };
-        if changes.is_empty() && lines.is_none() && self.status == DeviceStatus::Modified {
-            return Ok(None);
-        }
-        let device = DeviceDiff {
-            name: self.name.to_string(),
-            platform,
-            dialect,
-            status: self.status,
-            config: self.config.clone(),
-            changes,
-            lines,
-            warnings,
-        };
-        let (from_tree, to_tree) = match &trees {
-            Some((f, t, f_ok, t_ok)) => (f_ok.then_some(f), t_ok.then_some(t)),
-            None => (None, None),
-        };
-        let seen = visit(
-            &device,
-            side(self.from, &from_bytes, from_tree),
-            side(self.to, &to_bytes, to_tree),
-        );
-        Ok(Some((device, seen)))
-    }
-}
-
-/// One side's path and bytes for a [`Visit`], when the side has a file.
-fn side<'a>(
-    entry: Option<&'a FileEntry>,
-    bytes: &'a Option<Vec<u8>>,
-    tree: Option<&'a ConfigTree>,
-) -> Option<Side<'a>> {
-    entry.zip(bytes.as_deref()).map(|(e, bytes)| Side {
-        path: e.path.as_str(),
-        bytes,
-        tree,
-    })
-}
-
-/// Both sides of a device together at least this large are parsed in parallel.
-const PARALLEL_PARSE_BYTES: usize = 256 * 1024;
-
-/// Parses one side; returns the tree, whether it is readable with default
-/// options, and its warnings prefixed with the side's name.
-fn parse_side(
-    bytes: Option<&[u8]>,
-    dialect: Dialect,
-    parse: &ParseOptions,
-    side: &str,
-) -> (ConfigTree, bool, Vec<String>) {
-    let (tree, readable) = config::parse_readable(bytes.unwrap_or_default(), dialect, parse);
-    let warnings = tree
-        .warnings
-        .iter()
-        .map(|w| format!("{side}: {w}"))
-        .collect();
-    (tree, readable, warnings)
-}
-
-/// The dialect of a device: from its platform, else sniffed from the file.
-fn dialect_for(platform: &str, path: &str, bytes: &[u8]) -> Dialect {
-    Dialect::for_platform(platform).unwrap_or_else(|| config::sniff(path, bytes))
 }
 
 /// Loads a snapshot's inventory from its already-listed files (the same as
@@ -503,7 +307,7 @@ fn same_inventory(from: &[FileEntry], to: &[FileEntry]) -> bool {
 }
 
 /// The two-file form: one device named by the TO file's stem.
-fn two_files<R>(
+fn two_files<R: Send>(
     from: &Snapshot,
     to: &Snapshot,
     from_tree: &dyn FileTree,
@@ -563,6 +367,7 @@ fn empty(from: &Snapshot, to: &Snapshot) -> SnapshotDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::job::PARALLEL_PARSE_BYTES;
     use std::path::Path;
     use std::sync::Mutex;
 
@@ -595,7 +400,7 @@ mod tests {
             ],
         );
         let calls = Mutex::new(Vec::new());
-        let visit = |d: &DeviceDiff, f: Option<Side<'_>>, t: Option<Side<'_>>| {
+        let visit = |d: &Visited<'_>, f: Option<Side<'_>>, t: Option<Side<'_>>| {
             let text = |s: Option<Side<'_>>| {
                 s.map(|side| {
                     // The diff's parse comes along: its root is the file's line.
@@ -611,8 +416,8 @@ mod tests {
                     )
                 })
             };
-            calls.lock().unwrap().push(d.name.clone());
-            (d.name.clone(), text(f), text(t))
+            calls.lock().unwrap().push(d.name.to_string());
+            (d.name.to_string(), text(f), text(t))
         };
         let (diff, _, seen) =
             diff_visited(&from, &to, &DiffOptions::default(), None, &visit).unwrap();
@@ -643,5 +448,61 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// An IOS configuration over half of [`PARALLEL_PARSE_BYTES`]: both
+    /// sides together take the large-device path.
+    fn large_ios(hostname: &str, clock_period: u32, shut_port: Option<usize>) -> String {
+        let mut text = format!("hostname {hostname}\n!\nntp clock-period {clock_period}\n!\n");
+        for port in 0..2500 {
+            text +=
+                &format!("interface GigabitEthernet1/0/{port}\n description access port {port}\n");
+            if shut_port == Some(port) {
+                text += " shutdown\n";
+            }
+            text += "!\n";
+        }
+        assert!(text.len() > PARALLEL_PARSE_BYTES / 2);
+        text
+    }
+
+    #[test]
+    fn large_devices_are_visited_while_compared_and_noise_only_visits_are_dropped() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let from = folder(
+            a.path(),
+            &[
+                ("configs/big.cfg", &large_ios("big", 1, None)),
+                ("configs/noisy.cfg", &large_ios("noisy", 1, None)),
+            ],
+        );
+        let to = folder(
+            b.path(),
+            &[
+                ("configs/big.cfg", &large_ios("big", 1, Some(7))),
+                // Only the noise line differs: the blobs differ, nothing changed.
+                ("configs/noisy.cfg", &large_ios("noisy", 2, None)),
+            ],
+        );
+        let visit = |d: &Visited<'_>, f: Option<Side<'_>>, t: Option<Side<'_>>| {
+            let parsed = |s: Option<Side<'_>>| s.and_then(|s| s.tree).map(|t| t.roots.len());
+            (d.name.to_string(), d.status, parsed(f), parsed(t))
+        };
+        let (diff, _, seen) =
+            diff_visited(&from, &to, &DiffOptions::default(), None, &visit).unwrap();
+        let names: Vec<&str> = diff.devices.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["big"], "noise alone is no change");
+        assert_eq!(
+            diff.devices[0].changes.len(),
+            1,
+            "{:?}",
+            diff.devices[0].changes
+        );
+        // One result per listed device: the noisy device's visit is dropped.
+        assert_eq!(seen.len(), 1);
+        let (name, status, from_roots, to_roots) = &seen[0];
+        assert_eq!((name.as_str(), *status), ("big", DeviceStatus::Modified));
+        assert!(from_roots.is_some_and(|n| n > 100), "{from_roots:?}");
+        assert_eq!(from_roots, to_roots, "the diff's own parse of both sides");
     }
 }

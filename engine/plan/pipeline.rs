@@ -8,7 +8,7 @@ use super::{
     ScriptFailure, Shard,
 };
 use crate::config::{self, ConfigTree, Dialect, ParseOptions, TableCell};
-use crate::diff::{diff_visited, DeviceDiff, DeviceStatus, DiffError, DiffOptions, Side};
+use crate::diff::{diff_visited, DeviceDiff, DeviceStatus, DiffError, DiffOptions, Side, Visited};
 use crate::inventory::Inventory;
 use crate::plan::remediate::RulesError;
 use crate::script::{
@@ -178,15 +178,16 @@ pub fn make_plan_with_steps(
     // Remediation runs inside the diff, on each changed device while its
     // files are in memory: nothing is read from the store twice.
     let rules = RulesCache::new(&to_snap);
-    let remediate_visit = |diff: &DeviceDiff, before: Option<Side<'_>>, after: Option<Side<'_>>| {
-        remediate_read(
-            diff,
-            [before, after],
-            [&from_snap, &to_snap],
-            &rules,
-            secrecy,
-        )
-    };
+    let remediate_visit =
+        |diff: &Visited<'_>, before: Option<Side<'_>>, after: Option<Side<'_>>| {
+            remediate_read(
+                diff,
+                [before, after],
+                [&from_snap, &to_snap],
+                &rules,
+                secrecy,
+            )
+        };
     // The rule scripts compile on the other core while the diff runs (a
     // fixed cost that a small plan would otherwise wait for).
     let (diffed, scripts) = rayon::join(
@@ -459,9 +460,9 @@ fn plan_failures(failures: &[crate::script::ScriptFailure]) -> Vec<ScriptFailure
 
 /// Returns the platform whose rules apply to a device: its inventory
 /// platform, or for a device outside the inventory its dialect's name.
-pub(super) fn platform_of(diff: &DeviceDiff) -> &str {
-    match diff.platform.as_str() {
-        "" => diff.dialect.name(),
+pub(super) fn platform_of(platform: &str, dialect: Dialect) -> &str {
+    match platform {
+        "" => dialect.name(),
         known => known,
     }
 }

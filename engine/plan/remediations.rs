@@ -8,7 +8,7 @@ use super::executable::ClearCommands;
 use super::pipeline::{empty, override_path, platform_of, PipelineError};
 use super::DeviceRemediation;
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
-use crate::diff::{DeviceDiff, DeviceStatus, Side};
+use crate::diff::{DeviceStatus, Side, Visited};
 use crate::plan::remediate::{masked, remediate_with, PlatformRules, RemediateOptions};
 use crate::source::{Snapshot, SourceError};
 use std::borrow::Cow;
@@ -73,7 +73,7 @@ type Made = (String, DeviceRemediation, Option<ClearCommands>);
 /// devices without a command-line dialect). Commands are made once with
 /// their values and masked for the plan with the store's key.
 pub(super) fn remediate_read(
-    diff: &DeviceDiff,
+    diff: &Visited<'_>,
     sides: [Option<Side<'_>>; 2],
     snapshots: [&Snapshot; 2],
     rules: &RulesCache<'_>,
@@ -98,7 +98,7 @@ pub(super) fn remediate_read(
             diff.status == DeviceStatus::Removed,
             diff,
         )?;
-        let platform = platform_of(diff);
+        let platform = platform_of(diff.platform, diff.dialect);
         let table = rules.get(platform)?;
         let r = remediate_with(&before, &after, platform, &table, &CLEAR);
         let (shown, clear) = if secrecy.keep_clear {
@@ -123,7 +123,7 @@ pub(super) fn remediate_read(
             simulation_errors: shown.simulation_errors,
             reading_notes: reading_notes(&before, &after),
         };
-        Ok((diff.name.clone(), remediation, clear))
+        Ok((diff.name.to_string(), remediation, clear))
     })();
     Some(made)
 }
@@ -135,7 +135,7 @@ fn read_side<'a>(
     side: Option<Side<'a>>,
     snapshot: &Snapshot,
     missing: bool,
-    diff: &DeviceDiff,
+    diff: &Visited<'_>,
 ) -> Result<Cow<'a, ConfigTree>, PipelineError> {
     match side {
         _ if missing => Ok(Cow::Owned(empty(diff.dialect))),
