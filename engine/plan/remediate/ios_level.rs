@@ -24,17 +24,18 @@ pub(super) struct Node {
 
 impl Node {
     pub(super) fn new(
-        text: &str,
+        text: impl Into<String>,
         ordered: bool,
         parent: Option<&str>,
         rules: &PlatformRules,
     ) -> Node {
+        let text = text.into();
         Node {
-            text: text.to_string(),
+            group: rules.group_of(&text, parent).map(|(name, _)| name),
+            sequence: sequence(&text),
+            text,
             ordered,
-            group: rules.group_of(text, parent).map(|(name, _)| name),
             reset: None,
-            sequence: sequence(text),
             children: Level::default(),
         }
     }
@@ -63,25 +64,33 @@ pub(super) struct Level {
 }
 
 impl Level {
+    /// Builds a level from `items`, leaving room for `room` more entries
+    /// (at most the level's own size again): the most the commands to
+    /// come can add, one per command.
     pub(super) fn from_items(
         items: Vec<Item>,
         parent: Option<&str>,
         rules: &PlatformRules,
+        room: usize,
     ) -> Level {
         if items.is_empty() {
             return Level::default();
         }
-        // Sized once: nodes are large, and a 3,000-entry ACL grown by
-        // doubling moved each of them many times.
+        // Sized once, with room to grow: nodes are large, and a
+        // 3,000-entry ACL that grows by one entry would otherwise be moved
+        // whole into fresh memory (page faults cost more than the copy).
+        // Room that is never written is never faulted in.
+        let capacity = items.len() + room.min(items.len());
         let mut level = Level {
-            slots: Vec::with_capacity(items.len()),
-            order: Vec::with_capacity(items.len()),
-            by_text: HashMap::with_capacity_and_hasher(items.len(), Default::default()),
+            slots: Vec::with_capacity(capacity),
+            order: Vec::with_capacity(capacity),
+            by_text: HashMap::with_capacity_and_hasher(capacity, Default::default()),
             ..Level::default()
         };
         for item in items {
-            let mut node = Node::new(&item.text, item.ordered, parent, rules);
-            node.children = Level::from_items(item.children, Some(&item.text), rules);
+            let children = item.children;
+            let mut node = Node::new(item.text, item.ordered, parent, rules);
+            node.children = Level::from_items(children, Some(&node.text), rules, room);
             let at = level.slots.len();
             level.by_text.entry(node.text.clone()).or_insert(at);
             level.slots.push(Some(node));

@@ -30,7 +30,7 @@ pub(crate) fn simulate(
     rules: &PlatformRules,
 ) -> Result<Vec<Item>, SimError> {
     let indent = rules.indent;
-    let mut root = Level::from_items(items, None, rules);
+    let mut root = Level::from_items(items, None, rules, commands.len());
     let mut stack: Vec<usize> = Vec::new();
     for (i, raw) in commands.iter().enumerate() {
         let (depth, spaces) = depth_of(raw, indent);
