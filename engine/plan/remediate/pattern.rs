@@ -12,9 +12,9 @@
 use std::ops::Deref;
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex::{Captures, Regex};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::Look;
+use regex_syntax::hir::{Hir, HirKind, Look};
 
 /// A rule's regular expression, compiled on first use.
 #[derive(Debug)]
@@ -23,6 +23,9 @@ pub(crate) struct Pattern {
     /// Literals one of which starts every match (the pattern is anchored at
     /// the start of the line); `None` when any line may match.
     prefixes: Option<Vec<Box<[u8]>>>,
+    /// Text every match contains beyond its start (` remote-as ` of
+    /// `^(neighbor \S+ remote-as) `), tested before the regex runs.
+    required: Option<String>,
     /// The number of capture groups, the whole match included.
     captures_len: usize,
     compiled: OnceLock<Regex>,
@@ -52,6 +55,7 @@ impl Pattern {
             });
         Ok(Pattern {
             source: source.to_string(),
+            required: required_literal(&hir),
             prefixes,
             captures_len: hir.properties().explicit_captures_len() + 1,
             compiled: OnceLock::new(),
@@ -76,6 +80,29 @@ impl Pattern {
         })
     }
 
+    /// Returns true when the regex matches somewhere in `text`.
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.may_match(text) && self.regex().is_match(text)
+    }
+
+    /// Returns the capture groups of the first match in `text`, if any.
+    pub(crate) fn captures<'t>(&self, text: &'t str) -> Option<Captures<'t>> {
+        if !self.may_match(text) {
+            return None;
+        }
+        self.regex().captures(text)
+    }
+
+    /// Returns false when `text` lacks a literal every match contains: a
+    /// line meets several rules that share its first words (every
+    /// `neighbor \S+ …` rule of a BGP section), and a regex that fails
+    /// still costs several times a substring test.
+    fn may_match(&self, text: &str) -> bool {
+        self.required
+            .as_deref()
+            .is_none_or(|literal| text.contains(literal))
+    }
+
     /// Compiles the regex now, returning the regex crate's error if it cannot.
     #[cfg(test)]
     pub(crate) fn check(&self) -> Result<(), String> {
@@ -97,6 +124,43 @@ impl Pattern {
     pub(crate) fn prefixes(&self) -> Option<&[Box<[u8]>]> {
         self.prefixes.as_deref()
     }
+}
+
+/// Returns the longest literal text every match of `hir` contains, other
+/// than the one it starts with (which the prefilters test), when it has
+/// one of at least two bytes. Read from the pattern's top-level sequence
+/// (groups looked into): anything but a literal there (a class, a
+/// repetition, an alternation, an assertion) ends a run of literal text.
+fn required_literal(hir: &Hir) -> Option<String> {
+    fn runs(hir: &Hir, current: &mut Vec<u8>, out: &mut Vec<Vec<u8>>) {
+        match hir.kind() {
+            HirKind::Literal(literal) => current.extend_from_slice(&literal.0),
+            HirKind::Capture(group) => runs(&group.sub, current, out),
+            HirKind::Concat(parts) => {
+                for part in parts {
+                    runs(part, current, out);
+                }
+            }
+            _ => out.push(std::mem::take(current)),
+        }
+    }
+    let (mut current, mut out) = (Vec::new(), Vec::new());
+    runs(hir, &mut current, &mut out);
+    out.push(current);
+    let mut found = out.into_iter().filter(|run| !run.is_empty());
+    // The first run is the start of the line when the pattern is anchored
+    // (what the prefilters test); any later one is worth testing.
+    let first = found.next()?;
+    let later = found.max_by_key(Vec::len);
+    let anchored = hir.properties().look_set_prefix().contains(Look::Start);
+    let best = match later {
+        Some(run) if anchored || run.len() >= first.len() => run,
+        _ if anchored => return None,
+        _ => first,
+    };
+    // Literals come from valid UTF-8 patterns, and runs break only
+    // between whole literals (each one a complete character).
+    (best.len() >= 2).then(|| String::from_utf8(best).ok())?
 }
 
 impl Deref for Pattern {
@@ -135,6 +199,51 @@ mod tests {
         assert_eq!(prefixes("^\\s*x"), None);
         assert_eq!(prefixes("(?m)^x"), None);
         assert_eq!(prefixes("^(a|.*)b"), None);
+    }
+
+    fn required(source: &str) -> Option<String> {
+        Pattern::lazy(source).unwrap().required
+    }
+
+    #[test]
+    fn required_literals_come_from_the_top_level_sequence() {
+        assert_eq!(
+            required("^(neighbor \\S+ remote-as) ").as_deref(),
+            Some(" remote-as ")
+        );
+        assert_eq!(
+            required("^(neighbor \\S+) remote-as ").as_deref(),
+            Some(" remote-as ")
+        );
+        // Only the start, which the prefilters test.
+        assert_eq!(required("^(description) "), None);
+        // Alternatives, classes and repetitions are not literals.
+        assert_eq!(required("^(neighbor \\S+ (?:description|password)) "), None);
+        assert_eq!(required("^(?i)(neighbor \\S+ remote-as) "), None);
+        assert_eq!(required("^(\\d+) "), None, "too short to be worth a test");
+        // Unanchored: the longest run, wherever it is.
+        assert_eq!(required("password 7 \\S+").as_deref(), Some("password 7 "));
+        assert_eq!(required("a+ secret \\d").as_deref(), Some(" secret "));
+    }
+
+    #[test]
+    fn the_required_literal_never_turns_a_match_away() {
+        for (source, text) in [
+            (
+                "^(neighbor \\S+ remote-as) ",
+                "neighbor 10.0.0.1 remote-as 65001",
+            ),
+            ("^(neighbor \\S+) remote-as ", "neighbor é remote-as 1"),
+            ("x(?:y)z", "axyz"),
+            ("^a(b)(c)d e", "abcd e"),
+        ] {
+            let p = Pattern::lazy(source).unwrap();
+            assert_eq!(p.is_match(text), p.regex().is_match(text), "{source}");
+            assert!(p.captures(text).is_some(), "{source}");
+        }
+        let p = Pattern::lazy("^(neighbor \\S+ remote-as) ").unwrap();
+        assert!(!p.is_match("neighbor 10.0.0.1 description x"));
+        assert!(p.compiled.get().is_none(), "turned away without compiling");
     }
 
     #[test]
