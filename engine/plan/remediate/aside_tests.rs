@@ -75,22 +75,53 @@ fn entry() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A config: entries shared by both sides, in place, plus each side's own.
+/// A section on both sides under one header, with each side's children
+/// (often the same number of lines, differing in one).
+fn edited() -> impl Strategy<Value = (String, String)> {
+    (
+        0..HEADERS.len(),
+        proptest::collection::vec(0..CHILDREN.len(), 1..4),
+        any::<prop::sample::Index>(),
+        0..CHILDREN.len(),
+    )
+        .prop_map(|(h, children, at, other)| {
+            let text = |children: &[usize]| {
+                let mut text = format!("{}\n", HEADERS[h]);
+                for c in children {
+                    text.push_str(&format!(" {}\n", CHILDREN[*c]));
+                }
+                text
+            };
+            let mut changed = children.clone();
+            changed[at.index(children.len())] = other;
+            (text(&children), text(&changed))
+        })
+}
+
+/// A config: entries shared by both sides, in place, sections edited in
+/// place, plus each side's own.
 fn pair() -> impl Strategy<Value = (String, String)> {
     (
         proptest::collection::vec(entry(), 0..8),
+        proptest::collection::vec((edited(), any::<prop::sample::Index>()), 0..3),
         proptest::collection::vec((entry(), any::<prop::sample::Index>()), 0..4),
         proptest::collection::vec((entry(), any::<prop::sample::Index>()), 0..4),
     )
-        .prop_map(|(shared, own_from, own_to)| {
-            let side = |own: &[(String, prop::sample::Index)]| {
-                let mut entries = shared.clone();
+        .prop_map(|(mut shared, edits, own_from, own_to)| {
+            let mut edited_from = shared.clone();
+            for ((from, to), at) in edits {
+                let at = at.index(shared.len() + 1);
+                edited_from.insert(at, from);
+                shared.insert(at, to);
+            }
+            let side = |base: &[String], own: &[(String, prop::sample::Index)]| {
+                let mut entries = base.to_vec();
                 for (e, at) in own {
                     entries.insert(at.index(entries.len() + 1), e.clone());
                 }
                 entries.concat()
             };
-            (side(&own_from), side(&own_to))
+            (side(&edited_from, &own_from), side(&shared, &own_to))
         })
 }
 
@@ -130,5 +161,30 @@ fn a_section_sharing_a_removed_lines_negation_is_not_set_aside() {
     let whole = remediate_scoped(&f, &t, "ios", &rules, &options, false);
     assert_eq!(scoped, whole);
     assert_eq!(scoped.apply, ["no interface Vlan10 point-to-point"]);
+    assert!(scoped.verified, "{:?}", scoped.simulation_errors);
+}
+
+#[test]
+fn a_section_equal_as_read_that_a_kept_list_line_also_names_is_planned_whole() {
+    // `vlan 11` is the same on both sides as read, but FROM's `vlan 10-12`
+    // normalises to `vlan 10`, `vlan 11` and `vlan 12`, and that `vlan 11`
+    // merges with it. Planning must see the merged section (the removal
+    // of the range reaches `vlan 11` too).
+    let rules = PlatformRules::builtin("ios");
+    let from = "vlan 11\n name A\nvlan 10-12\n state active\nhostname r1\n";
+    let to = "vlan 11\n name A\nhostname r1\n";
+    let (f, t) = (indented(from, Dialect::Ios), indented(to, Dialect::Ios));
+    let options = RemediateOptions::default();
+    let scoped = remediate_scoped(&f, &t, "ios", &rules, &options, true);
+    let whole = remediate_scoped(&f, &t, "ios", &rules, &options, false);
+    assert_eq!(scoped, whole);
+    assert!(
+        scoped
+            .apply
+            .iter()
+            .any(|c| c.trim() == "no vlan 10" || c.trim() == "no vlan 12"),
+        "{:?}",
+        scoped.apply
+    );
     assert!(scoped.verified, "{:?}", scoped.simulation_errors);
 }

@@ -12,9 +12,10 @@
 //! overwrite rule, which the test below treats as reaching every section
 //! that shares its first word.
 
-use super::normalize::Item;
+use super::normalize::{self, Item};
 use super::rules::{Engine, PlatformRules};
 use super::{HashMap, HashSet};
+use crate::config::{ConfigTree, Node};
 
 /// Returns `start` and `goal` without the top-level sections that are equal
 /// on both sides and that no command in `commands` can reach; `None` when
@@ -71,10 +72,7 @@ impl Unchanged {
     /// Returns true when a top-level command of either list may reach a
     /// section set aside (see [`Named::reaches_section`]).
     pub(crate) fn reached_by(&self, lists: [&[String]; 2], rules: &PlatformRules) -> bool {
-        let named = Named::from_commands(lists.into_iter().flatten(), rules);
-        self.from
-            .iter()
-            .any(|(_, item)| named.reaches_section(&item.text, rules))
+        reaches_any(self.from.iter().map(|(_, i)| i.text.as_str()), lists, rules)
     }
 
     /// Puts the sections back where they were.
@@ -140,6 +138,63 @@ pub(crate) fn set_aside_unchanged(
         }
     }
     aside
+}
+
+/// Returns true when a top-level command of either list may reach one of
+/// the sections with these headers (see [`Named::reaches_section`]).
+pub(crate) fn reaches_any<'h>(
+    headers: impl IntoIterator<Item = &'h str>,
+    lists: [&[String]; 2],
+    rules: &PlatformRules,
+) -> bool {
+    let named = Named::from_commands(lists.into_iter().flatten(), rules);
+    headers
+        .into_iter()
+        .any(|header| named.reaches_section(header, rules))
+}
+
+/// Returns the headers of the top-level sections that [`set_aside_unchanged`]
+/// would set aside, found on the trees as parsed so they need not be
+/// normalised at all: on both sides, once on each (among all top-level
+/// lines), equal line for line, with a header normalising keeps as it is.
+///
+/// Equal as read means equal once normalised (each section is normalised
+/// on its own). The one way normalising relates sections is merging a
+/// repeated header, so the caller checks that no kept top-level line
+/// normalises to one of these headers, and normalises everything when one
+/// does.
+pub(crate) fn unchanged_as_read<'t>(
+    from: &'t ConfigTree,
+    to: &'t ConfigTree,
+    rules: &PlatformRules,
+) -> HashSet<&'t str> {
+    if rules.engine != Engine::Ios {
+        return HashSet::default();
+    }
+    fn once(tree: &ConfigTree) -> HashMap<&str, Option<&Node>> {
+        let mut seen: HashMap<&str, Option<&Node>> =
+            HashMap::with_capacity_and_hasher(tree.roots.len(), Default::default());
+        for node in &tree.roots {
+            seen.entry(node.text.trim())
+                .and_modify(|e| *e = None)
+                .or_insert((!node.children.is_empty()).then_some(node));
+        }
+        seen
+    }
+    fn same(a: &Node, b: &Node) -> bool {
+        a.text.trim() == b.text.trim()
+            && a.ordered == b.ordered
+            && a.children.len() == b.children.len()
+            && a.children.iter().zip(&b.children).all(|(a, b)| same(a, b))
+    }
+    let to_once = once(to);
+    once(from)
+        .into_iter()
+        .filter_map(|(header, node)| {
+            let (f, t) = (node?, to_once.get(header).copied().flatten()?);
+            (same(f, t) && normalize::keeps_header(header, rules)).then_some(header)
+        })
+        .collect()
 }
 
 /// Returns the sections of a level whose header appears once there.

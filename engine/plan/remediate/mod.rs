@@ -119,20 +119,42 @@ fn remediate_scoped(
     // The two sides, the two directions and the two proofs are independent:
     // each pair runs on both cores when the pool has an idle one (a single
     // large device), and costs nothing extra inside a parallel plan.
-    let (f, t) = rayon::join(
-        || normalize::normalize(from, rules),
-        || normalize::normalize(to, rules),
-    );
+    let whole = || {
+        rayon::join(
+            || normalize::normalize(from, rules),
+            || normalize::normalize(to, rules),
+        )
+    };
+    // Sections equal on both sides are planned and checked without (see
+    // `set_aside_unchanged`): a 12,000-line config with a few changed
+    // sections then walks, hashes and clones only those. Most are found
+    // equal as parsed and never normalised; the rest once normalised.
+    let mut as_read = match set_aside {
+        true => check_scope::unchanged_as_read(from, to, rules),
+        false => HashSet::default(),
+    };
+    let (mut f, mut t) = match as_read.is_empty() {
+        true => whole(),
+        false => rayon::join(
+            || normalize::normalize_without(from, &as_read, rules),
+            || normalize::normalize_without(to, &as_read, rules),
+        ),
+    };
+    // Normalising merges a repeated header: a kept line that normalises to
+    // a header set aside would have merged with it.
+    if [&f, &t]
+        .iter()
+        .any(|side| side.iter().any(|i| as_read.contains(i.text.as_str())))
+    {
+        as_read.clear();
+        (f, t) = whole();
+    }
     let plan = match rules.engine {
         Engine::Ios => ios::remediate,
         Engine::Fortios => fortios::remediate,
         Engine::Junos => junos::remediate,
         Engine::Structured => return structured(&f, &t, platform, rules),
     };
-    let (mut f, mut t) = (f, t);
-    // Sections equal on both sides are planned and checked without (see
-    // `set_aside_unchanged`): a 12,000-line config with a few changed
-    // sections then walks, hashes and clones only those.
     let mut aside = match set_aside {
         true => check_scope::set_aside_unchanged(&mut f, &mut t, rules),
         false => check_scope::Unchanged::default(),
@@ -140,8 +162,14 @@ fn remediate_scoped(
     let plan_both =
         |f: &[Item], t: &[Item]| rayon::join(|| plan(f, t, rules), || plan(t, f, rules));
     let mut planned = plan_both(&f, &t);
-    if !aside.is_empty() && aside.reached_by([&planned.0 .0, &planned.1 .0], rules) {
-        std::mem::take(&mut aside).restore(&mut f, &mut t);
+    let lists = [&planned.0 .0[..], &planned.1 .0[..]];
+    let reached = (!aside.is_empty() && aside.reached_by(lists, rules))
+        || (!as_read.is_empty() && check_scope::reaches_any(as_read.iter().copied(), lists, rules));
+    if reached {
+        // Planned again on the whole trees, as if nothing had been set aside.
+        as_read.clear();
+        aside = check_scope::Unchanged::default();
+        (f, t) = whole();
         planned = plan_both(&f, &t);
     }
     let ((apply, manual), (rollback, manual_back)) = planned;
@@ -160,7 +188,10 @@ fn remediate_scoped(
     out.simulation_errors.extend(rollback_errors);
     out.verified = out.simulation_errors.is_empty();
     if !out.verified {
-        aside.restore(&mut f, &mut t);
+        match as_read.is_empty() {
+            true => aside.restore(&mut f, &mut t),
+            false => (f, t) = whole(),
+        }
         // Say why when the trees themselves cannot be reached exactly.
         let mut notes = Vec::new();
         for side in [&f, &t] {

@@ -26,8 +26,30 @@ impl Item {
 
 /// Returns the tree's roots in working form.
 pub(crate) fn normalize(tree: &ConfigTree, rules: &PlatformRules) -> Vec<Item> {
-    let items: Vec<Item> = tree.roots.iter().map(from_node).collect();
+    normalize_without(tree, &super::HashSet::default(), rules)
+}
+
+/// [`normalize`] without the top-level sections whose (trimmed) header is
+/// in `aside`; plain lines are always kept.
+pub(crate) fn normalize_without(
+    tree: &ConfigTree,
+    aside: &super::HashSet<&str>,
+    rules: &PlatformRules,
+) -> Vec<Item> {
+    let items: Vec<Item> = tree
+        .roots
+        .iter()
+        .filter(|n| n.children.is_empty() || !aside.contains(n.text.trim()))
+        .map(from_node)
+        .collect();
     normalize_items(items, None, tree.ordered, rules)
+}
+
+/// Returns true when normalising keeps a top-level section's header as
+/// it is read: neither noise nor a list line (whose values are rewritten
+/// or split into several sections).
+pub(crate) fn keeps_header(text: &str, rules: &PlatformRules) -> bool {
+    !rules.is_ignored(text, None) && expand_list(text, None, rules).is_none()
 }
 
 fn from_node(node: &Node) -> Item {
