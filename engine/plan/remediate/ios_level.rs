@@ -55,12 +55,22 @@ impl Node {
 pub(super) struct Level {
     pub(super) slots: Vec<Option<Node>>,
     pub(super) order: Vec<usize>,
-    pub(super) by_text: HashMap<String, usize>,
-    pub(super) by_negation: Option<HashMap<String, Vec<usize>>>,
-    pub(super) by_key: Option<HashMap<String, Vec<usize>>>,
-    /// The level's `no X` lines by `X`, once asked for. Entries may be
-    /// stale (a removed or overwritten slot): readers check the slot.
-    pub(super) by_positive: Option<HashMap<String, Vec<usize>>>,
+    /// The indexes asked for so far. Most levels of a simulated tree are
+    /// never looked into (the ports of a switch the commands do not
+    /// touch), so a level starts without any and stays small.
+    indexes: Option<Box<Indexes>>,
+}
+
+/// A level's indexes, each built on first use and then kept in step.
+#[derive(Default)]
+struct Indexes {
+    /// The first slot holding each text.
+    by_text: Option<HashMap<String, usize>>,
+    by_negation: Option<HashMap<String, Vec<usize>>>,
+    by_key: Option<HashMap<String, Vec<usize>>>,
+    /// The level's `no X` lines by `X`. Entries may be stale (a removed
+    /// or overwritten slot): readers check the slot.
+    by_positive: Option<HashMap<String, Vec<usize>>>,
 }
 
 impl Level {
@@ -76,27 +86,46 @@ impl Level {
         if items.is_empty() {
             return Level::default();
         }
-        // Sized once, with room to grow: nodes are large, and a
-        // 3,000-entry ACL that grows by one entry would otherwise be moved
-        // whole into fresh memory (page faults cost more than the copy).
-        // Room that is never written is never faulted in.
+        // Sized once, with room to grow: a 3,000-entry ACL that grows by
+        // one entry would otherwise be moved whole into fresh memory (page
+        // faults cost more than the copy). Room that is never written is
+        // never faulted in.
         let capacity = items.len() + room.min(items.len());
         let mut level = Level {
             slots: Vec::with_capacity(capacity),
             order: Vec::with_capacity(capacity),
-            by_text: HashMap::with_capacity_and_hasher(capacity, Default::default()),
-            ..Level::default()
+            indexes: None,
         };
         for item in items {
             let children = item.children;
             let mut node = Node::new(item.text, item.ordered, parent, rules);
             node.children = Level::from_items(children, Some(&node.text), rules, room);
-            let at = level.slots.len();
-            level.by_text.entry(node.text.clone()).or_insert(at);
+            level.order.push(level.slots.len());
             level.slots.push(Some(node));
-            level.order.push(at);
         }
         level
+    }
+
+    /// Returns the first live slot holding `text`.
+    pub(super) fn slot_of(&mut self, text: &str) -> Option<usize> {
+        let slots = &self.slots;
+        let indexes = self.indexes.get_or_insert_with(Box::default);
+        let map = indexes.by_text.get_or_insert_with(|| {
+            let mut map: HashMap<String, usize> =
+                HashMap::with_capacity_and_hasher(slots.len(), Default::default());
+            for (at, node) in slots.iter().enumerate() {
+                if let Some(node) = node {
+                    map.entry(node.text.clone()).or_insert(at);
+                }
+            }
+            map
+        });
+        map.get(text).copied()
+    }
+
+    /// Returns true when a live entry holds `text`.
+    pub(super) fn holds(&mut self, text: &str) -> bool {
+        self.slot_of(text).is_some()
     }
 
     pub(super) fn into_items(mut self) -> Vec<Item> {
@@ -133,18 +162,22 @@ impl Level {
         parent: Option<&str>,
         rules: &PlatformRules,
     ) {
-        self.by_text.entry(node.text.clone()).or_insert(at);
-        if let (Some(map), Some(rest)) = (&mut self.by_positive, positive_of(&node.text)) {
-            map.entry(rest.to_string()).or_default().push(at);
-        }
-        if let Some(map) = &mut self.by_negation {
-            map.entry(rules.negate(&node.text, parent))
-                .or_default()
-                .push(at);
-        }
-        if let (Some(map), true) = (&mut self.by_key, node.children.is_empty()) {
-            if let Some(key) = rules.idempotent_key(&node.text, parent) {
-                map.entry(key).or_default().push(at);
+        if let Some(indexes) = &mut self.indexes {
+            if let Some(map) = &mut indexes.by_text {
+                map.entry(node.text.clone()).or_insert(at);
+            }
+            if let (Some(map), Some(rest)) = (&mut indexes.by_positive, positive_of(&node.text)) {
+                map.entry(rest.to_string()).or_default().push(at);
+            }
+            if let Some(map) = &mut indexes.by_negation {
+                map.entry(rules.negate(&node.text, parent))
+                    .or_default()
+                    .push(at);
+            }
+            if let (Some(map), true) = (&mut indexes.by_key, node.children.is_empty()) {
+                if let Some(key) = rules.idempotent_key(&node.text, parent) {
+                    map.entry(key).or_default().push(at);
+                }
             }
         }
         if at == self.slots.len() {
@@ -162,15 +195,20 @@ impl Level {
         rules: &PlatformRules,
     ) -> Option<Node> {
         let node = self.slots[at].take()?;
-        if self.by_text.get(&node.text) == Some(&at) {
-            self.by_text.remove(&node.text);
+        let Some(indexes) = &mut self.indexes else {
+            return Some(node);
+        };
+        if let Some(map) = &mut indexes.by_text {
+            if map.get(&node.text) == Some(&at) {
+                map.remove(&node.text);
+            }
         }
-        if let Some(map) = &mut self.by_negation {
+        if let Some(map) = &mut indexes.by_negation {
             if let Some(slots) = map.get_mut(&rules.negate(&node.text, parent)) {
                 slots.retain(|&s| s != at);
             }
         }
-        if let Some(map) = &mut self.by_key {
+        if let Some(map) = &mut indexes.by_key {
             if let Some(key) = rules.idempotent_key(&node.text, parent) {
                 if let Some(slots) = map.get_mut(&key) {
                     slots.retain(|&s| s != at);
@@ -191,7 +229,8 @@ impl Level {
         rules: &PlatformRules,
     ) -> Vec<usize> {
         let slots = &self.slots;
-        let index = self.by_positive.get_or_insert_with(|| {
+        let indexes = self.indexes.get_or_insert_with(Box::default);
+        let index = indexes.by_positive.get_or_insert_with(|| {
             let mut map: HashMap<String, Vec<usize>> = HashMap::default();
             for (at, node) in slots.iter().enumerate() {
                 if let Some(rest) = node.as_ref().and_then(|n| positive_of(&n.text)) {
@@ -235,7 +274,8 @@ impl Level {
             return self.undone_by(command, parent, rules);
         }
         let slots = &self.slots;
-        let map = self.by_negation.get_or_insert_with(|| {
+        let indexes = self.indexes.get_or_insert_with(Box::default);
+        let map = indexes.by_negation.get_or_insert_with(|| {
             let live: Vec<(usize, &Node)> = slots
                 .iter()
                 .enumerate()
@@ -260,7 +300,8 @@ impl Level {
         rules: &PlatformRules,
     ) -> Option<usize> {
         let slots = &self.slots;
-        let map = self.by_key.get_or_insert_with(|| {
+        let indexes = self.indexes.get_or_insert_with(Box::default);
+        let map = indexes.by_key.get_or_insert_with(|| {
             let mut map: HashMap<String, Vec<usize>> = HashMap::default();
             for (at, node) in slots
                 .iter()

@@ -59,8 +59,8 @@ pub(crate) fn simulate(
         let (level, parent, ordered) = level_mut(&mut root, &stack);
         let parent = parent.as_deref();
         if opens {
-            let at = match level.by_text.get(text) {
-                Some(&at) => at,
+            let at = match level.slot_of(text) {
+                Some(at) => at,
                 None => {
                     let node =
                         Node::new(text, rules.is_ordered_section(text, parent), parent, rules);
@@ -106,11 +106,11 @@ fn apply_line(
 ) {
     // Mode changes (`exit-address-family`) and noise leave the tree alone;
     // a line already there is not added twice.
-    if rules.is_ignored(text, parent) || level.by_text.contains_key(text) {
+    if rules.is_ignored(text, parent) || level.holds(text) {
         return;
     }
     if let Some((name, line, entry)) = super::groups::numbered_entry(text, parent, rules) {
-        if !level.by_text.contains_key(&entry) {
+        if !level.holds(&entry) {
             let members: Vec<usize> = level
                 .live()
                 .filter(|(_, n)| n.group.as_deref() == Some(name.as_str()))
@@ -134,9 +134,9 @@ fn apply_line(
     }
     // Removal: the command is the negation of existing lines, or `no <line>`.
     let mut doomed = level.negated_by(text, parent, rules);
-    if let Some(&at) = text
+    if let Some(at) = text
         .strip_prefix("no ")
-        .and_then(|rest| level.by_text.get(rest))
+        .and_then(|rest| level.slot_of(rest))
     {
         doomed.push(at);
     }
@@ -149,7 +149,7 @@ fn apply_line(
                 toggled |= toggles(&node.text, parent, rules);
             }
         }
-        if toggled && !level.by_text.contains_key(text) {
+        if toggled && !level.holds(text) {
             let at = level.slots.len();
             level.place(at, leaf(text, parent, rules), parent, rules);
         }
