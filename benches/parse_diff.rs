@@ -2,6 +2,7 @@
 //! dialect, and diff two versions of it (a handful of changes, the usual
 //! nightly-backup shape). Sample sizes are small so `cargo bench` stays in
 //! the minutes.
+#![forbid(unsafe_code)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use henko::config::{parse, Dialect, ParseOptions};

@@ -12,6 +12,7 @@
 //!
 //! `cargo bench --bench remediate` (it writes the pair under
 //! `target/tmp/remediate-ios-pair/` for timing hier_config on it).
+#![forbid(unsafe_code)]
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use henko::config::{parse, ConfigTree, Dialect, ParseOptions};

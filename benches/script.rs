@@ -3,6 +3,7 @@
 //! 2,000-device inventory behind them (dependents, pairs, VLAN users).
 //!
 //! `cargo bench --bench script`
+#![forbid(unsafe_code)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use henko::config::Dialect;

@@ -1,5 +1,6 @@
 //! Parameter sheets at scale: parse and diff a 100,000-row sheet in which
 //! 1% of the rows changed a cell, and the same rows shuffled (no change).
+#![forbid(unsafe_code)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use henko::config::{parse, Dialect, ParseOptions};

@@ -1,4 +1,5 @@
 //! The one integration-test binary: each stage adds a module here.
+#![forbid(unsafe_code)]
 
 mod cli;
 mod common;
