@@ -22,6 +22,7 @@ const HEADERS: &[&str] = &[
     "vlan 10-12",
     "vlan 11",
     "route-map RM permit 10",
+    "no service config",
 ];
 
 /// Lines inside sections.
@@ -40,6 +41,7 @@ const CHILDREN: &[&str] = &[
     "name USERS",
     "set local-preference 200",
     "transport input ssh",
+    "version 2",
 ];
 
 /// Top-level lines, among them ones that name or remove sections.
@@ -55,6 +57,7 @@ const LEAVES: &[&str] = &[
     "no interface GigabitEthernet2.10",
     "vlan 12",
     "ntp server 192.0.2.123",
+    "service config",
 ];
 
 /// One top-level entry: a section (header, children) or a plain line.
@@ -187,4 +190,20 @@ fn a_section_equal_as_read_that_a_kept_list_line_also_names_is_planned_whole() {
         scoped.apply
     );
     assert!(scoped.verified, "{:?}", scoped.simulation_errors);
+}
+
+#[test]
+fn a_section_whose_every_line_is_noise_is_planned_as_the_plain_line_it_becomes() {
+    // `version 2` is noise at any depth, so `no service config` normalises
+    // to a plain line, which planning and the simulation must see: the
+    // added `service config` undoes it, and the simulation says so.
+    let rules = PlatformRules::builtin("ios");
+    let from = "hostname r1\nno service config\n version 2\n";
+    let to = "hostname r1\nno service config\n version 2\nservice config\n";
+    let (f, t) = (indented(from, Dialect::Ios), indented(to, Dialect::Ios));
+    let options = RemediateOptions::default();
+    let scoped = remediate_scoped(&f, &t, "ios", &rules, &options, true);
+    let whole = remediate_scoped(&f, &t, "ios", &rules, &options, false);
+    assert_eq!(scoped, whole);
+    assert!(!scoped.verified, "{scoped:?}");
 }

@@ -156,7 +156,10 @@ pub(crate) fn reaches_any<'h>(
 /// Returns the headers of the top-level sections that [`set_aside_unchanged`]
 /// would set aside, found on the trees as parsed so they need not be
 /// normalised at all: on both sides, once on each (among all top-level
-/// lines), equal line for line, with a header normalising keeps as it is.
+/// lines), equal line for line, with a header normalising keeps as it is
+/// and a plain line under it that normalising keeps (so the section stays
+/// a section: one whose every line is noise becomes a plain line, and
+/// plain lines are planned, never set aside).
 ///
 /// Equal as read means equal once normalised (each section is normalised
 /// on its own). The one way normalising relates sections is merging a
@@ -168,7 +171,8 @@ pub(crate) fn unchanged_as_read<'t>(
     to: &'t ConfigTree,
     rules: &PlatformRules,
 ) -> HashSet<&'t str> {
-    if rules.engine != Engine::Ios {
+    // An ordered top level is deduplicated and sorted as a whole.
+    if rules.engine != Engine::Ios || from.ordered || to.ordered {
         return HashSet::default();
     }
     fn once(tree: &ConfigTree) -> HashMap<&str, Option<&Node>> {
@@ -192,7 +196,11 @@ pub(crate) fn unchanged_as_read<'t>(
         .into_iter()
         .filter_map(|(header, node)| {
             let (f, t) = (node?, to_once.get(header).copied().flatten()?);
-            (same(f, t) && normalize::keeps_header(header, rules)).then_some(header)
+            let stays_a_section = f.children.iter().any(|c| {
+                c.children.is_empty() && normalize::keeps_line(c.text.trim(), Some(header), rules)
+            });
+            (same(f, t) && stays_a_section && normalize::keeps_line(header, None, rules))
+                .then_some(header)
         })
         .collect()
 }
@@ -449,5 +457,34 @@ mod tests {
         let rules = PlatformRules::builtin("fortios");
         let same = vec![section("config system global", &["set hostname a"])];
         assert!(reachable(&same, &same, &[], &rules).is_none());
+    }
+
+    #[test]
+    fn sections_equal_as_read_are_found_once_on_each_side() {
+        use crate::config::Dialect;
+        use crate::plan::remediate::tests::indented;
+        let rules = PlatformRules::builtin("ios");
+        let from = indented(
+            "interface Gi1\n description a\ninterface Gi2\n description b\n\
+             vlan 10-12\n name R\nrouter bgp 1\n neighbor 192.0.2.1 remote-as 2\n\
+             vlan 20\n name X\nvlan 20\n name Y\nhostname r1\n",
+            Dialect::Ios,
+        );
+        let to = indented(
+            "interface Gi1\n description a\ninterface Gi2\n description c\n\
+             vlan 10-12\n name R\nrouter bgp 1\n neighbor 192.0.2.1 remote-as 2\n\
+             vlan 20\n name X\nvlan 20\n name Y\nhostname r2\n",
+            Dialect::Ios,
+        );
+        let mut found: Vec<&str> = unchanged_as_read(&from, &to, &rules).into_iter().collect();
+        found.sort_unstable();
+        // Not Gi2 (edited), not the VLAN range (a list line normalising
+        // rewrites), not the repeated `vlan 20`, never a plain line.
+        assert_eq!(found, ["interface Gi1", "router bgp 1"]);
+        let mut ordered = from.clone();
+        ordered.ordered = true;
+        assert!(unchanged_as_read(&ordered, &to, &rules).is_empty());
+        let fortios = PlatformRules::builtin("fortios");
+        assert!(unchanged_as_read(&from, &to, &fortios).is_empty());
     }
 }

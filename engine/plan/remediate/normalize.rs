@@ -45,11 +45,13 @@ pub(crate) fn normalize_without(
     normalize_items(items, None, tree.ordered, rules)
 }
 
-/// Returns true when normalising keeps a top-level section's header as
-/// it is read: neither noise nor a list line (whose values are rewritten
-/// or split into several sections).
-pub(crate) fn keeps_header(text: &str, rules: &PlatformRules) -> bool {
-    !rules.is_ignored(text, None) && expand_list(text, None, rules).is_none()
+/// Returns true when normalising keeps a line under `parent` as it is
+/// read: neither empty nor noise nor a list line (whose values are
+/// rewritten or split into several lines).
+pub(crate) fn keeps_line(text: &str, parent: Option<&str>, rules: &PlatformRules) -> bool {
+    !text.is_empty()
+        && !rules.is_ignored(text, parent)
+        && expand_list(text, parent, rules).is_none()
 }
 
 fn from_node(node: &Node) -> Item {
