@@ -437,7 +437,13 @@ fn on_device(ctx) {
         let set = ScriptSet::load(&ScriptOptions {
             builtin: false,
             dirs: Vec::new(),
-            store_scripts: vec![("slow.rhai".into(), "fn on_device(ctx) { loop { } }".into())],
+            // Each pass is slow (a 100,000-entry array reversed), so the
+            // deadline comes long before the operation limit, in release
+            // builds too (an empty loop reached the limit first there).
+            store_scripts: vec![(
+                "slow.rhai".into(),
+                "fn on_device(ctx) { let a = []; a.pad(100000, 1); loop { a.reverse(); } }".into(),
+            )],
         })
         .unwrap();
         let devices = bgp_removal();
