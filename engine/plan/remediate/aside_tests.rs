@@ -143,6 +143,17 @@ proptest! {
     }
 }
 
+/// Returns the ios remediation of `from` → `to` planned with sections set
+/// aside, after asserting that it is the one planning the whole trees gives.
+fn scoped_as_whole(from: &str, to: &str, rules: &PlatformRules) -> Remediation {
+    let (f, t) = (indented(from, Dialect::Ios), indented(to, Dialect::Ios));
+    let options = RemediateOptions::default();
+    let scoped = remediate_scoped(&f, &t, "ios", rules, &options, true);
+    let whole = remediate_scoped(&f, &t, "ios", rules, &options, false);
+    assert_eq!(scoped, whole, "FROM:\n{from}\nTO:\n{to}");
+    scoped
+}
+
 #[test]
 fn a_section_sharing_a_removed_lines_negation_is_not_set_aside() {
     // With an operator's `no int $1`, the removed `interface Vlan10
@@ -158,11 +169,7 @@ fn a_section_sharing_a_removed_lines_negation_is_not_set_aside() {
         .unwrap();
     let from = "interface Vlan10 point-to-point\n description old\ninterface Vlan10\n description keep\nhostname r1\n";
     let to = "interface Vlan10\n description keep\nhostname r1\n";
-    let (f, t) = (indented(from, Dialect::Ios), indented(to, Dialect::Ios));
-    let options = RemediateOptions::default();
-    let scoped = remediate_scoped(&f, &t, "ios", &rules, &options, true);
-    let whole = remediate_scoped(&f, &t, "ios", &rules, &options, false);
-    assert_eq!(scoped, whole);
+    let scoped = scoped_as_whole(from, to, &rules);
     assert_eq!(scoped.apply, ["no interface Vlan10 point-to-point"]);
     assert!(scoped.verified, "{:?}", scoped.simulation_errors);
 }
@@ -176,11 +183,7 @@ fn a_section_equal_as_read_that_a_kept_list_line_also_names_is_planned_whole() {
     let rules = PlatformRules::builtin("ios");
     let from = "vlan 11\n name A\nvlan 10-12\n state active\nhostname r1\n";
     let to = "vlan 11\n name A\nhostname r1\n";
-    let (f, t) = (indented(from, Dialect::Ios), indented(to, Dialect::Ios));
-    let options = RemediateOptions::default();
-    let scoped = remediate_scoped(&f, &t, "ios", &rules, &options, true);
-    let whole = remediate_scoped(&f, &t, "ios", &rules, &options, false);
-    assert_eq!(scoped, whole);
+    let scoped = scoped_as_whole(from, to, &rules);
     assert!(
         scoped
             .apply
@@ -200,10 +203,6 @@ fn a_section_whose_every_line_is_noise_is_planned_as_the_plain_line_it_becomes()
     let rules = PlatformRules::builtin("ios");
     let from = "hostname r1\nno service config\n version 2\n";
     let to = "hostname r1\nno service config\n version 2\nservice config\n";
-    let (f, t) = (indented(from, Dialect::Ios), indented(to, Dialect::Ios));
-    let options = RemediateOptions::default();
-    let scoped = remediate_scoped(&f, &t, "ios", &rules, &options, true);
-    let whole = remediate_scoped(&f, &t, "ios", &rules, &options, false);
-    assert_eq!(scoped, whole);
+    let scoped = scoped_as_whole(from, to, &rules);
     assert!(!scoped.verified, "{scoped:?}");
 }

@@ -175,16 +175,9 @@ pub(crate) fn unchanged_as_read<'t>(
     if rules.engine != Engine::Ios || from.ordered || to.ordered {
         return HashSet::default();
     }
-    fn once(tree: &ConfigTree) -> HashMap<&str, Option<&Node>> {
-        let mut seen: HashMap<&str, Option<&Node>> =
-            HashMap::with_capacity_and_hasher(tree.roots.len(), Default::default());
-        for node in &tree.roots {
-            seen.entry(node.text.trim())
-                .and_modify(|e| *e = None)
-                .or_insert((!node.children.is_empty()).then_some(node));
-        }
-        seen
-    }
+    let once = |tree: &'t ConfigTree| {
+        once_each(&tree.roots, |n| n.text.trim(), |n| !n.children.is_empty())
+    };
     fn same(a: &Node, b: &Node) -> bool {
         a.text.trim() == b.text.trim()
             && a.ordered == b.ordered
@@ -195,7 +188,7 @@ pub(crate) fn unchanged_as_read<'t>(
     once(from)
         .into_iter()
         .filter_map(|(header, node)| {
-            let (f, t) = (node?, to_once.get(header).copied().flatten()?);
+            let (f, t) = (node, *to_once.get(header)?);
             let stays_a_section = f.children.iter().any(|c| {
                 c.children.is_empty() && normalize::keeps_line(c.text.trim(), Some(header), rules)
             });
@@ -207,14 +200,25 @@ pub(crate) fn unchanged_as_read<'t>(
 
 /// Returns the sections of a level whose header appears once there.
 fn sections_once(items: &[Item]) -> HashMap<&str, &Item> {
-    let mut seen: HashMap<&str, Option<&Item>> = HashMap::default();
-    for item in items {
-        seen.entry(item.text.as_str())
+    once_each(items, |i| i.text.as_str(), |i| !i.children.is_empty())
+}
+
+/// Returns the entries of a level that are sections (`is_section`) and
+/// whose text appears on no other line of the level, by text.
+fn once_each<'a, T>(
+    level: &'a [T],
+    text: impl Fn(&'a T) -> &'a str,
+    is_section: impl Fn(&T) -> bool,
+) -> HashMap<&'a str, &'a T> {
+    let mut seen: HashMap<&str, Option<&T>> =
+        HashMap::with_capacity_and_hasher(level.len(), Default::default());
+    for entry in level {
+        seen.entry(text(entry))
             .and_modify(|e| *e = None)
-            .or_insert((!item.children.is_empty()).then_some(item));
+            .or_insert(is_section(entry).then_some(entry));
     }
     seen.into_iter()
-        .filter_map(|(header, item)| Some((header, item?)))
+        .filter_map(|(text, entry)| Some((text, entry?)))
         .collect()
 }
 

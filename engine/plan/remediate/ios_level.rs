@@ -113,10 +113,8 @@ impl Level {
         let map = indexes.by_text.get_or_insert_with(|| {
             let mut map: HashMap<String, usize> =
                 HashMap::with_capacity_and_hasher(slots.len(), Default::default());
-            for (at, node) in slots.iter().enumerate() {
-                if let Some(node) = node {
-                    map.entry(node.text.clone()).or_insert(at);
-                }
+            for (at, node) in live_slots(slots) {
+                map.entry(node.text.clone()).or_insert(at);
             }
             map
         });
@@ -232,8 +230,8 @@ impl Level {
         let indexes = self.indexes.get_or_insert_with(Box::default);
         let index = indexes.by_positive.get_or_insert_with(|| {
             let mut map: HashMap<String, Vec<usize>> = HashMap::default();
-            for (at, node) in slots.iter().enumerate() {
-                if let Some(rest) = node.as_ref().and_then(|n| positive_of(&n.text)) {
+            for (at, node) in live_slots(slots) {
+                if let Some(rest) = positive_of(&node.text) {
                     map.entry(rest.to_string()).or_default().push(at);
                 }
             }
@@ -276,11 +274,7 @@ impl Level {
         let slots = &self.slots;
         let indexes = self.indexes.get_or_insert_with(Box::default);
         let map = indexes.by_negation.get_or_insert_with(|| {
-            let live: Vec<(usize, &Node)> = slots
-                .iter()
-                .enumerate()
-                .filter_map(|(i, n)| n.as_ref().map(|n| (i, n)))
-                .collect();
+            let live: Vec<(usize, &Node)> = live_slots(slots).collect();
             let negations = rules.negate_level(live.iter().map(|(_, n)| n.text.as_str()), parent);
             let mut map: HashMap<String, Vec<usize>> =
                 HashMap::with_capacity_and_hasher(live.len(), Default::default());
@@ -303,11 +297,7 @@ impl Level {
         let indexes = self.indexes.get_or_insert_with(Box::default);
         let map = indexes.by_key.get_or_insert_with(|| {
             let mut map: HashMap<String, Vec<usize>> = HashMap::default();
-            for (at, node) in slots
-                .iter()
-                .enumerate()
-                .filter_map(|(i, n)| n.as_ref().map(|n| (i, n)))
-            {
+            for (at, node) in live_slots(slots) {
                 if node.children.is_empty() {
                     if let Some(k) = rules.idempotent_key(&node.text, parent) {
                         map.entry(k).or_default().push(at);
@@ -339,6 +329,14 @@ impl Level {
             self.order.insert(position, at);
         }
     }
+}
+
+/// Returns the live entries of `slots`, in slot order, with their slots.
+fn live_slots(slots: &[Option<Node>]) -> impl Iterator<Item = (usize, &Node)> {
+    slots
+        .iter()
+        .enumerate()
+        .filter_map(|(at, n)| n.as_ref().map(|n| (at, n)))
 }
 
 /// The `X` of a `no X` line, as the negation fallback reads it.

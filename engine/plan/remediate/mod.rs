@@ -119,12 +119,13 @@ fn remediate_scoped(
     // The two sides, the two directions and the two proofs are independent:
     // each pair runs on both cores when the pool has an idle one (a single
     // large device), and costs nothing extra inside a parallel plan.
-    let whole = || {
+    let without = |aside: &HashSet<&str>| {
         rayon::join(
-            || normalize::normalize(from, rules),
-            || normalize::normalize(to, rules),
+            || normalize::normalize_without(from, aside, rules),
+            || normalize::normalize_without(to, aside, rules),
         )
     };
+    let whole = || without(&HashSet::default());
     // Sections equal on both sides are planned and checked without (see
     // `set_aside_unchanged`): a 12,000-line config with a few changed
     // sections then walks, hashes and clones only those. Most are found
@@ -133,13 +134,7 @@ fn remediate_scoped(
         true => check_scope::unchanged_as_read(from, to, rules),
         false => HashSet::default(),
     };
-    let (mut f, mut t) = match as_read.is_empty() {
-        true => whole(),
-        false => rayon::join(
-            || normalize::normalize_without(from, &as_read, rules),
-            || normalize::normalize_without(to, &as_read, rules),
-        ),
-    };
+    let (mut f, mut t) = without(&as_read);
     // Normalising merges a repeated header: a kept line that normalises to
     // a header set aside would have merged with it.
     if [&f, &t]
