@@ -176,3 +176,61 @@ fn operator_rules_in_the_store_are_used_and_checked() {
         .unwrap();
     assert_eq!(core["verified"], true);
 }
+
+/// A large device (both files together over 256 KiB) is remediated beside
+/// the rule scripts when they run, and while its trees are compared when
+/// they do not: the steps are the same either way.
+#[test]
+fn a_large_device_gets_the_same_steps_with_and_without_scripts() {
+    let env = crate::common::TestEnv::new();
+    let side = |moved: bool| {
+        let mut text = String::from("hostname big\n!\n");
+        for port in 0..3000 {
+            let vlan = if moved && port % 500 == 0 { 20 } else { 10 };
+            text += &format!(
+                "interface GigabitEthernet1/0/{port}\n description access port {port}\n switchport access vlan {vlan}\n!\n"
+            );
+        }
+        text
+    };
+    env.write("running.cfg", side(false));
+    env.write("intended.cfg", side(true));
+    let plan = |extra: &[&str]| -> Value {
+        let out = env
+            .henko()
+            .args(["plan", "running.cfg", "intended.cfg", "--platform", "ios"])
+            .args(["--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (with, without) = (plan(&[]), plan(&["--no-default-scripts"]));
+    let steps = |p: &Value, kind: &str| p["devices"][0]["steps"][kind].clone();
+    for kind in ["apply", "rollback"] {
+        assert_eq!(steps(&with, kind), steps(&without, kind), "{kind}");
+    }
+    let apply = steps(&with, "apply");
+    assert_eq!(
+        apply.as_array().map(Vec::len),
+        Some(12),
+        "six ports moved: {apply}"
+    );
+    assert!(
+        apply.to_string().contains("switchport access vlan 20"),
+        "{apply}"
+    );
+    assert_eq!(with["devices"][0]["verified"], true, "{with}");
+    assert!(
+        with["devices"][0]["findings"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty()),
+        "the scripts assessed the device: {with}"
+    );
+}

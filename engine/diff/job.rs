@@ -4,7 +4,7 @@
 
 use super::inventory::inventory_changes;
 use super::lines::unified_diff;
-use super::snapshot::{Side, Visit, Visited};
+use super::visit::{DeferredVisit, OwnedSide, Side, Visited, Visiting, Visitor};
 use super::{diff_trees, DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::config::{self, ConfigTree, Dialect, ParseOptions};
 use crate::inventory::{Device, Inventory};
@@ -96,8 +96,9 @@ impl Job<'_> {
         to_reader: &dyn FileTree,
         opts: &DiffOptions,
         parse: &ParseOptions,
-        visit: Visit<'_, R>,
-    ) -> Result<Option<(DeviceDiff, R)>, DiffError> {
+        visitor: Visitor<'_, R>,
+    ) -> Result<Option<(DeviceDiff, Visiting<R>)>, DiffError> {
+        let visit = visitor.visit;
         let from_bytes = self.from.map(|e| from_reader.read_entry(e)).transpose()?;
         let to_bytes = self.to.map(|e| to_reader.read_entry(e)).transpose()?;
         let mut changes = self.changes.clone();
@@ -132,6 +133,7 @@ impl Job<'_> {
         };
         let mut trees = None;
         let mut seen = None;
+        let mut large = false;
         if !same {
             let from_side = || parse_side(from_bytes.as_deref(), dialect, parse, "FROM");
             let to_side = || parse_side(to_bytes.as_deref(), dialect, parse, "TO");
@@ -148,7 +150,8 @@ impl Job<'_> {
             warnings.extend(from_warnings);
             warnings.extend(to_warnings);
             let default_parse = parse.ignore.is_empty() && parse.key_column.is_none();
-            if size >= PARALLEL_PARSE_BYTES {
+            large = size >= PARALLEL_PARSE_BYTES;
+            if large && !visitor.defer_large {
                 // A large device is visited while its trees are compared:
                 // the comparison is sequential, and the visit (a plan's
                 // remediation) takes the other core meanwhile.
@@ -191,8 +194,29 @@ impl Job<'_> {
             return Ok(None);
         }
         let seen = match seen {
-            Some(seen) => seen,
-            None => {
+            Some(seen) => Visiting::Done(seen),
+            None if large && visitor.defer_large => {
+                let owned = |entry: Option<&FileEntry>, bytes: Option<Vec<u8>>, tree| {
+                    entry.zip(bytes).map(|(e, bytes)| OwnedSide {
+                        path: e.path.clone(),
+                        bytes,
+                        tree,
+                    })
+                };
+                let (from_tree, to_tree) = match trees {
+                    Some((f, t, f_ok, t_ok)) => (f_ok.then_some(f), t_ok.then_some(t)),
+                    None => (None, None),
+                };
+                Visiting::Deferred(Box::new(DeferredVisit {
+                    name: self.name.to_string(),
+                    platform: platform.clone(),
+                    dialect,
+                    status: self.status,
+                    from: owned(self.from, from_bytes, from_tree),
+                    to: owned(self.to, to_bytes, to_tree),
+                }))
+            }
+            None => Visiting::Done({
                 let (from_tree, to_tree) = match &trees {
                     Some((f, t, f_ok, t_ok)) => (f_ok.then_some(f), t_ok.then_some(t)),
                     None => (None, None),
@@ -202,7 +226,7 @@ impl Job<'_> {
                     side(self.from, &from_bytes, from_tree),
                     side(self.to, &to_bytes, to_tree),
                 )
-            }
+            }),
         };
         let device = DeviceDiff {
             name: self.name.to_string(),

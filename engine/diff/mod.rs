@@ -14,6 +14,7 @@ mod replay;
 mod settings;
 mod snapshot;
 mod tree;
+mod visit;
 
 pub use change::{Change, ChangeCategory, DeviceDiff, DeviceStatus, Op};
 pub use error::DiffError;
@@ -24,7 +25,8 @@ pub use options::DiffOptions;
 pub use replay::{apply_change, inverse, prove_steps, ProofErrors};
 pub use settings::{StoreSettings, IGNORE_FILE, SETTINGS_FILE};
 pub use snapshot::{
-    diff_listed, diff_snapshots, diff_snapshots_with_progress, diff_visited, Listings, Progress,
-    Side, SnapshotDiff, Visit, Visited,
+    diff_deferring, diff_listed, diff_snapshots, diff_snapshots_with_progress, diff_visited,
+    Listings, Progress, SnapshotDiff,
 };
 pub use tree::diff_trees;
+pub use visit::{DeferredVisit, Side, Visit, Visited, Visiting};

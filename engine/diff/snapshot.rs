@@ -9,8 +9,9 @@
 
 use super::job::{plan_jobs, Job};
 use super::settings::StoreSettings;
+use super::visit::{Visit, Visiting, Visitor};
 use super::{DeviceDiff, DeviceStatus, DiffError, DiffOptions};
-use crate::config::{ConfigTree, Dialect, ParseOptions};
+use crate::config::{Dialect, ParseOptions};
 use crate::inventory::{self, Inventory};
 use crate::source::{redact, FileEntry, FileTree, Listing, Snapshot, SnapshotRef};
 use rayon::prelude::*;
@@ -21,44 +22,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 /// A progress hook: called with (devices done, devices to do) from worker
 /// threads as devices finish.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
-
-/// Work done on each changed device while the diff holds its files: called
-/// from worker threads with the device and the path and bytes of its FROM
-/// and TO configuration (`None` for a side it is missing from). A plan
-/// computes its remediation here, so no configuration is read twice.
-///
-/// A large device's visit runs while the diff compares its two trees (on
-/// the other core when one is idle), so the visit learns what the device
-/// is, not what changed. Such a visit is made before the diff knows
-/// whether anything beyond noise changed; when nothing did, its result is
-/// dropped with the device.
-pub type Visit<'a, R> = &'a (dyn Fn(&Visited<'_>, Option<Side<'_>>, Option<Side<'_>>) -> R + Sync);
-
-/// The device a [`Visit`] is made for.
-#[derive(Clone, Copy, Debug)]
-pub struct Visited<'a> {
-    /// Device name, as in [`DeviceDiff::name`].
-    pub name: &'a str,
-    /// Platform, as in [`DeviceDiff::platform`] (empty when unknown).
-    pub platform: &'a str,
-    /// Dialect the configuration is parsed with.
-    pub dialect: Dialect,
-    /// Added, removed or modified.
-    pub status: DeviceStatus,
-}
-
-/// One side of a changed device as the diff read it.
-#[derive(Clone, Copy, Debug)]
-pub struct Side<'a> {
-    /// The file's path in its snapshot.
-    pub path: &'a str,
-    /// The file's bytes.
-    pub bytes: &'a [u8],
-    /// The diff's own parse of the file, offered when it was made with the
-    /// default [`ParseOptions`] (no store ignore patterns, no key column)
-    /// and its structure was read unambiguously; `None` otherwise.
-    pub tree: Option<&'a ConfigTree>,
-}
 
 /// Every change between two snapshots.
 #[derive(Clone, Debug)]
@@ -129,6 +92,39 @@ pub fn diff_visited<R: Send>(
     progress: Option<Progress<'_>>,
     visit: Visit<'_, R>,
 ) -> Result<(SnapshotDiff, Listings, Vec<R>), DiffError> {
+    let (diff, listings, visits) = visited_or_deferred(from, to, opts, progress, visit, false)?;
+    let results = visits.into_iter().map(|v| v.finish(visit)).collect();
+    Ok((diff, listings, results))
+}
+
+/// [`diff_visited`], leaving the visit of each large device (both sides
+/// together at least 256 KiB) to the caller: such a device comes back as
+/// [`Visiting::Deferred`] with its files and trees, so the caller can make
+/// the visit beside work that needs the whole diff (a plan's rule scripts).
+/// Small devices are visited as in [`diff_visited`]. A large device whose
+/// files differ only in noise is never visited.
+pub fn diff_deferring<R: Send>(
+    from: &Snapshot,
+    to: &Snapshot,
+    opts: &DiffOptions,
+    progress: Option<Progress<'_>>,
+    visit: Visit<'_, R>,
+) -> Result<(SnapshotDiff, Listings, Vec<Visiting<R>>), DiffError> {
+    visited_or_deferred(from, to, opts, progress, visit, true)
+}
+
+/// A changed device and what became of its visit.
+type DeviceVisit<R> = (DeviceDiff, Visiting<R>);
+
+fn visited_or_deferred<R: Send>(
+    from: &Snapshot,
+    to: &Snapshot,
+    opts: &DiffOptions,
+    progress: Option<Progress<'_>>,
+    visit: Visit<'_, R>,
+    defer_large: bool,
+) -> Result<(SnapshotDiff, Listings, Vec<Visiting<R>>), DiffError> {
+    let visitor = Visitor { visit, defer_large };
     let from_tree = from.open()?;
     let to_tree = to.open()?;
     let mut opts = opts.clone();
@@ -138,7 +134,7 @@ pub fn diff_visited<R: Send>(
     let opts = &opts;
     match (from, to) {
         (Snapshot::File { .. }, Snapshot::File { .. }) => {
-            let (diff, visited) = two_files(from, to, &*from_tree, &*to_tree, opts, visit)?;
+            let (diff, visited) = two_files(from, to, &*from_tree, &*to_tree, opts, visitor)?;
             return Ok((diff, None, visited));
         }
         (Snapshot::File { .. }, other) | (other, Snapshot::File { .. }) => {
@@ -190,12 +186,12 @@ pub fn diff_visited<R: Send>(
     // Each worker keeps its readers for the whole diff (opening a store
     // costs more than reading a small file), tagged with this call.
     let call = DIFF_CALLS.fetch_add(1, Ordering::Relaxed);
-    let results: Vec<Result<Option<(DeviceDiff, R)>, DiffError>> = jobs
+    let results: Vec<Result<Option<DeviceVisit<R>>, DiffError>> = jobs
         .par_iter()
         .with_max_len(4)
         .map(|job| {
             let mut readers = take_readers(call, from, to);
-            let result = run_with(&mut readers, from, to, job, &opts, &parse, visit);
+            let result = run_with(&mut readers, from, to, job, &opts, &parse, visitor);
             WORKER_READERS.with(|cell| *cell.borrow_mut() = Some((call, readers)));
             if let Some(progress) = progress {
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
@@ -259,8 +255,8 @@ fn run_with<R: Send>(
     job: &Job<'_>,
     opts: &DiffOptions,
     parse: &ParseOptions,
-    visit: Visit<'_, R>,
-) -> Result<Option<(DeviceDiff, R)>, DiffError> {
+    visitor: Visitor<'_, R>,
+) -> Result<Option<(DeviceDiff, Visiting<R>)>, DiffError> {
     let from_reader = match &mut readers.0 {
         Some(reader) => reader,
         slot => slot.insert(from.open()?),
@@ -269,7 +265,7 @@ fn run_with<R: Send>(
         Some(reader) => reader,
         slot => slot.insert(to.open()?),
     };
-    job.run(&**from_reader, &**to_reader, opts, parse, visit)
+    job.run(&**from_reader, &**to_reader, opts, parse, visitor)
 }
 
 fn index(files: &[FileEntry]) -> HashMap<&str, &FileEntry> {
@@ -313,8 +309,8 @@ fn two_files<R: Send>(
     from_tree: &dyn FileTree,
     to_tree: &dyn FileTree,
     opts: &DiffOptions,
-    visit: Visit<'_, R>,
-) -> Result<(SnapshotDiff, Vec<R>), DiffError> {
+    visitor: Visitor<'_, R>,
+) -> Result<(SnapshotDiff, Vec<Visiting<R>>), DiffError> {
     let platform = opts.platform.clone().unwrap_or_default();
     if !platform.is_empty() && Dialect::for_platform(&platform).is_none() {
         return Err(DiffError::UnknownPlatform { platform });
@@ -342,7 +338,7 @@ fn two_files<R: Send>(
         warnings: Vec::new(),
     };
     let (devices, visited) = job
-        .run(from_tree, to_tree, opts, &ParseOptions::default(), visit)?
+        .run(from_tree, to_tree, opts, &ParseOptions::default(), visitor)?
         .into_iter()
         .unzip();
     Ok((
@@ -368,6 +364,7 @@ fn empty(from: &Snapshot, to: &Snapshot) -> SnapshotDiff {
 mod tests {
     use super::*;
     use crate::diff::job::PARALLEL_PARSE_BYTES;
+    use crate::diff::visit::{Side, Visited};
     use std::path::Path;
     use std::sync::Mutex;
 
@@ -504,5 +501,61 @@ mod tests {
         assert_eq!((name.as_str(), *status), ("big", DeviceStatus::Modified));
         assert!(from_roots.is_some_and(|n| n > 100), "{from_roots:?}");
         assert_eq!(from_roots, to_roots, "the diff's own parse of both sides");
+    }
+
+    #[test]
+    fn deferring_leaves_large_devices_to_the_caller_and_visits_small_ones() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let from = folder(
+            a.path(),
+            &[
+                ("configs/big.cfg", &large_ios("big", 1, None)),
+                ("configs/noisy.cfg", &large_ios("noisy", 1, None)),
+                (
+                    "configs/small.cfg",
+                    "hostname small\ninterface Gi1\n shutdown\n",
+                ),
+            ],
+        );
+        let to = folder(
+            b.path(),
+            &[
+                ("configs/big.cfg", &large_ios("big", 1, Some(7))),
+                ("configs/noisy.cfg", &large_ios("noisy", 2, None)),
+                (
+                    "configs/small.cfg",
+                    "hostname small\ninterface Gi1\n no shutdown\n",
+                ),
+            ],
+        );
+        let calls = AtomicUsize::new(0);
+        let visit = |d: &Visited<'_>, f: Option<Side<'_>>, t: Option<Side<'_>>| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            let parsed = |s: Option<Side<'_>>| s.and_then(|s| s.tree).map(|t| t.roots.len());
+            let bytes = |s: Option<Side<'_>>| s.map(|s| (s.path.to_string(), s.bytes.len()));
+            (d.name.to_string(), parsed(f), parsed(t), bytes(f), bytes(t))
+        };
+        let opts = DiffOptions::default();
+        let (diff, _, visits) = diff_deferring(&from, &to, &opts, None, &visit).unwrap();
+        let names: Vec<&str> = diff.devices.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["big", "small"], "noise alone is no change");
+        assert_eq!(visits.len(), 2);
+        // Only the small device was visited by the diff; the noisy large
+        // one never is.
+        assert_eq!(calls.load(Ordering::Relaxed), 1);
+        assert!(matches!(&visits[1], Visiting::Done(seen) if seen.0 == "small"));
+        let Visiting::Deferred(big) = &visits[0] else {
+            panic!("the large device is left to the caller: {:?}", visits[0]);
+        };
+        assert_eq!(big.name(), "big");
+        // Made later, the visit sees what the diff would have offered.
+        let (_, _, eager) = diff_visited(&from, &to, &opts, None, &visit).unwrap();
+        let late: Vec<_> = visits.into_iter().map(|v| v.finish(&visit)).collect();
+        assert_eq!(late, eager);
+        assert!(late[0].1.is_some_and(|n| n > 100), "{:?}", late[0].1);
+        assert_eq!(
+            late[0].3.as_ref().map(|b| b.0.as_str()),
+            Some("configs/big.cfg")
+        );
     }
 }

@@ -8,7 +8,10 @@ use super::{
     ScriptFailure, Shard,
 };
 use crate::config::{self, ConfigTree, Dialect, ParseOptions, TableCell};
-use crate::diff::{diff_visited, DeviceDiff, DeviceStatus, DiffError, DiffOptions, Side, Visited};
+use crate::diff::{
+    diff_deferring, diff_visited, DeviceDiff, DeviceStatus, DiffError, DiffOptions, Side, Visited,
+    Visiting,
+};
 use crate::inventory::Inventory;
 use crate::plan::remediate::RulesError;
 use crate::script::{
@@ -16,6 +19,7 @@ use crate::script::{
     ScriptSet, SheetTables,
 };
 use crate::source::{redact, FileTree, Snapshot, SourceError};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -188,23 +192,30 @@ pub fn make_plan_with_steps(
                 secrecy,
             )
         };
+    // A large device is remediated while its trees are compared, unless
+    // scripts may run: then its remediation waits for the whole diff and
+    // runs beside the scripts' assessment instead (the larger overlap). A
+    // store may hold scripts of its own; finding out would cost a listing.
+    let scripts_may_run = options.default_scripts
+        || !options.scripts.is_empty()
+        || !matches!(to_snap, Snapshot::File { .. });
+    let diff_then_visit = || match scripts_may_run {
+        true => diff_deferring(&from_snap, &to_snap, &diff_options, None, &remediate_visit),
+        false => diff_visited(&from_snap, &to_snap, &diff_options, None, &remediate_visit).map(
+            |(diff, listings, seen)| {
+                (
+                    diff,
+                    listings,
+                    seen.into_iter().map(Visiting::Done).collect(),
+                )
+            },
+        ),
+    };
     // The rule scripts compile on the other core while the diff runs (a
     // fixed cost that a small plan would otherwise wait for).
-    let (diffed, scripts) = rayon::join(
-        || diff_visited(&from_snap, &to_snap, &diff_options, None, &remediate_visit),
-        || load_scripts(&to_snap, options),
-    );
-    let (diff, listings, visited) = diffed?;
+    let (diffed, scripts) = rayon::join(diff_then_visit, || load_scripts(&to_snap, options));
+    let (diff, listings, visits) = diffed?;
     let scripts = scripts?;
-    let mut remediations = BTreeMap::new();
-    let mut clear = BTreeMap::new();
-    for result in visited.into_iter().flatten() {
-        let (name, remediation, commands) = result?;
-        if let Some(commands) = commands {
-            clear.insert(name.clone(), commands);
-        }
-        remediations.insert(name, remediation);
-    }
     let to_listing = listings.as_ref().map(|(_, to)| to);
     // The TO tree as the diff listed it: listed once, its files read by id.
     let to_git = to_snap.open()?;
@@ -221,19 +232,42 @@ pub fn make_plan_with_steps(
         .as_ref()
         .map(|i| i.causes(&diff.devices))
         .unwrap_or_default();
-    let assessment = scripts.assess_with_causes(
-        &AssessInput {
-            tables: &tables,
-            devices: &diff.devices,
-            inventory: &diff.inventory,
-            inventory_from: &diff.inventory_from,
-        },
-        &causes,
-        &AssessOptions {
-            keep_going: options.keep_going,
-            timeout: options.timeout,
-        },
-    );
+    // A large device's remediation was left to now, so that the scripts,
+    // which need the whole diff, assess it meanwhile on the other core.
+    let assess = || {
+        scripts.assess_with_causes(
+            &AssessInput {
+                tables: &tables,
+                devices: &diff.devices,
+                inventory: &diff.inventory,
+                inventory_from: &diff.inventory_from,
+            },
+            &causes,
+            &AssessOptions {
+                keep_going: options.keep_going,
+                timeout: options.timeout,
+            },
+        )
+    };
+    let finish_visits = || {
+        visits
+            .into_par_iter()
+            .map(|visit: Visiting<_>| visit.finish(&remediate_visit))
+            .collect::<Vec<_>>()
+    };
+    let (visited, assessment) = match scripts.is_empty() {
+        true => (finish_visits(), assess()),
+        false => rayon::join(finish_visits, assess),
+    };
+    let mut remediations = BTreeMap::new();
+    let mut clear = BTreeMap::new();
+    for result in visited.into_iter().flatten() {
+        let (name, remediation, commands) = result?;
+        if let Some(commands) = commands {
+            clear.insert(name.clone(), commands);
+        }
+        remediations.insert(name, remediation);
+    }
     // Freeing the compiled scripts costs a millisecond or more: not on
     // the way to the plan.
     drop_in_background(scripts);
