@@ -28,6 +28,9 @@ pub(crate) struct Pattern {
     required: Option<String>,
     /// The number of capture groups, the whole match included.
     captures_len: usize,
+    /// True when every match starts at the start of the line with group 1
+    /// (`^(\d+) `): a line then starts with its group 1.
+    group_one_opens_line: bool,
     compiled: OnceLock<Regex>,
 }
 
@@ -58,6 +61,7 @@ impl Pattern {
             required: required_literal(&hir),
             prefixes,
             captures_len: hir.properties().explicit_captures_len() + 1,
+            group_one_opens_line: group_one_opens_line(&hir),
             compiled: OnceLock::new(),
         })
     }
@@ -120,6 +124,12 @@ impl Pattern {
         self.captures_len
     }
 
+    /// Returns true when every match starts at the start of the line with
+    /// capture group 1, so a matching line starts with its group 1.
+    pub(crate) fn group_one_opens_line(&self) -> bool {
+        self.group_one_opens_line
+    }
+
     /// Returns the literal prefixes every match starts with, if known.
     pub(crate) fn prefixes(&self) -> Option<&[Box<[u8]>]> {
         self.prefixes.as_deref()
@@ -163,6 +173,18 @@ fn required_literal(hir: &Hir) -> Option<String> {
     (best.len() >= 2).then(|| String::from_utf8(best).ok())?
 }
 
+/// True when `hir` is the start of the text (not of a line: no `(?m)`)
+/// followed at once by capture group 1, which always takes part in a match.
+fn group_one_opens_line(hir: &Hir) -> bool {
+    let HirKind::Concat(parts) = hir.kind() else {
+        return false;
+    };
+    matches!(
+        (parts.first().map(Hir::kind), parts.get(1).map(Hir::kind)),
+        (Some(HirKind::Look(Look::Start)), Some(HirKind::Capture(group))) if group.index == 1
+    )
+}
+
 impl Deref for Pattern {
     type Target = Regex;
 
@@ -191,6 +213,32 @@ mod tests {
             Some(vec!["banner motd ".into(), "banner login ".into()])
         );
         assert_eq!(prefixes("^version \\d"), Some(vec!["version ".into()]));
+    }
+
+    #[test]
+    fn group_one_opens_the_line_only_right_after_a_start_anchor() {
+        let opens = |source: &str| Pattern::lazy(source).unwrap().group_one_opens_line();
+        for source in [
+            "^(\\d+) ",
+            "^(ip address) [0-9.]+ [0-9.]+$",
+            "^(banner (?:motd|login))",
+            "^(default-information originate)( .*)?$",
+            "^((a)|b)",
+            "^(?<name>x) ",
+        ] {
+            assert!(opens(source), "{source}");
+        }
+        for source in [
+            "(\\d+) ",
+            "(?m)^(\\d+) ",
+            "^(?:x)(y)",
+            "^(x)?y",
+            "^x(y)",
+            "^logging (console|monitor)(?: \\S+)?$",
+            "^hostname ",
+        ] {
+            assert!(!opens(source), "{source}");
+        }
     }
 
     #[test]

@@ -85,6 +85,19 @@ pub(crate) struct Templated {
     pub(crate) template: String,
 }
 
+impl Templated {
+    /// Returns `L` when this rule writes `L` followed by the line's start
+    /// (template `L$1`, pattern `^(…)…`): a line it writes command `C` for
+    /// then starts with what follows `L` in `C`. `None` for any other shape.
+    pub(crate) fn inverse_literal(&self) -> Option<&str> {
+        let literal = self
+            .template
+            .strip_suffix("${1}")
+            .or_else(|| self.template.strip_suffix("$1"))?;
+        (!literal.contains('$') && self.matcher.re.group_one_opens_line()).then_some(literal)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Weighted {
     pub(crate) matcher: Matcher,
