@@ -19,3 +19,10 @@ pub mod report;
 pub mod script;
 pub mod source;
 pub mod verify;
+
+/// Drops `value` on a pool thread, so the caller does not wait while a
+/// large structure is freed (a process that exits first leaves it to the
+/// system).
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
+}

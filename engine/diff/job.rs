@@ -99,8 +99,8 @@ impl Job<'_> {
         visitor: Visitor<'_, R>,
     ) -> Result<Option<(DeviceDiff, Visiting<R>)>, DiffError> {
         let visit = visitor.visit;
-        let from_bytes = self.from.map(|e| from_reader.read_entry(e)).transpose()?;
-        let to_bytes = self.to.map(|e| to_reader.read_entry(e)).transpose()?;
+        let mut from_bytes = self.from.map(|e| from_reader.read_entry(e)).transpose()?;
+        let mut to_bytes = self.to.map(|e| to_reader.read_entry(e)).transpose()?;
         let mut changes = self.changes.clone();
         let mut warnings = self.warnings.clone();
         let platform = if self.platform.is_empty() {
@@ -203,7 +203,7 @@ impl Job<'_> {
                         tree,
                     })
                 };
-                let (from_tree, to_tree) = match trees {
+                let (from_tree, to_tree) = match trees.take() {
                     Some((f, t, f_ok, t_ok)) => (f_ok.then_some(f), t_ok.then_some(t)),
                     None => (None, None),
                 };
@@ -212,8 +212,8 @@ impl Job<'_> {
                     platform: platform.clone(),
                     dialect,
                     status: self.status,
-                    from: owned(self.from, from_bytes, from_tree),
-                    to: owned(self.to, to_bytes, to_tree),
+                    from: owned(self.from, from_bytes.take(), from_tree),
+                    to: owned(self.to, to_bytes.take(), to_tree),
                 }))
             }
             None => Visiting::Done({
@@ -228,6 +228,11 @@ impl Job<'_> {
                 )
             }),
         };
+        if large {
+            // Freeing a large device's trees takes a while (tens of
+            // thousands of nodes): not on the way to the result.
+            crate::drop_in_background((trees, from_bytes, to_bytes));
+        }
         let device = DeviceDiff {
             name: self.name.to_string(),
             platform,

@@ -73,7 +73,12 @@ impl<R> Visiting<R> {
     pub fn finish(self, visit: Visit<'_, R>) -> R {
         match self {
             Visiting::Done(result) => result,
-            Visiting::Deferred(deferred) => deferred.visit(visit),
+            Visiting::Deferred(deferred) => {
+                let result = deferred.visit(visit);
+                // Its files and trees are freed off the way to the result.
+                crate::drop_in_background(deferred);
+                result
+            }
         }
     }
 }

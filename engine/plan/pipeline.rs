@@ -270,7 +270,7 @@ pub fn make_plan_with_steps(
     }
     // Freeing the compiled scripts costs a millisecond or more: not on
     // the way to the plan.
-    drop_in_background(scripts);
+    crate::drop_in_background(scripts);
     let proofs = super::prove::prove_structured(
         &from_snap,
         &to_snap,
@@ -306,13 +306,6 @@ pub fn make_plan_with_steps(
             devices: clear,
         },
     ))
-}
-
-/// Drops `value` on a pool thread, so the caller does not wait while a
-/// large structure is freed (a process that exits first leaves it to the
-/// system).
-fn drop_in_background<T: Send + 'static>(value: T) {
-    rayon::spawn(move || drop(value));
 }
 
 /// Reads the whole TO table of every changed parameter sheet (CSV or
