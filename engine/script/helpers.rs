@@ -4,36 +4,67 @@
 use crate::inventory::Glob;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position};
 use std::cell::RefCell;
-use std::collections::HashMap;
+
+/// A map hashed with foldhash: the keys are the scripts' own patterns.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::rc::Rc;
+
+/// A worker's compiled patterns, by pattern text.
+type PatternCache<T> = std::thread::LocalKey<RefCell<FastMap<String, T>>>;
+
+/// Returns what `cache` holds for `pattern`, or makes, keeps and returns it.
+/// Rules call the same few patterns tens of times per change, on every
+/// change of every device.
+fn cached<T: Clone>(
+    cache: &'static PatternCache<T>,
+    pattern: &str,
+    make: impl FnOnce() -> Result<T, Box<EvalAltResult>>,
+) -> Result<T, Box<EvalAltResult>> {
+    if let Some(found) = cache.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(found);
+    }
+    let made = make()?;
+    cache.with(|c| {
+        let mut cache = c.borrow_mut();
+        // Patterns built from data could grow without end: start over.
+        if cache.len() >= 1024 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), made.clone());
+    });
+    Ok(made)
+}
 
 /// Compiles a script's glob (the one [`Glob`] of henko: `*`, `?`,
 /// `[a-z]`, `[!0-9]`, ignoring ASCII case); a pattern that does not compile
 /// is the script's error, reported at its call.
 fn glob(pattern: &str) -> Result<Rc<Glob>, Box<EvalAltResult>> {
     thread_local! {
-        /// Globs this worker compiled, by pattern: rules call the same few
-        /// patterns on every change of every device.
-        static COMPILED: RefCell<HashMap<String, Rc<Glob>>> = RefCell::new(HashMap::new());
+        static COMPILED: RefCell<FastMap<String, Rc<Glob>>> = RefCell::new(FastMap::default());
     }
-    if let Some(glob) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
-        return Ok(glob);
+    cached(&COMPILED, pattern, || {
+        let glob = Glob::new(pattern).map_err(|e| {
+            Box::new(EvalAltResult::ErrorRuntime(
+                e.to_string().into(),
+                Position::NONE,
+            ))
+        })?;
+        Ok(Rc::new(glob))
+    })
+}
+
+/// Returns the globs of the `" > "`-separated segments of a path pattern.
+fn path_globs(pattern: &str) -> Result<Rc<[Rc<Glob>]>, Box<EvalAltResult>> {
+    thread_local! {
+        static SPLIT: RefCell<FastMap<String, Rc<[Rc<Glob>]>>> = RefCell::new(FastMap::default());
     }
-    let glob = Rc::new(Glob::new(pattern).map_err(|e| {
-        Box::new(EvalAltResult::ErrorRuntime(
-            e.to_string().into(),
-            Position::NONE,
-        ))
-    })?);
-    COMPILED.with(|c| {
-        let mut cache = c.borrow_mut();
-        // Patterns built from data could grow without end: start over.
-        if cache.len() >= 1024 {
-            cache.clear();
-        }
-        cache.insert(pattern.to_string(), Rc::clone(&glob));
-    });
-    Ok(glob)
+    cached(&SPLIT, pattern, || {
+        let globs = pattern
+            .split(" > ")
+            .map(|segment| glob(segment.trim()))
+            .collect::<Result<Vec<Rc<Glob>>, _>>()?;
+        Ok(globs.into())
+    })
 }
 
 /// Returns true when `text` matches the glob `pattern`.
@@ -67,10 +98,7 @@ pub(crate) fn path_matches<S: AsRef<str>>(
     path: &[S],
     pattern: &str,
 ) -> Result<bool, Box<EvalAltResult>> {
-    let segments = pattern
-        .split(" > ")
-        .map(|segment| glob(segment.trim()))
-        .collect::<Result<Vec<Rc<Glob>>, _>>()?;
+    let segments = path_globs(pattern)?;
     if segments.len() > path.len() {
         return Ok(false);
     }
@@ -265,6 +293,14 @@ mod tests {
         assert!(m("neighbor *"));
         assert!(!m("protocols > group *"));
         assert!(path_matches(&path, "bgp > group [").is_err());
+        // Asked again, the kept patterns answer the same, and a bad one is
+        // still an error (errors are not kept).
+        for _ in 0..2 {
+            assert!(m("bgp > group * > neighbor *"));
+            assert!(!m("protocols > group *"));
+            assert!(path_matches(&path, "bgp > group [").is_err());
+            assert!(glob_match("x", "[").is_err());
+        }
     }
 
     #[test]
