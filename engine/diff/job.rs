@@ -134,6 +134,8 @@ impl Job<'_> {
         let mut trees = None;
         let mut seen = None;
         let mut large = false;
+        // The bytes a deferred device holds of the diff's budget.
+        let mut deferred = None;
         if !same {
             let from_side = || parse_side(from_bytes.as_deref(), dialect, parse, "FROM");
             let to_side = || parse_side(to_bytes.as_deref(), dialect, parse, "TO");
@@ -151,7 +153,8 @@ impl Job<'_> {
             warnings.extend(to_warnings);
             let default_parse = parse.ignore.is_empty() && parse.key_column.is_none();
             large = size >= PARALLEL_PARSE_BYTES;
-            if large && !visitor.defer_large {
+            deferred = (large && visitor.defers(size)).then_some(size);
+            if large && deferred.is_none() {
                 // A large device is visited while its trees are compared:
                 // the comparison is sequential, and the visit (a plan's
                 // remediation) takes the other core meanwhile.
@@ -191,11 +194,14 @@ impl Job<'_> {
             None
         };
         if changes.is_empty() && lines.is_none() && self.status == DeviceStatus::Modified {
+            if let Some(size) = deferred {
+                visitor.release(size);
+            }
             return Ok(None);
         }
         let seen = match seen {
             Some(seen) => Visiting::Done(seen),
-            None if large && visitor.defer_large => {
+            None if deferred.is_some() => {
                 let owned = |entry: Option<&FileEntry>, bytes: Option<Vec<u8>>, tree| {
                     entry.zip(bytes).map(|(e, bytes)| OwnedSide {
                         path: e.path.clone(),

@@ -9,7 +9,7 @@
 
 use super::job::{plan_jobs, Job};
 use super::settings::StoreSettings;
-use super::visit::{Visit, Visiting, Visitor};
+use super::visit::{Visit, Visiting, Visitor, DEFERRED_BYTES};
 use super::{DeviceDiff, DeviceStatus, DiffError, DiffOptions};
 use crate::config::{Dialect, ParseOptions};
 use crate::inventory::{self, Inventory};
@@ -92,7 +92,7 @@ pub fn diff_visited<R: Send>(
     progress: Option<Progress<'_>>,
     visit: Visit<'_, R>,
 ) -> Result<(SnapshotDiff, Listings, Vec<R>), DiffError> {
-    let (diff, listings, visits) = visited_or_deferred(from, to, opts, progress, visit, false)?;
+    let (diff, listings, visits) = visited_or_deferred(from, to, opts, progress, visit, None)?;
     let results = visits.into_iter().map(|v| v.finish(visit)).collect();
     Ok((diff, listings, results))
 }
@@ -102,7 +102,9 @@ pub fn diff_visited<R: Send>(
 /// [`Visiting::Deferred`] with its files and trees, so the caller can make
 /// the visit beside work that needs the whole diff (a plan's rule scripts).
 /// Small devices are visited as in [`diff_visited`]. A large device whose
-/// files differ only in noise is never visited.
+/// files differ only in noise is never visited. At most 32 MiB of files
+/// are held for deferred devices; past that, large devices are visited as
+/// the diff reads them ([`Visiting::Done`]).
 pub fn diff_deferring<R: Send>(
     from: &Snapshot,
     to: &Snapshot,
@@ -110,7 +112,7 @@ pub fn diff_deferring<R: Send>(
     progress: Option<Progress<'_>>,
     visit: Visit<'_, R>,
 ) -> Result<(SnapshotDiff, Listings, Vec<Visiting<R>>), DiffError> {
-    visited_or_deferred(from, to, opts, progress, visit, true)
+    visited_or_deferred(from, to, opts, progress, visit, Some(DEFERRED_BYTES))
 }
 
 /// A changed device and what became of its visit.
@@ -122,9 +124,13 @@ fn visited_or_deferred<R: Send>(
     opts: &DiffOptions,
     progress: Option<Progress<'_>>,
     visit: Visit<'_, R>,
-    defer_large: bool,
+    defer_budget: Option<usize>,
 ) -> Result<(SnapshotDiff, Listings, Vec<Visiting<R>>), DiffError> {
-    let visitor = Visitor { visit, defer_large };
+    let budget = AtomicUsize::new(defer_budget.unwrap_or(0));
+    let visitor = Visitor {
+        visit,
+        defer_budget: defer_budget.map(|_| &budget),
+    };
     let from_tree = from.open()?;
     let to_tree = to.open()?;
     let mut opts = opts.clone();
@@ -501,6 +507,48 @@ mod tests {
         assert_eq!((name.as_str(), *status), ("big", DeviceStatus::Modified));
         assert!(from_roots.is_some_and(|n| n > 100), "{from_roots:?}");
         assert_eq!(from_roots, to_roots, "the diff's own parse of both sides");
+    }
+
+    #[test]
+    fn deferring_holds_no_more_files_than_its_budget() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let names = ["big1", "big2", "big3"];
+        let files = |shut: Option<usize>| -> Vec<(String, String)> {
+            names
+                .iter()
+                .map(|n| (format!("configs/{n}.cfg"), large_ios(n, 1, shut)))
+                .collect()
+        };
+        let (before, after) = (files(None), files(Some(3)));
+        let one_device = before[0].1.len() + after[0].1.len();
+        fn borrowed(files: &[(String, String)]) -> Vec<(&str, &str)> {
+            files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect()
+        }
+        let from = folder(a.path(), &borrowed(&before));
+        let to = folder(b.path(), &borrowed(&after));
+        let visit = |d: &Visited<'_>, f: Option<Side<'_>>, t: Option<Side<'_>>| {
+            let parsed = |s: Option<Side<'_>>| s.and_then(|s| s.tree).map(|t| t.roots.len());
+            (d.name.to_string(), parsed(f), parsed(t))
+        };
+        let opts = DiffOptions::default();
+        // Room for one device's files: one is deferred, the others visited.
+        let (diff, _, visits) =
+            visited_or_deferred(&from, &to, &opts, None, &visit, Some(one_device)).unwrap();
+        assert_eq!(diff.devices.len(), 3);
+        let deferred = visits
+            .iter()
+            .filter(|v| matches!(v, Visiting::Deferred(_)))
+            .count();
+        assert_eq!(deferred, 1);
+        let (_, _, eager) = diff_visited(&from, &to, &opts, None, &visit).unwrap();
+        let late: Vec<_> = visits.into_iter().map(|v| v.finish(&visit)).collect();
+        assert_eq!(late, eager, "the same visits either way");
+        // No room at all: nothing is deferred.
+        let (_, _, visits) = visited_or_deferred(&from, &to, &opts, None, &visit, Some(0)).unwrap();
+        assert!(visits.iter().all(|v| matches!(v, Visiting::Done(_))));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::DeviceStatus;
 use crate::config::{ConfigTree, Dialect};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Work done on each changed device while the diff holds its files: called
 /// from worker threads with the device and the path and bytes of its FROM
@@ -43,11 +44,40 @@ pub struct Side<'a> {
     pub tree: Option<&'a ConfigTree>,
 }
 
-/// How a diff visits the devices it reads: the visit, and whether a large
-/// device's visit is left to the caller.
+/// How a diff visits the devices it reads: the visit, and for a diff that
+/// leaves large devices' visits to the caller, how many more file bytes
+/// it may still hold for them.
 pub(super) struct Visitor<'a, R> {
     pub(super) visit: Visit<'a, R>,
-    pub(super) defer_large: bool,
+    pub(super) defer_budget: Option<&'a AtomicUsize>,
+}
+
+/// A deferring diff holds at most this many bytes of deferred devices'
+/// files (their trees take a few times that); past it, large devices are
+/// visited as the diff reads them, so a fleet of large configurations is
+/// not all kept in memory at once.
+pub(super) const DEFERRED_BYTES: usize = 32 << 20;
+
+impl<R> Visitor<'_, R> {
+    /// Returns true when a large device of `size` bytes is left to the
+    /// caller: the diff defers, and `size` still fits its budget (taken).
+    pub(super) fn defers(&self, size: usize) -> bool {
+        self.defer_budget.is_some_and(|budget| {
+            budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                    left.checked_sub(size)
+                })
+                .is_ok()
+        })
+    }
+
+    /// Gives back what [`Visitor::defers`] took for a device that is not
+    /// deferred after all (nothing but noise changed).
+    pub(super) fn release(&self, size: usize) {
+        if let Some(budget) = self.defer_budget {
+            budget.fetch_add(size, Ordering::Relaxed);
+        }
+    }
 }
 
 impl<R> Clone for Visitor<'_, R> {

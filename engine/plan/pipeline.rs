@@ -214,8 +214,17 @@ pub fn make_plan_with_steps(
     // The rule scripts compile on the other core while the diff runs (a
     // fixed cost that a small plan would otherwise wait for).
     let (diffed, scripts) = rayon::join(diff_then_visit, || load_scripts(&to_snap, options));
-    let (diff, listings, visits) = diffed?;
+    let (diff, listings, mut visits) = diffed?;
     let scripts = scripts?;
+    // A device that could not be remediated stops the plan before the
+    // scripts run, as it did when every visit was made in the diff (a
+    // deferred device's error can only show once it is made).
+    let failed = visits
+        .iter()
+        .position(|v| matches!(v, Visiting::Done(Some(Err(_)))));
+    if let Some(Visiting::Done(Some(Err(err)))) = failed.map(|at| visits.swap_remove(at)) {
+        return Err(err);
+    }
     let to_listing = listings.as_ref().map(|(_, to)| to);
     // The TO tree as the diff listed it: listed once, its files read by id.
     let to_git = to_snap.open()?;
