@@ -4,10 +4,10 @@
 use crate::inventory::Glob;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position};
 use std::cell::RefCell;
+use std::rc::Rc;
 
 /// A map hashed with foldhash: the keys are the scripts' own patterns.
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-use std::rc::Rc;
 
 /// A worker's compiled patterns, by pattern text.
 type PatternCache<T> = std::thread::LocalKey<RefCell<FastMap<String, T>>>;

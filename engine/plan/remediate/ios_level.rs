@@ -5,7 +5,7 @@
 
 use super::ios::sequence;
 use super::normalize::Item;
-use super::rules::PlatformRules;
+use super::rules::{literal_prefix, PlatformRules};
 use super::HashMap;
 
 /// One line of a level (for a section, with the level under it), and what
@@ -309,12 +309,11 @@ impl Level {
             for source in &sources {
                 found.extend(starting(source));
             }
-            found.extend(
-                starting("no ").filter(|&at| positive_of(text_of(slots, at)) == Some(command)),
-            );
+            found.retain(|&at| rules.negate(text_of(slots, at), parent) == command);
+            // The `no` lines of `command`, through their own index.
+            found.extend(self.undone_by(command, parent, rules));
             found.sort_unstable();
             found.dedup();
-            found.retain(|&at| rules.negate(text_of(slots, at), parent) == command);
             return found;
         }
         let map = indexes.by_negation.get_or_insert_with(|| {
@@ -419,11 +418,6 @@ fn sorted_position(slots: &[Option<Node>], sorted: &[usize], text: &str, at: usi
 /// The `X` of a `no X` line, as the negation fallback reads it.
 pub(super) fn positive_of(text: &str) -> Option<&str> {
     text.strip_prefix("no ").map(str::trim_start)
-}
-
-/// Returns the part of a command template before its first `$` reference.
-pub(super) fn literal_prefix(template: &str) -> &str {
-    &template[..template.find('$').unwrap_or(template.len())]
 }
 
 #[cfg(test)]

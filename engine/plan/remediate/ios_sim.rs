@@ -12,9 +12,10 @@
 use super::HashMap;
 
 use super::ios::sequence;
-use super::ios_level::{literal_prefix, Level, Node};
+use super::ios_level::{Level, Node};
 use super::lists;
 use super::normalize::Item;
+use super::rules::literal_prefix;
 use super::rules::PlatformRules;
 use super::simulate::{rejected, SimError};
 

@@ -220,23 +220,23 @@ impl PlatformRules {
 
     /// Returns the texts a line must start with for a negate template to
     /// give it `command` as its negation, when every template that could
-    /// write `command` can be read backwards ([`Templated::inverse_literal`]);
+    /// write `command` can be read backwards ([`Templated::reads_backwards`]);
     /// `None` when one cannot (only negating the lines then tells). A line
     /// no template applies to is negated plainly: `no X` by `X`, `X` by
     /// `no X`; those are not in the list.
     ///
-    /// [`Templated::inverse_literal`]: super::rules::Templated::inverse_literal
+    /// [`Templated::reads_backwards`]: super::rules::Templated::reads_backwards
     pub(crate) fn negation_sources<'c>(&self, command: &'c str) -> Option<Vec<&'c str>> {
         let mut sources = Vec::new();
         for rule in &self.negate {
-            let literal = super::ios_level::literal_prefix(&rule.template);
+            let literal = super::rules::literal_prefix(&rule.template);
             if !command.starts_with(literal) {
                 continue;
             }
-            match rule.inverse_literal() {
-                Some(inverse) if inverse == literal => sources.push(&command[literal.len()..]),
-                _ => return None,
+            if !rule.reads_backwards() {
+                return None;
             }
+            sources.push(&command[literal.len()..]);
         }
         // Most templates are `no $1`: one text to look for.
         sources.sort_unstable();

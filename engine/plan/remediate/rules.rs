@@ -86,16 +86,19 @@ pub(crate) struct Templated {
 }
 
 impl Templated {
-    /// Returns `L` when this rule writes `L` followed by the line's start
-    /// (template `L$1`, pattern `^(…)…`): a line it writes command `C` for
-    /// then starts with what follows `L` in `C`. `None` for any other shape.
-    pub(crate) fn inverse_literal(&self) -> Option<&str> {
-        let literal = self
-            .template
-            .strip_suffix("${1}")
-            .or_else(|| self.template.strip_suffix("$1"))?;
-        (!literal.contains('$') && self.matcher.re.group_one_opens_line()).then_some(literal)
+    /// Returns true when this rule writes its [`literal_prefix`] followed by
+    /// the line's start (template `L$1`, pattern `^(…)…`): a line it writes
+    /// command `C` for then starts with what follows that literal in `C`.
+    pub(crate) fn reads_backwards(&self) -> bool {
+        let literal = literal_prefix(&self.template);
+        matches!(&self.template[literal.len()..], "$1" | "${1}")
+            && self.matcher.re.group_one_opens_line()
     }
+}
+
+/// Returns the part of a command template before its first `$` reference.
+pub(crate) fn literal_prefix(template: &str) -> &str {
+    &template[..template.find('$').unwrap_or(template.len())]
 }
 
 #[derive(Clone, Debug)]
